@@ -1,0 +1,2 @@
+//! `cargo smoke`.
+fn main() {}

@@ -1,0 +1,162 @@
+//! Running a test's body: under its timeout, with panics caught, sync bodies on blocking
+//! threads; then its cleanups and fixture tear-downs. Generated wrappers call these.
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::{Arc, Once};
+use std::task::{Context as TaskContext, Poll};
+
+use crate::context::CurrentGuard;
+use crate::fixture::{combine, FixtureSet};
+use crate::{Context, ErrorKind, Location, SmokeError, SmokeResult};
+
+/// Runs an async body: the context is current while it is polled, a panic becomes an
+/// error (or a failure, for std's `assert!` family), and it is dropped at the timeout.
+pub async fn run_body<F>(ctx: &Arc<Context>, body: F) -> SmokeResult
+where
+    F: Future<Output = SmokeResult> + Send,
+{
+    install_panic_hook();
+    let scoped = Scoped {
+        ctx: ctx.clone(),
+        body: Box::pin(body),
+    };
+    match tokio::time::timeout(ctx.timeout(), scoped).await {
+        Ok(result) => result,
+        Err(_) => Err(timed_out(ctx)),
+    }
+}
+
+/// Runs a sync body on a blocking thread with `state` (the fixtures, and for suites the
+/// suite value), then the cleanups and `state`'s tear-down.
+///
+/// At the timeout the test is reported as timed out at once; the thread cannot be
+/// stopped, so the cleanups and tear-down run when it returns.
+pub async fn run_sync<S, B>(ctx: Arc<Context>, mut state: S, body: B) -> SmokeResult
+where
+    S: FixtureSet,
+    B: FnOnce(&mut S, &Context) -> SmokeResult + Send + 'static,
+{
+    install_panic_hook();
+    let thread_ctx = ctx.clone();
+    let handle = tokio::task::spawn_blocking(move || {
+        let _current = CurrentGuard::enter(&thread_ctx);
+        let result = catch_unwind(AssertUnwindSafe(|| body(&mut state, &thread_ctx)))
+            .unwrap_or_else(|payload| Err(panic_error(&thread_ctx, payload)));
+        (result, state)
+    });
+    let mut handle = handle;
+    match tokio::time::timeout(ctx.timeout(), &mut handle).await {
+        Ok(Ok((result, state))) => finish(&ctx, result, state.tear_down_all()).await,
+        Ok(Err(join)) => Err(SmokeError::error(format!("the test's thread failed: {join}"))),
+        Err(_) => {
+            let timed_out = timed_out(&ctx);
+            tokio::spawn(async move {
+                if let Ok((result, state)) = handle.await {
+                    let _ = finish(&ctx, result, state.tear_down_all()).await;
+                }
+            });
+            Err(timed_out)
+        }
+    }
+}
+
+/// After the body: runs the cleanups (last in, first out), then `tear_down`, and folds
+/// in the soft failures the `expect_*` macros recorded.
+pub async fn finish<T>(ctx: &Arc<Context>, result: SmokeResult, tear_down: T) -> SmokeResult
+where
+    T: Future<Output = SmokeResult>,
+{
+    let mut result = result;
+    let soft = ctx.take_soft_failures();
+    if !soft.is_empty() {
+        let mut all = SmokeError::failure(format!("{} expectation(s) failed", soft.len()));
+        for failure in &soft {
+            all.append(&failure.to_string());
+        }
+        result = combine(result, Err(all));
+    }
+    for cleanup in ctx.take_cleanups() {
+        let _current = CurrentGuard::enter(ctx);
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(cleanup)) {
+            let err = panic_error(ctx, payload);
+            result = combine(
+                result,
+                Err(SmokeError::error(format!("a cleanup panicked: {err}"))),
+            );
+        }
+    }
+    combine(result, tear_down.await)
+}
+
+/// The error of a test that ran out of time.
+pub fn timed_out(ctx: &Context) -> SmokeError {
+    SmokeError::new(
+        ErrorKind::TimedOut,
+        format!(
+            "timed out after {}",
+            humantime::format_duration(ctx.timeout())
+        ),
+    )
+}
+
+/// A caught panic as a test error: std's `assert!` family counts as a failure, any other
+/// panic as an error. The location comes from the panic hook when it saw the panic.
+pub fn panic_error(ctx: &Context, payload: Box<dyn Any + Send>) -> SmokeError {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic with a non-string payload".to_owned());
+    let kind = if message.starts_with("assertion") {
+        ErrorKind::Failure
+    } else {
+        ErrorKind::Error
+    };
+    let err = SmokeError::new(kind, format!("panicked: {message}"));
+    match ctx.take_panic_location() {
+        Some(Location { file, line }) => err.at(&file, line),
+        None => err,
+    }
+}
+
+/// Installs, once, a panic hook that records where a smoke test panicked and keeps the
+/// panic out of the host's stderr; panics outside smoke tests go to the previous hook.
+pub fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| match Context::current() {
+            Some(ctx) => {
+                if let Some(at) = info.location() {
+                    ctx.set_panic_location(Location {
+                        file: at.file().to_owned(),
+                        line: at.line(),
+                    });
+                }
+            }
+            None => previous(info),
+        }));
+    });
+}
+
+/// A future whose polls run with a test's context current and panics caught.
+struct Scoped<'a> {
+    ctx: Arc<Context>,
+    body: Pin<Box<dyn Future<Output = SmokeResult> + Send + 'a>>,
+}
+
+impl Future for Scoped<'_> {
+    type Output = SmokeResult;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<SmokeResult> {
+        let this = &mut *self;
+        let _current = CurrentGuard::enter(&this.ctx);
+        match catch_unwind(AssertUnwindSafe(|| this.body.as_mut().poll(cx))) {
+            Ok(poll) => poll,
+            Err(payload) => Poll::Ready(Err(panic_error(&this.ctx, payload))),
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! The per-test [`Context`]: what a test may ask of the run while it runs.
+
+use std::cell::RefCell;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use crate::fixture::{Resource, Resources};
+use crate::{Location, SmokeError, TestDescriptor};
+
+type Cleanup = Box<dyn FnOnce() + Send + 'static>;
+
+/// What the runner knows about the test being run, and what the test may register with
+/// it. A test gets it by taking a `&Context` parameter.
+///
+/// ```
+/// use smoke_core::{Context, SmokeResult};
+///
+/// fn uses_the_context(ctx: &Context) -> SmokeResult {
+///     let probe = std::env::temp_dir().join(format!("probe-{}", ctx.name()));
+///     std::fs::write(&probe, b"ok")?;
+///     ctx.add_cleanup(move || { let _ = std::fs::remove_file(probe); });
+///     Ok(())
+/// }
+/// ```
+pub struct Context {
+    descriptor: &'static TestDescriptor,
+    full_name: String,
+    resources: Arc<Resources>,
+    timeout: Duration,
+    cleanups: Mutex<Vec<Cleanup>>,
+    soft_failures: Mutex<Vec<SmokeError>>,
+    panic_location: Mutex<Option<Location>>,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("test", &self.full_name)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Context {
+    /// A context for one run of `descriptor`, with the run's resources and the test's
+    /// effective timeout. The runner builds these; tests only receive them.
+    pub fn new(
+        descriptor: &'static TestDescriptor,
+        resources: Arc<Resources>,
+        timeout: Duration,
+    ) -> Self {
+        Context {
+            descriptor,
+            full_name: descriptor.full_name(),
+            resources,
+            timeout,
+            cleanups: Mutex::new(Vec::new()),
+            soft_failures: Mutex::new(Vec::new()),
+            panic_location: Mutex::new(None),
+        }
+    }
+
+    /// The test's own name (the function's, or its `name = "..."`).
+    pub fn name(&self) -> &'static str {
+        self.descriptor.name
+    }
+
+    /// The full name: `module::path::test`.
+    pub fn full_name(&self) -> &str {
+        &self.full_name
+    }
+
+    /// The test's tags.
+    pub fn tags(&self) -> &'static [&'static str] {
+        self.descriptor.tags
+    }
+
+    /// The test's registration.
+    pub fn descriptor(&self) -> &'static TestDescriptor {
+        self.descriptor
+    }
+
+    /// How long the test's body may run.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The run's resources (values the host registered by type).
+    pub fn resources(&self) -> &Resources {
+        &self.resources
+    }
+
+    /// The resource of type `T`, if the host registered one.
+    pub fn resource<T: Send + Sync + 'static>(&self) -> Option<Resource<T>> {
+        self.resources.get::<T>()
+    }
+
+    /// Registers a closure to run after the test, whatever its outcome (unittest's
+    /// `addCleanup`). Cleanups run last in, first out, before the fixtures' tear-downs.
+    pub fn add_cleanup(&self, cleanup: impl FnOnce() + Send + 'static) {
+        lock(&self.cleanups).push(Box::new(cleanup));
+    }
+
+    /// Records a failure and lets the test go on (what the `expect_*` macros do). The test
+    /// fails at its end with every recorded failure.
+    pub fn record_failure(&self, failure: SmokeError) {
+        lock(&self.soft_failures).push(failure);
+    }
+
+    /// Takes the recorded soft failures.
+    pub(crate) fn take_soft_failures(&self) -> Vec<SmokeError> {
+        std::mem::take(&mut *lock(&self.soft_failures))
+    }
+
+    /// Takes the registered cleanups, in the order they must run (last in, first out).
+    pub(crate) fn take_cleanups(&self) -> Vec<Cleanup> {
+        let mut cleanups = std::mem::take(&mut *lock(&self.cleanups));
+        cleanups.reverse();
+        cleanups
+    }
+
+    pub(crate) fn set_panic_location(&self, location: Location) {
+        *lock(&self.panic_location) = Some(location);
+    }
+
+    pub(crate) fn take_panic_location(&self) -> Option<Location> {
+        lock(&self.panic_location).take()
+    }
+
+    /// The context of the test running on this thread, if any.
+    ///
+    /// Set while a test's body is being polled (async tests) or run (sync tests), so
+    /// helpers such as [`add_cleanup`] and the `expect_*` macros work without a
+    /// `&Context` parameter.
+    pub fn current() -> Option<Arc<Context>> {
+        CURRENT.with(|c| c.borrow().clone())
+    }
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Arc<Context>>> = const { RefCell::new(None) };
+}
+
+/// Makes `ctx` the current context on this thread until the guard is dropped.
+pub(crate) struct CurrentGuard {
+    previous: Option<Arc<Context>>,
+}
+
+impl CurrentGuard {
+    pub(crate) fn enter(ctx: &Arc<Context>) -> Self {
+        let previous = CURRENT.with(|c| c.borrow_mut().replace(ctx.clone()));
+        CurrentGuard { previous }
+    }
+}
+
+impl Drop for CurrentGuard {
+    fn drop(&mut self) {
+        let previous = self.previous.take();
+        CURRENT.with(|c| *c.borrow_mut() = previous);
+    }
+}
+
+/// Registers a cleanup with the test running on this thread (unittest's `addCleanup`).
+///
+/// Cleanups run after the test, last in first out, even when it failed, errored, panicked
+/// or timed out. Returns `false`, running nothing, when called outside a smoke test.
+///
+/// ```
+/// # use smoke_core::{add_cleanup, SmokeResult};
+/// fn writes_a_probe() -> SmokeResult {
+///     let p = std::env::temp_dir().join("smoke-doc-probe");
+///     std::fs::write(&p, b"ok")?;
+///     add_cleanup(move || { let _ = std::fs::remove_file(p); });
+///     Ok(())
+/// }
+/// ```
+pub fn add_cleanup(cleanup: impl FnOnce() + Send + 'static) -> bool {
+    match Context::current() {
+        Some(ctx) => {
+            ctx.add_cleanup(cleanup);
+            true
+        }
+        None => false,
+    }
+}

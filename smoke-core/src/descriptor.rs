@@ -1,0 +1,93 @@
+//! What `#[smoke_test]` and `#[smoke_suite]` register: one static descriptor per test.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::{Context, SmokeResult};
+
+/// A boxed, sendable future, as the generated wrappers return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The generated wrapper of one test: sets up its fixtures, runs the body under the
+/// test's timeout, tears the fixtures down, and says how it went.
+pub type TestFn = fn(Arc<Context>) -> BoxFuture<'static, SmokeResult>;
+
+/// A suite-level hook (`set_up_suite` / `tear_down_suite`).
+pub type SuiteFn = fn() -> BoxFuture<'static, SmokeResult>;
+
+/// Every test linked into the program. Filled at link time by the macros; never by hand.
+#[linkme::distributed_slice]
+pub static SMOKE_CORE_TESTS: [TestDescriptor];
+
+/// All registered tests, in link order (the runner sorts them by full name).
+pub fn registered() -> &'static [TestDescriptor] {
+    &SMOKE_CORE_TESTS
+}
+
+/// One registered smoke test.
+///
+/// Built by the macros as a `static`; every field is known at compile time.
+#[derive(Debug)]
+pub struct TestDescriptor {
+    /// The test's name: the function's, or the `name = "..."` argument.
+    pub name: &'static str,
+    /// `module_path!()` where the test is defined.
+    pub module_path: &'static str,
+    /// The suite the test belongs to, for `test_*` methods of a `#[smoke_suite]`.
+    pub suite: Option<&'static SuiteDescriptor>,
+    /// `file!()` of the test function.
+    pub file: &'static str,
+    /// `line!()` of the test function.
+    pub line: u32,
+    /// `tags("db", ...)`.
+    pub tags: &'static [&'static str],
+    /// `timeout = "2s"`: overrides the run's default timeout.
+    pub timeout: Option<Duration>,
+    /// `skip = "reason"`: the test is reported as skipped without running.
+    pub skip: Option<&'static str>,
+    /// `serial`: the test never runs beside another test.
+    pub serial: bool,
+    /// The generated wrapper.
+    pub run: TestFn,
+}
+
+/// A `#[smoke_suite]`: the type whose `test_*` methods are tests, and its hooks.
+#[derive(Debug)]
+pub struct SuiteDescriptor {
+    /// The type's name, as written on the `impl`.
+    pub name: &'static str,
+    /// `module_path!()` of the `impl` block.
+    pub module_path: &'static str,
+    /// `set_up_suite()`, run once before the suite's first test.
+    pub set_up: Option<SuiteFn>,
+    /// `tear_down_suite()`, run once after the suite's last test.
+    pub tear_down: Option<SuiteFn>,
+}
+
+impl SuiteDescriptor {
+    /// `module::path::Suite`.
+    pub fn full_name(&self) -> String {
+        format!("{}::{}", self.module_path, self.name)
+    }
+}
+
+impl TestDescriptor {
+    /// The full name tests are selected, sorted and reported by:
+    /// `module::path::test` or `module::path::Suite::test_method`.
+    pub fn full_name(&self) -> String {
+        match self.suite {
+            Some(suite) => format!("{}::{}::{}", suite.module_path, suite.name, self.name),
+            None => format!("{}::{}", self.module_path, self.name),
+        }
+    }
+
+    /// The "test class" the test counts towards: its suite, or its module.
+    pub fn class_name(&self) -> String {
+        match self.suite {
+            Some(suite) => suite.full_name(),
+            None => self.module_path.to_owned(),
+        }
+    }
+}

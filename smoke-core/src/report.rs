@@ -1,0 +1,134 @@
+//! The result of a run: plain, serializable data that every front end formats.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Location;
+
+/// How one test ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every assertion held.
+    Passed,
+    /// An assertion did not hold.
+    Failed,
+    /// It returned an `Err`, panicked, or a fixture failed.
+    Errored,
+    /// It ran past its timeout or the run's deadline.
+    TimedOut,
+    /// It did not run: `skip = "..."`, a skip at run time, or fail-fast.
+    Skipped,
+}
+
+impl Outcome {
+    /// `"passed"`, `"failed"`, `"errored"`, `"timed out"` or `"skipped"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::Errored => "errored",
+            Outcome::TimedOut => "timed out",
+            Outcome::Skipped => "skipped",
+        }
+    }
+
+    /// Whether this outcome makes the run fail.
+    pub fn is_problem(self) -> bool {
+        matches!(self, Outcome::Failed | Outcome::Errored | Outcome::TimedOut)
+    }
+}
+
+/// One test's result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TestReport {
+    /// Full name: `module::path::test` or `module::path::Suite::test_method`.
+    pub name: String,
+    /// The test class it counts towards: its suite, or its module.
+    pub class: String,
+    /// Where the test is defined.
+    pub file: String,
+    /// The line of the test function.
+    pub line: u32,
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// How long it ran, in milliseconds.
+    pub duration_ms: f64,
+    /// Why it did not pass (or why it was skipped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Where the failure was raised, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+/// The counts of a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Tests that ran: passed + failed + errored + timed out.
+    pub run: usize,
+    /// Tests that passed.
+    pub passed: usize,
+    /// Tests that failed an assertion.
+    pub failed: usize,
+    /// Tests that errored, timed-out ones included (as django-smoketest counts them).
+    pub errored: usize,
+    /// Of the errored, those that timed out.
+    pub timed_out: usize,
+    /// Tests that did not run.
+    pub skipped: usize,
+}
+
+/// The result of one run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// When the run started, RFC 3339 in UTC.
+    pub started_at: String,
+    /// Wall time of the whole run, in milliseconds.
+    pub time_ms: f64,
+    /// How many test classes (suites, and modules of free tests) the run touched.
+    pub test_classes: usize,
+    /// Every selected test, sorted by name.
+    pub tests: Vec<TestReport>,
+}
+
+impl Report {
+    /// Whether no test failed, errored or timed out.
+    pub fn passed(&self) -> bool {
+        !self.tests.iter().any(|t| t.outcome.is_problem())
+    }
+
+    /// `"PASS"` or `"FAIL"`, as django-smoketest says it.
+    pub fn status(&self) -> &'static str {
+        if self.passed() {
+            "PASS"
+        } else {
+            "FAIL"
+        }
+    }
+
+    /// The counts by outcome.
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for t in &self.tests {
+            match t.outcome {
+                Outcome::Passed => c.passed += 1,
+                Outcome::Failed => c.failed += 1,
+                Outcome::Errored => c.errored += 1,
+                Outcome::TimedOut => {
+                    c.errored += 1;
+                    c.timed_out += 1;
+                }
+                Outcome::Skipped => c.skipped += 1,
+            }
+        }
+        c.run = c.passed + c.failed + c.errored;
+        c
+    }
+
+    /// The tests that failed, errored or timed out.
+    pub fn problems(&self) -> impl Iterator<Item = &TestReport> {
+        self.tests.iter().filter(|t| t.outcome.is_problem())
+    }
+}

@@ -1,0 +1,453 @@
+//! The runner: runs a selection of tests on tokio with bounded concurrency, per-test
+//! timeouts, an overall deadline and fail-fast, and produces a [`Report`].
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+use std::time::{Duration, Instant, SystemTime};
+
+use tokio::sync::{mpsc, OnceCell, Semaphore};
+
+use crate::body::install_panic_hook;
+use crate::{
+    registered, Context, ErrorKind, Outcome, Report, Resources, Selection, SmokeResult,
+    SuiteDescriptor, TestDescriptor, TestReport,
+};
+
+/// How a run goes.
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    /// How many tests run at once (`serial` tests always run alone). At least 1.
+    pub concurrency: usize,
+    /// The timeout of a test that sets none of its own.
+    pub default_timeout: Duration,
+    /// The whole run's limit: tests still running then are timed out, and tests not yet
+    /// started are reported as timed out without running.
+    pub deadline: Option<Duration>,
+    /// Stop starting tests after the first failure; the rest are reported as skipped.
+    pub fail_fast: bool,
+    /// How long fixture tear-downs and cleanups may take after a test's own timeout
+    /// before the runner stops waiting for them.
+    pub tear_down_grace: Duration,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        RunConfig {
+            concurrency: (cores * 4).max(8),
+            default_timeout: Duration::from_secs(30),
+            deadline: None,
+            fail_fast: false,
+            tear_down_grace: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Runs smoke tests. Cheap to clone; one runner may serve many runs at once.
+///
+/// ```
+/// use smoke_core::{Runner, RunConfig, Resources, Selection};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let runner = Runner::new(RunConfig::default(), Resources::new());
+/// let report = runner.run(&Selection::all()).await;
+/// println!("{}: {} tests", report.status(), report.tests.len());
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Runner {
+    config: Arc<RunConfig>,
+    resources: Arc<Resources>,
+}
+
+/// Builds a [`Runner`]: resources for tests, timeouts, deadline, concurrency.
+///
+/// ```
+/// use std::time::Duration;
+/// use smoke_core::Runner;
+///
+/// struct Settings { region: &'static str }
+/// let runner = Runner::builder()
+///     .resource(Settings { region: "eu-west-1" })
+///     .default_timeout(Duration::from_secs(5))
+///     .concurrency(4)
+///     .build();
+/// assert_eq!(runner.config().concurrency, 4);
+/// ```
+#[derive(Debug, Default)]
+pub struct RunnerBuilder {
+    config: RunConfig,
+    resources: Resources,
+}
+
+impl RunnerBuilder {
+    /// Registers a value tests and fixtures ask for by type ([`crate::Resource`]).
+    pub fn resource<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.resources.insert(value);
+        self
+    }
+
+    /// The resources registered so far, to add more in place.
+    pub fn resources_mut(&mut self) -> &mut Resources {
+        &mut self.resources
+    }
+
+    /// The configuration so far, to change in place.
+    pub fn config_mut(&mut self) -> &mut RunConfig {
+        &mut self.config
+    }
+
+    /// The timeout of tests that set none (default 30 s).
+    pub fn default_timeout(mut self, timeout: Duration) -> Self {
+        self.config.default_timeout = timeout;
+        self
+    }
+
+    /// The whole run's limit (default none).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.config.deadline = Some(deadline);
+        self
+    }
+
+    /// How many tests run at once (default four per core, at least 8).
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.config.concurrency = concurrency;
+        self
+    }
+
+    /// Stop starting tests after the first failure.
+    pub fn fail_fast(mut self, fail_fast: bool) -> Self {
+        self.config.fail_fast = fail_fast;
+        self
+    }
+
+    /// The runner.
+    pub fn build(self) -> Runner {
+        Runner::new(self.config, self.resources)
+    }
+}
+
+impl Runner {
+    /// A builder with the default configuration and no resources.
+    pub fn builder() -> RunnerBuilder {
+        RunnerBuilder::default()
+    }
+
+    /// A runner with this configuration and these resources.
+    pub fn new(config: RunConfig, resources: Resources) -> Self {
+        let mut config = config;
+        config.concurrency = config.concurrency.max(1);
+        Runner {
+            config: Arc::new(config),
+            resources: Arc::new(resources),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &RunConfig {
+        &self.config
+    }
+
+    /// The resources tests receive.
+    pub fn resources(&self) -> &Arc<Resources> {
+        &self.resources
+    }
+
+    /// Runs the registered tests that `selection` takes.
+    pub async fn run(&self, selection: &Selection) -> Report {
+        self.run_with(selection, |_| {}).await
+    }
+
+    /// Runs the registered tests that `selection` takes, calling `on_result` as each
+    /// one finishes.
+    pub async fn run_with(
+        &self,
+        selection: &Selection,
+        on_result: impl FnMut(&TestReport),
+    ) -> Report {
+        let tests = selection.apply(registered());
+        self.run_tests(tests, selection.runs_skipped(), on_result)
+            .await
+    }
+
+    /// Runs exactly `tests` (in the order given), calling `on_result` as each finishes.
+    /// Tests marked `skip` run only when `run_skipped` is true.
+    pub async fn run_tests(
+        &self,
+        tests: Vec<&'static TestDescriptor>,
+        run_skipped: bool,
+        mut on_result: impl FnMut(&TestReport),
+    ) -> Report {
+        install_panic_hook();
+        let started_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+        let start = Instant::now();
+        let classes: std::collections::BTreeSet<String> =
+            tests.iter().map(|t| t.class_name()).collect();
+
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let schedule = Schedule {
+            runner: self.clone(),
+            deadline: self.config.deadline.map(|d| start + d),
+            failed: Arc::new(AtomicBool::new(false)),
+            permits: Arc::new(Semaphore::new(self.config.concurrency)),
+            tx,
+        };
+        tokio::spawn(schedule.run(tests, run_skipped));
+
+        let mut reports = Vec::new();
+        while let Some(report) = rx.recv().await {
+            on_result(&report);
+            reports.push(report);
+        }
+        reports.sort_by(|a, b| a.name.cmp(&b.name));
+        Report {
+            started_at,
+            time_ms: millis(start.elapsed()),
+            test_classes: classes.len(),
+            tests: reports,
+        }
+    }
+}
+
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// One run's scheduling state, moved into the task that starts the tests.
+struct Schedule {
+    runner: Runner,
+    deadline: Option<Instant>,
+    failed: Arc<AtomicBool>,
+    permits: Arc<Semaphore>,
+    tx: mpsc::UnboundedSender<TestReport>,
+}
+
+/// A suite's state within one run: its set-up runs once, its tear-down after its last
+/// test.
+struct SuiteRun {
+    descriptor: &'static SuiteDescriptor,
+    set_up: OnceCell<Result<(), String>>,
+    remaining: AtomicUsize,
+}
+
+impl Schedule {
+    async fn run(self, tests: Vec<&'static TestDescriptor>, run_skipped: bool) {
+        // Which tests will start, to know when each suite's last one ends.
+        let mut seen: HashMap<String, &'static TestDescriptor> = HashMap::new();
+        let mut plan = Vec::with_capacity(tests.len());
+        let mut suites: HashMap<String, Arc<SuiteRun>> = HashMap::new();
+        for test in tests {
+            let name = test.full_name();
+            if let Some(first) = seen.get(&name) {
+                let message = format!(
+                    "two tests are named {name}: this one and the one at {}:{}; \
+                     give one another name with `name = \"...\"`",
+                    first.file, first.line
+                );
+                self.send(report_of(test, Outcome::Errored, Duration::ZERO, Some(message), None));
+                continue;
+            }
+            seen.insert(name, test);
+            if let (Some(reason), false) = (test.skip, run_skipped) {
+                self.send(report_of(test, Outcome::Skipped, Duration::ZERO, Some(reason.to_owned()), None));
+                continue;
+            }
+            if let Some(suite) = test.suite {
+                suites
+                    .entry(suite.full_name())
+                    .or_insert_with(|| {
+                        Arc::new(SuiteRun {
+                            descriptor: suite,
+                            set_up: OnceCell::new(),
+                            remaining: AtomicUsize::new(0),
+                        })
+                    })
+                    .remaining
+                    .fetch_add(1, Ordering::SeqCst);
+            }
+            plan.push(test);
+        }
+
+        let this = Arc::new(self);
+        for test in plan {
+            let suite = test.suite.map(|s| suites[&s.full_name()].clone());
+            if this.runner.config.fail_fast && this.failed.load(Ordering::SeqCst) {
+                this.not_run(test, suite, Outcome::Skipped, "not run: an earlier test failed and the run is fail-fast").await;
+                continue;
+            }
+            let wanted = if test.serial { this.runner.config.concurrency } else { 1 };
+            let acquire = this.permits.clone().acquire_many_owned(wanted as u32);
+            let permit = match this.deadline {
+                Some(deadline) => match tokio::time::timeout_at(deadline.into(), acquire).await {
+                    Ok(permit) => permit,
+                    Err(_) => {
+                        this.not_run(test, suite, Outcome::TimedOut, "not started: the run's deadline passed").await;
+                        continue;
+                    }
+                },
+                None => acquire.await,
+            };
+            let Ok(permit) = permit else { break };
+            if this.runner.config.fail_fast && this.failed.load(Ordering::SeqCst) {
+                this.not_run(test, suite, Outcome::Skipped, "not run: an earlier test failed and the run is fail-fast").await;
+                continue;
+            }
+            let this = this.clone();
+            tokio::spawn(async move {
+                let report = this.run_one(test, suite.as_ref()).await;
+                if report.outcome.is_problem() {
+                    this.failed.store(true, Ordering::SeqCst);
+                }
+                drop(permit);
+                this.send(report);
+                if let Some(suite) = suite {
+                    this.suite_test_done(&suite).await;
+                }
+            });
+        }
+    }
+
+    fn send(&self, report: TestReport) {
+        let _ = self.tx.send(report);
+    }
+
+    async fn not_run(&self, test: &'static TestDescriptor, suite: Option<Arc<SuiteRun>>, outcome: Outcome, why: &str) {
+        self.send(report_of(test, outcome, Duration::ZERO, Some(why.to_owned()), None));
+        if let Some(suite) = suite {
+            self.suite_test_done(&suite).await;
+        }
+    }
+
+    fn timeout_for(&self, test: &TestDescriptor) -> Duration {
+        let own = test.timeout.unwrap_or(self.runner.config.default_timeout);
+        match self.deadline {
+            Some(deadline) => own.min(deadline.saturating_duration_since(Instant::now())),
+            None => own,
+        }
+    }
+
+    async fn run_one(&self, test: &'static TestDescriptor, suite: Option<&Arc<SuiteRun>>) -> TestReport {
+        let timeout = self.timeout_for(test);
+        let start = Instant::now();
+        if let Some(suite) = suite {
+            let set_up = suite
+                .set_up
+                .get_or_init(|| async {
+                    match suite.descriptor.set_up {
+                        Some(hook) => run_hook(hook, timeout).await,
+                        None => Ok(()),
+                    }
+                })
+                .await;
+            if let Err(why) = set_up {
+                let message = format!("set_up_suite of {} failed: {why}", suite.descriptor.name);
+                return report_of(test, Outcome::Errored, start.elapsed(), Some(message), None);
+            }
+        }
+        let ctx = Arc::new(Context::new(test, self.runner.resources.clone(), timeout));
+        let limit = timeout + self.runner.config.tear_down_grace;
+        let outcome = tokio::time::timeout(limit, CatchPanic((test.run)(ctx.clone()))).await;
+        let elapsed = start.elapsed();
+        match outcome {
+            Ok(Ok(Ok(()))) => report_of(test, Outcome::Passed, elapsed, None, None),
+            Ok(Ok(Err(e))) => {
+                let outcome = match e.kind() {
+                    ErrorKind::Failure => Outcome::Failed,
+                    ErrorKind::TimedOut => Outcome::TimedOut,
+                    ErrorKind::Skipped => Outcome::Skipped,
+                    _ => Outcome::Errored,
+                };
+                report_of(test, outcome, elapsed, Some(e.message().to_owned()), e.location().cloned())
+            }
+            Ok(Err(panic)) => {
+                let e = crate::body::panic_error(&ctx, panic);
+                report_of(test, Outcome::Errored, elapsed, Some(format!("outside the test body: {}", e.message())), e.location().cloned())
+            }
+            Err(_) => report_of(
+                test,
+                Outcome::TimedOut,
+                elapsed,
+                Some(format!(
+                    "timed out after {}, and its tear-down did not finish within {} more",
+                    humantime::format_duration(timeout),
+                    humantime::format_duration(self.runner.config.tear_down_grace)
+                )),
+                None,
+            ),
+        }
+    }
+
+    async fn suite_test_done(&self, suite: &SuiteRun) {
+        if suite.remaining.fetch_sub(1, Ordering::SeqCst) != 1 {
+            return;
+        }
+        let set_up_ok = matches!(suite.set_up.get(), Some(Ok(())));
+        let Some(hook) = suite.descriptor.tear_down.filter(|_| set_up_ok) else {
+            return;
+        };
+        let start = Instant::now();
+        if let Err(why) = run_hook(hook, self.runner.config.default_timeout).await {
+            let d = suite.descriptor;
+            self.send(TestReport {
+                name: format!("{}::tear_down_suite", d.full_name()),
+                class: d.full_name(),
+                file: String::new(),
+                line: 0,
+                tags: Vec::new(),
+                outcome: Outcome::Errored,
+                duration_ms: millis(start.elapsed()),
+                message: Some(format!("tear_down_suite of {} failed: {why}", d.name)),
+                location: None,
+            });
+        }
+    }
+}
+
+async fn run_hook(hook: crate::SuiteFn, timeout: Duration) -> Result<(), String> {
+    match tokio::time::timeout(timeout, CatchPanic(hook())).await {
+        Ok(Ok(Ok(()))) => Ok(()),
+        Ok(Ok(Err(e))) => Err(e.to_string()),
+        Ok(Err(_)) => Err("it panicked".to_owned()),
+        Err(_) => Err(format!("it timed out after {}", humantime::format_duration(timeout))),
+    }
+}
+
+fn report_of(
+    test: &TestDescriptor,
+    outcome: Outcome,
+    elapsed: Duration,
+    message: Option<String>,
+    location: Option<crate::Location>,
+) -> TestReport {
+    TestReport {
+        name: test.full_name(),
+        class: test.class_name(),
+        file: test.file.to_owned(),
+        line: test.line,
+        tags: test.tags.iter().map(|t| t.to_string()).collect(),
+        outcome,
+        duration_ms: millis(elapsed),
+        message,
+        location,
+    }
+}
+
+/// A boxed future with its panics caught.
+struct CatchPanic(crate::BoxFuture<'static, SmokeResult>);
+
+impl Future for CatchPanic {
+    type Output = Result<SmokeResult, Box<dyn std::any::Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        match catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(r)) => Poll::Ready(Ok(r)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Which registered tests a run takes: name filters, skips, tags, ignored mode.
+
+use crate::TestDescriptor;
+
+/// What to do with tests marked `skip = "..."` (libtest's "ignored").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Ignored {
+    /// Report them as skipped without running them.
+    #[default]
+    Report,
+    /// Take only them, and run them (`--ignored`).
+    Only,
+    /// Take every test and run the skipped ones too (`--include-ignored`).
+    Include,
+}
+
+/// A selection of tests, as the command line and the HTTP query give it.
+///
+/// ```
+/// use smoke_core::Selection;
+/// let s = Selection::default().filter("db").tag("readiness");
+/// assert_eq!(s.filters, vec!["db".to_string()]);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Take a test whose full name contains any of these (all tests when empty).
+    pub filters: Vec<String>,
+    /// Filters and skips must equal the full name rather than be contained in it.
+    pub exact: bool,
+    /// Leave out a test whose full name contains (or, with `exact`, equals) any of these.
+    pub skip: Vec<String>,
+    /// Take only tests that have at least one of these tags (all tests when empty).
+    pub tags: Vec<String>,
+    /// What to do with tests marked `skip`.
+    pub ignored: Ignored,
+}
+
+impl Selection {
+    /// Everything, with skipped tests reported as skipped.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Adds a name filter.
+    pub fn filter(mut self, filter: impl Into<String>) -> Self {
+        self.filters.push(filter.into());
+        self
+    }
+
+    /// Adds a tag.
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tags.push(tag.into());
+        self
+    }
+
+    /// Adds a skip filter.
+    pub fn skip(mut self, skip: impl Into<String>) -> Self {
+        self.skip.push(skip.into());
+        self
+    }
+
+    /// Sets exact matching.
+    pub fn exact(mut self, exact: bool) -> Self {
+        self.exact = exact;
+        self
+    }
+
+    fn matches(&self, pattern: &str, name: &str) -> bool {
+        if self.exact {
+            pattern == name
+        } else {
+            name.contains(pattern)
+        }
+    }
+
+    /// Whether the selection takes `test`.
+    pub fn takes(&self, test: &TestDescriptor) -> bool {
+        let name = test.full_name();
+        (self.filters.is_empty() || self.filters.iter().any(|f| self.matches(f, &name)))
+            && !self.skip.iter().any(|s| self.matches(s, &name))
+            && (self.tags.is_empty() || self.tags.iter().any(|t| test.tags.contains(&t.as_str())))
+            && (self.ignored != Ignored::Only || test.skip.is_some())
+    }
+
+    /// Whether a taken test marked `skip` should run anyway.
+    pub fn runs_skipped(&self) -> bool {
+        self.ignored != Ignored::Report
+    }
+
+    /// The taken tests out of `tests`, sorted by full name.
+    pub fn apply<'a>(
+        &self,
+        tests: impl IntoIterator<Item = &'a TestDescriptor>,
+    ) -> Vec<&'a TestDescriptor> {
+        let mut taken: Vec<(String, &TestDescriptor)> = tests
+            .into_iter()
+            .filter(|t| self.takes(t))
+            .map(|t| (t.full_name(), t))
+            .collect();
+        taken.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.file.cmp(b.1.file)).then(a.1.line.cmp(&b.1.line)));
+        taken.into_iter().map(|(_, t)| t).collect()
+    }
+}
