@@ -50,7 +50,9 @@ where
     let mut handle = handle;
     match tokio::time::timeout(ctx.timeout(), &mut handle).await {
         Ok(Ok((result, state))) => finish(&ctx, result, state.tear_down_all()).await,
-        Ok(Err(join)) => Err(SmokeError::error(format!("the test's thread failed: {join}"))),
+        Ok(Err(join)) => Err(SmokeError::error(format!(
+            "the test's thread failed: {join}"
+        ))),
         Err(_) => {
             let timed_out = timed_out(&ctx);
             tokio::spawn(async move {

@@ -132,3 +132,69 @@ impl Report {
         self.tests.iter().filter(|t| t.outcome.is_problem())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn test(name: &str, outcome: Outcome) -> TestReport {
+        TestReport {
+            name: name.to_owned(),
+            class: "app".to_owned(),
+            file: "src/lib.rs".to_owned(),
+            line: 1,
+            tags: vec![],
+            outcome,
+            duration_ms: 1.0,
+            message: None,
+            location: None,
+        }
+    }
+
+    fn report(outcomes: &[Outcome]) -> Report {
+        Report {
+            started_at: "2026-01-01T00:00:00.000Z".to_owned(),
+            time_ms: 3.0,
+            test_classes: 1,
+            tests: outcomes
+                .iter()
+                .enumerate()
+                .map(|(i, o)| test(&format!("app::t{i}"), *o))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn counts_like_django_smoketest_with_timeouts_as_errors() {
+        use Outcome::*;
+        let r = report(&[Passed, Passed, Failed, Errored, TimedOut, Skipped]);
+        assert_eq!(
+            r.counts(),
+            Counts {
+                run: 5,
+                passed: 2,
+                failed: 1,
+                errored: 2,
+                timed_out: 1,
+                skipped: 1
+            }
+        );
+        assert_eq!(r.status(), "FAIL");
+        assert_eq!(r.problems().count(), 3);
+    }
+
+    #[test]
+    fn skipped_tests_do_not_fail_a_run() {
+        let r = report(&[Outcome::Passed, Outcome::Skipped]);
+        assert!(r.passed());
+        assert_eq!(r.status(), "PASS");
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let r = report(&[Outcome::TimedOut]);
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(json.contains("\"outcome\":\"timed_out\""), "{json}");
+        assert_eq!(serde_json::from_str::<Report>(&json).unwrap(), r);
+    }
+}

@@ -249,12 +249,24 @@ impl Schedule {
                      give one another name with `name = \"...\"`",
                     first.file, first.line
                 );
-                self.send(report_of(test, Outcome::Errored, Duration::ZERO, Some(message), None));
+                self.send(report_of(
+                    test,
+                    Outcome::Errored,
+                    Duration::ZERO,
+                    Some(message),
+                    None,
+                ));
                 continue;
             }
             seen.insert(name, test);
             if let (Some(reason), false) = (test.skip, run_skipped) {
-                self.send(report_of(test, Outcome::Skipped, Duration::ZERO, Some(reason.to_owned()), None));
+                self.send(report_of(
+                    test,
+                    Outcome::Skipped,
+                    Duration::ZERO,
+                    Some(reason.to_owned()),
+                    None,
+                ));
                 continue;
             }
             if let Some(suite) = test.suite {
@@ -277,16 +289,32 @@ impl Schedule {
         for test in plan {
             let suite = test.suite.map(|s| suites[&s.full_name()].clone());
             if this.runner.config.fail_fast && this.failed.load(Ordering::SeqCst) {
-                this.not_run(test, suite, Outcome::Skipped, "not run: an earlier test failed and the run is fail-fast").await;
+                this.not_run(
+                    test,
+                    suite,
+                    Outcome::Skipped,
+                    "not run: an earlier test failed and the run is fail-fast",
+                )
+                .await;
                 continue;
             }
-            let wanted = if test.serial { this.runner.config.concurrency } else { 1 };
+            let wanted = if test.serial {
+                this.runner.config.concurrency
+            } else {
+                1
+            };
             let acquire = this.permits.clone().acquire_many_owned(wanted as u32);
             let permit = match this.deadline {
                 Some(deadline) => match tokio::time::timeout_at(deadline.into(), acquire).await {
                     Ok(permit) => permit,
                     Err(_) => {
-                        this.not_run(test, suite, Outcome::TimedOut, "not started: the run's deadline passed").await;
+                        this.not_run(
+                            test,
+                            suite,
+                            Outcome::TimedOut,
+                            "not started: the run's deadline passed",
+                        )
+                        .await;
                         continue;
                     }
                 },
@@ -294,7 +322,13 @@ impl Schedule {
             };
             let Ok(permit) = permit else { break };
             if this.runner.config.fail_fast && this.failed.load(Ordering::SeqCst) {
-                this.not_run(test, suite, Outcome::Skipped, "not run: an earlier test failed and the run is fail-fast").await;
+                this.not_run(
+                    test,
+                    suite,
+                    Outcome::Skipped,
+                    "not run: an earlier test failed and the run is fail-fast",
+                )
+                .await;
                 continue;
             }
             let this = this.clone();
@@ -316,8 +350,20 @@ impl Schedule {
         let _ = self.tx.send(report);
     }
 
-    async fn not_run(&self, test: &'static TestDescriptor, suite: Option<Arc<SuiteRun>>, outcome: Outcome, why: &str) {
-        self.send(report_of(test, outcome, Duration::ZERO, Some(why.to_owned()), None));
+    async fn not_run(
+        &self,
+        test: &'static TestDescriptor,
+        suite: Option<Arc<SuiteRun>>,
+        outcome: Outcome,
+        why: &str,
+    ) {
+        self.send(report_of(
+            test,
+            outcome,
+            Duration::ZERO,
+            Some(why.to_owned()),
+            None,
+        ));
         if let Some(suite) = suite {
             self.suite_test_done(&suite).await;
         }
@@ -331,7 +377,11 @@ impl Schedule {
         }
     }
 
-    async fn run_one(&self, test: &'static TestDescriptor, suite: Option<&Arc<SuiteRun>>) -> TestReport {
+    async fn run_one(
+        &self,
+        test: &'static TestDescriptor,
+        suite: Option<&Arc<SuiteRun>>,
+    ) -> TestReport {
         let timeout = self.timeout_for(test);
         let start = Instant::now();
         if let Some(suite) = suite {
@@ -362,11 +412,23 @@ impl Schedule {
                     ErrorKind::Skipped => Outcome::Skipped,
                     _ => Outcome::Errored,
                 };
-                report_of(test, outcome, elapsed, Some(e.message().to_owned()), e.location().cloned())
+                report_of(
+                    test,
+                    outcome,
+                    elapsed,
+                    Some(e.message().to_owned()),
+                    e.location().cloned(),
+                )
             }
             Ok(Err(panic)) => {
                 let e = crate::body::panic_error(&ctx, panic);
-                report_of(test, Outcome::Errored, elapsed, Some(format!("outside the test body: {}", e.message())), e.location().cloned())
+                report_of(
+                    test,
+                    Outcome::Errored,
+                    elapsed,
+                    Some(format!("outside the test body: {}", e.message())),
+                    e.location().cloned(),
+                )
             }
             Err(_) => report_of(
                 test,
@@ -413,7 +475,10 @@ async fn run_hook(hook: crate::SuiteFn, timeout: Duration) -> Result<(), String>
         Ok(Ok(Ok(()))) => Ok(()),
         Ok(Ok(Err(e))) => Err(e.to_string()),
         Ok(Err(_)) => Err("it panicked".to_owned()),
-        Err(_) => Err(format!("it timed out after {}", humantime::format_duration(timeout))),
+        Err(_) => Err(format!(
+            "it timed out after {}",
+            humantime::format_duration(timeout)
+        )),
     }
 }
 

@@ -97,7 +97,117 @@ impl Selection {
             .filter(|t| self.takes(t))
             .map(|t| (t.full_name(), t))
             .collect();
-        taken.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.file.cmp(b.1.file)).then(a.1.line.cmp(&b.1.line)));
+        taken.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(a.1.file.cmp(b.1.file))
+                .then(a.1.line.cmp(&b.1.line))
+        });
         taken.into_iter().map(|(_, t)| t).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{BoxFuture, Context, SmokeResult};
+    use std::sync::Arc;
+
+    fn noop(_: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
+        Box::pin(async { Ok(()) })
+    }
+
+    const fn test(
+        name: &'static str,
+        tags: &'static [&'static str],
+        skip: Option<&'static str>,
+    ) -> TestDescriptor {
+        TestDescriptor {
+            name,
+            module_path: "app::smoke",
+            suite: None,
+            file: "src/smoke.rs",
+            line: 1,
+            tags,
+            timeout: None,
+            skip,
+            serial: false,
+            run: noop,
+        }
+    }
+
+    static DB_READ: TestDescriptor = test("db_read", &["db", "readiness"], None);
+    static DB_WRITE: TestDescriptor = test("db_write", &["db"], None);
+    static DISK: TestDescriptor = test("disk", &[], None);
+    static S3: TestDescriptor = test("s3", &["cloud"], Some("no bucket here"));
+    static ALL: [&TestDescriptor; 4] = [&S3, &DISK, &DB_WRITE, &DB_READ];
+
+    fn names(s: &Selection) -> Vec<&'static str> {
+        s.apply(ALL.iter().copied())
+            .iter()
+            .map(|t| t.name)
+            .collect()
+    }
+
+    #[test]
+    fn everything_sorted_by_full_name() {
+        assert_eq!(
+            names(&Selection::all()),
+            ["db_read", "db_write", "disk", "s3"]
+        );
+    }
+
+    #[test]
+    fn substring_and_exact_filters() {
+        assert_eq!(
+            names(&Selection::all().filter("db_")),
+            ["db_read", "db_write"]
+        );
+        assert_eq!(
+            names(&Selection::all().filter("db_").exact(true)),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            names(&Selection::all().filter("app::smoke::disk").exact(true)),
+            ["disk"]
+        );
+        assert_eq!(
+            names(&Selection::all().filter("disk").filter("s3")),
+            ["disk", "s3"]
+        );
+    }
+
+    #[test]
+    fn skip_filters_leave_tests_out() {
+        assert_eq!(names(&Selection::all().skip("db")), ["disk", "s3"]);
+        assert_eq!(
+            names(&Selection::all().skip("app::smoke::db_read").exact(true)),
+            ["db_write", "disk", "s3"]
+        );
+    }
+
+    #[test]
+    fn tags_take_tests_with_any_of_them() {
+        assert_eq!(names(&Selection::all().tag("readiness")), ["db_read"]);
+        assert_eq!(
+            names(&Selection::all().tag("db").tag("cloud")),
+            ["db_read", "db_write", "s3"]
+        );
+        assert_eq!(names(&Selection::all().tag("nope")), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn ignored_modes() {
+        let only = Selection {
+            ignored: Ignored::Only,
+            ..Selection::all()
+        };
+        assert_eq!(names(&only), ["s3"]);
+        assert!(only.runs_skipped());
+        let include = Selection {
+            ignored: Ignored::Include,
+            ..Selection::all()
+        };
+        assert_eq!(names(&include).len(), 4);
+        assert!(!Selection::all().runs_skipped());
     }
 }
