@@ -10,6 +10,7 @@ mod context;
 mod descriptor;
 mod error;
 mod fixture;
+mod hook;
 mod report;
 mod runner;
 mod select;
@@ -21,6 +22,7 @@ pub use descriptor::{
 };
 pub use error::{into_smoke_error, ErrorKind, IntoSmokeResult, Location, SmokeError, SmokeResult};
 pub use fixture::{combine, Fixture, FixtureSet, Resource, Resources};
+pub use hook::{AroundEach, Hooks};
 pub use report::{Counts, Outcome, Report, TestReport};
 pub use runner::{RunConfig, Runner, RunnerBuilder};
 pub use select::{Ignored, Selection};

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{mpsc, OnceCell, Semaphore};
 
 use crate::body::install_panic_hook;
+use crate::fixture::combine;
+use crate::hook::{AroundEach, Hooks};
 use crate::{
     registered, Context, ErrorKind, Outcome, Report, Resources, Selection, SmokeResult,
     SuiteDescriptor, TestDescriptor, TestReport,
@@ -63,6 +65,7 @@ impl Default for RunConfig {
 pub struct Runner {
     config: Arc<RunConfig>,
     resources: Arc<Resources>,
+    hooks: Arc<Hooks>,
 }
 
 /// Builds a [`Runner`]: resources for tests, timeouts, deadline, concurrency.
@@ -83,6 +86,7 @@ pub struct Runner {
 pub struct RunnerBuilder {
     config: RunConfig,
     resources: Resources,
+    hooks: Hooks,
 }
 
 impl RunnerBuilder {
@@ -126,9 +130,17 @@ impl RunnerBuilder {
         self
     }
 
+    /// Adds a hook that runs around every test of the run (for example
+    /// `smoke_runtime::rollback::each_test(pool)`, a transaction per test that is rolled
+    /// back after it). See [`AroundEach`].
+    pub fn around_each(mut self, hook: impl AroundEach) -> Self {
+        self.hooks.0.push(Arc::new(hook));
+        self
+    }
+
     /// The runner.
     pub fn build(self) -> Runner {
-        Runner::new(self.config, self.resources)
+        Runner::new(self.config, self.resources).with_hooks(self.hooks)
     }
 }
 
@@ -145,7 +157,19 @@ impl Runner {
         Runner {
             config: Arc::new(config),
             resources: Arc::new(resources),
+            hooks: Arc::new(Hooks::default()),
         }
+    }
+
+    /// The same runner with these run-wide hooks (see [`RunnerBuilder::around_each`]).
+    pub fn with_hooks(mut self, hooks: Hooks) -> Self {
+        self.hooks = Arc::new(hooks);
+        self
+    }
+
+    /// The run-wide hooks, in the order they run before each test.
+    pub fn hooks(&self) -> &Hooks {
+        &self.hooks
     }
 
     /// The configuration.
@@ -399,11 +423,38 @@ impl Schedule {
                 return report_of(test, Outcome::Errored, start.elapsed(), Some(message), None);
             }
         }
-        let ctx = Arc::new(Context::new(test, self.runner.resources.clone(), timeout));
-        let limit = timeout + self.runner.config.tear_down_grace;
-        let outcome = tokio::time::timeout(limit, CatchPanic((test.run)(ctx.clone()))).await;
+        let hooks = &self.runner.hooks.0;
+        let resources = if hooks.is_empty() {
+            self.runner.resources.clone()
+        } else {
+            let mut own = (*self.runner.resources).clone();
+            for hook in hooks {
+                hook.prepare(test, &mut own);
+            }
+            Arc::new(own)
+        };
+        let ctx = Arc::new(Context::new(test, resources, timeout));
+        let grace = self.runner.config.tear_down_grace;
+        let limit = timeout + grace;
+        let mut begun = 0;
+        let outcome = tokio::time::timeout(limit, async {
+            for hook in hooks {
+                match CatchPanic(hook.before(&ctx)).await {
+                    Ok(Ok(())) => begun += 1,
+                    Ok(Err(e)) => {
+                        return Ok(Err(crate::SmokeError::error(format!(
+                            "a run-wide hook failed before the test: {e}"
+                        ))))
+                    }
+                    Err(panic) => return Err(panic),
+                }
+            }
+            CatchPanic((test.run)(ctx.clone())).await
+        })
+        .await;
+        let after = run_after(&hooks[..begun], &ctx, grace).await;
         let elapsed = start.elapsed();
-        match outcome {
+        let report = match outcome {
             Ok(Ok(Ok(()))) => report_of(test, Outcome::Passed, elapsed, None, None),
             Ok(Ok(Err(e))) => {
                 let outcome = match e.kind() {
@@ -441,7 +492,8 @@ impl Schedule {
                 )),
                 None,
             ),
-        }
+        };
+        with_after(report, after)
     }
 
     async fn suite_test_done(&self, suite: &SuiteRun) {
@@ -468,6 +520,47 @@ impl Schedule {
             });
         }
     }
+}
+
+/// Runs the `after` of the hooks whose `before` succeeded, last to first.
+async fn run_after(hooks: &[Arc<dyn AroundEach>], ctx: &Context, grace: Duration) -> SmokeResult {
+    let mut result = Ok(());
+    for hook in hooks.iter().rev() {
+        let this = match tokio::time::timeout(grace, CatchPanic(hook.after(ctx))).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(_)) => Err(crate::SmokeError::error("it panicked")),
+            Err(_) => Err(crate::SmokeError::error(format!(
+                "it did not finish within {}",
+                humantime::format_duration(grace)
+            ))),
+        };
+        let this = this.map_err(|e| {
+            crate::SmokeError::error(format!("a run-wide hook failed after the test: {e}"))
+        });
+        result = combine(result, this);
+    }
+    result
+}
+
+/// Folds the run-wide hooks' `after` result into a test's report.
+fn with_after(mut report: TestReport, after: SmokeResult) -> TestReport {
+    if let Err(e) = after {
+        match report.outcome {
+            Outcome::Passed | Outcome::Skipped => {
+                report.outcome = Outcome::Errored;
+                report.message = Some(e.message().to_owned());
+            }
+            _ => {
+                let mut message = report.message.take().unwrap_or_default();
+                if !message.is_empty() {
+                    message.push_str("\n\n");
+                }
+                message.push_str(e.message());
+                report.message = Some(message);
+            }
+        }
+    }
+    report
 }
 
 async fn run_hook(hook: crate::SuiteFn, timeout: Duration) -> Result<(), String> {
@@ -503,9 +596,9 @@ fn report_of(
 }
 
 /// A boxed future with its panics caught.
-struct CatchPanic(crate::BoxFuture<'static, SmokeResult>);
+struct CatchPanic<'a>(crate::BoxFuture<'a, SmokeResult>);
 
-impl Future for CatchPanic {
+impl Future for CatchPanic<'_> {
     type Output = Result<SmokeResult, Box<dyn std::any::Any + Send>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
