@@ -1,1 +1,377 @@
-//! (in progress)
+//! The JSON report: django-smoketest's keys with their meaning, plus each test's detail.
+//!
+//! ```json
+//! {
+//!   "status": "FAIL",
+//!   "test_classes": 2,
+//!   "tests_run": 3,
+//!   "tests_passed": 2,
+//!   "tests_failed": 1,
+//!   "tests_errored": 0,
+//!   "failed_tests": ["app::smoke::disk_space failed: 2 GB free, expected 5 GB"],
+//!   "errored_tests": [],
+//!   "time": 12.5,
+//!   "tests_timed_out": 0,
+//!   "tests_skipped": 0,
+//!   "started_at": "2026-11-24T23:00:00.000Z",
+//!   "tests": [{"name": "app::smoke::disk_space", "class": "app::smoke", "outcome": "failed", ...}]
+//! }
+//! ```
+//!
+//! - `status`, `test_classes`, `tests_run`, `tests_passed`, `tests_failed`,
+//!   `tests_errored`, `failed_tests`, `errored_tests` and `time` are django-smoketest's:
+//!   monitors written for it read this report unchanged. Timed-out tests count as errored;
+//!   `time` is the run's wall time in milliseconds. The entries of `failed_tests` and
+//!   `errored_tests` read `full::name failed: message` (django-smoketest's
+//!   `module.Class.test failed: message`, with our full names); a timed-out test's entry
+//!   says `timed out`.
+//! - Added keys: `tests_timed_out` (the part of `tests_errored` that timed out),
+//!   `tests_skipped`, `started_at` (RFC 3339, UTC) and `tests`, one object per test with
+//!   `name`, `class`, `outcome` (`passed`, `failed`, `errored`, `timed_out`, `skipped`),
+//!   `duration_ms`, `tags`, `message` (null when it passed), `file`, `line` (where the test
+//!   is defined) and `location` (`{"file", "line"}` where the failure was raised, or null).
+//!
+//! Without details the two lists are empty and `tests` is left out.
+//!
+//! [`JsonReport`] reads the document back.
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::RenderOptions;
+use crate::{Location, Outcome, Report, TestReport};
+
+/// The JSON report as data: what [`render`] writes and what a client reads back.
+///
+/// ```
+/// use smoke_runtime::report::json::JsonReport;
+///
+/// let body = r#"{"status": "PASS", "test_classes": 1, "tests_run": 2, "tests_passed": 2,
+///     "tests_failed": 0, "tests_errored": 0, "failed_tests": [], "errored_tests": [],
+///     "time": 4.5}"#;
+/// let report: JsonReport = serde_json::from_str(body).unwrap(); // django-smoketest's too
+/// assert!(report.passed());
+/// assert_eq!(report.tests_run, 2);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JsonReport {
+    /// `"PASS"` or `"FAIL"`.
+    pub status: String,
+    /// How many test classes (suites, and modules of free tests) the run touched.
+    pub test_classes: usize,
+    /// Tests that ran: passed, failed, errored and timed out.
+    pub tests_run: usize,
+    /// Tests that passed.
+    pub tests_passed: usize,
+    /// Tests that failed an assertion.
+    pub tests_failed: usize,
+    /// Tests that errored or timed out.
+    pub tests_errored: usize,
+    /// `full::name failed: message`, one per failed test.
+    pub failed_tests: Vec<String>,
+    /// `full::name errored: message` (or `timed out: ...`), one per errored test.
+    pub errored_tests: Vec<String>,
+    /// The run's wall time, in milliseconds.
+    pub time: f64,
+    /// Of the errored, those that timed out.
+    #[serde(default)]
+    pub tests_timed_out: usize,
+    /// Tests that did not run.
+    #[serde(default)]
+    pub tests_skipped: usize,
+    /// When the run started, RFC 3339 in UTC (empty in django-smoketest's reports).
+    #[serde(default)]
+    pub started_at: String,
+    /// Each test's detail; absent when the report was rendered without details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tests: Option<Vec<JsonTest>>,
+}
+
+/// One test in [`JsonReport::tests`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JsonTest {
+    /// Full name: `module::path::test` or `module::path::Suite::test_method`.
+    pub name: String,
+    /// The test class it counts towards.
+    pub class: String,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// How long it ran, in milliseconds.
+    pub duration_ms: f64,
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// Why it did not pass or was skipped; null when it passed.
+    pub message: Option<String>,
+    /// The file the test is defined in.
+    pub file: String,
+    /// The line of the test function.
+    pub line: u32,
+    /// Where the failure was raised, when known.
+    #[serde(default)]
+    pub location: Option<Location>,
+}
+
+impl From<&TestReport> for JsonTest {
+    fn from(t: &TestReport) -> Self {
+        JsonTest {
+            name: t.name.clone(),
+            class: t.class.clone(),
+            outcome: t.outcome,
+            duration_ms: t.duration_ms,
+            tags: t.tags.clone(),
+            message: t.message.clone(),
+            file: t.file.clone(),
+            line: t.line,
+            location: t.location.clone(),
+        }
+    }
+}
+
+impl From<JsonTest> for TestReport {
+    fn from(t: JsonTest) -> Self {
+        TestReport {
+            name: t.name,
+            class: t.class,
+            file: t.file,
+            line: t.line,
+            tags: t.tags,
+            outcome: t.outcome,
+            duration_ms: t.duration_ms,
+            message: t.message,
+            location: t.location,
+        }
+    }
+}
+
+impl JsonReport {
+    /// The JSON report of `report`; without details, the lists are empty and `tests` is
+    /// `None`.
+    pub fn new(report: &Report, options: &RenderOptions) -> Self {
+        let counts = report.counts();
+        let line = |t: &TestReport| {
+            format!(
+                "{} {}: {}",
+                t.name,
+                t.outcome.as_str(),
+                t.message.as_deref().unwrap_or("no message")
+            )
+        };
+        let (failed, errored) = if options.details {
+            (
+                report
+                    .problems()
+                    .filter(|t| t.outcome == Outcome::Failed)
+                    .map(line)
+                    .collect(),
+                report
+                    .problems()
+                    .filter(|t| t.outcome != Outcome::Failed)
+                    .map(line)
+                    .collect(),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        JsonReport {
+            status: report.status().to_owned(),
+            test_classes: report.test_classes,
+            tests_run: counts.run,
+            tests_passed: counts.passed,
+            tests_failed: counts.failed,
+            tests_errored: counts.errored,
+            failed_tests: failed,
+            errored_tests: errored,
+            time: report.time_ms,
+            tests_timed_out: counts.timed_out,
+            tests_skipped: counts.skipped,
+            started_at: report.started_at.clone(),
+            tests: options
+                .details
+                .then(|| report.tests.iter().map(JsonTest::from).collect()),
+        }
+    }
+
+    /// Whether the run passed (`status` is `"PASS"`).
+    pub fn passed(&self) -> bool {
+        self.status == "PASS"
+    }
+
+    /// The [`Report`] back, when the document has each test's detail (`None` for a
+    /// report rendered without details, or django-smoketest's own).
+    pub fn to_report(&self) -> Option<Report> {
+        let tests = self.tests.as_ref()?;
+        Some(Report {
+            started_at: self.started_at.clone(),
+            time_ms: self.time,
+            test_classes: self.test_classes,
+            tests: tests.iter().cloned().map(TestReport::from).collect(),
+        })
+    }
+}
+
+/// Renders `report` as pretty-printed JSON, ending with a newline.
+///
+/// ```
+/// use smoke_runtime::report::{json, RenderOptions};
+/// use smoke_runtime::Report;
+///
+/// let report = Report {
+///     started_at: "2026-01-01T00:00:00.000Z".into(),
+///     time_ms: 1.25,
+///     test_classes: 0,
+///     tests: vec![],
+/// };
+/// let out = json::render(&report, &RenderOptions::default());
+/// let back: json::JsonReport = serde_json::from_str(&out).unwrap();
+/// assert_eq!(back.status, "PASS");
+/// assert_eq!(back.time, 1.25);
+/// ```
+pub fn render(report: &Report, options: &RenderOptions) -> String {
+    let mut out = serde_json::to_string_pretty(&JsonReport::new(report, options))
+        .expect("a report always serializes");
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::text::tests::sample;
+
+    #[test]
+    fn golden_with_details() {
+        let out = render(&sample(), &RenderOptions::default());
+        assert_eq!(
+            out,
+            r#"{
+  "status": "FAIL",
+  "test_classes": 2,
+  "tests_run": 4,
+  "tests_passed": 1,
+  "tests_failed": 1,
+  "tests_errored": 2,
+  "failed_tests": [
+    "app::smoke::disk_space failed: free space 2 < 5\n  left: 2\n right: 5"
+  ],
+  "errored_tests": [
+    "app::smoke::Db::test_write errored: connection refused <db> & \"retry\"",
+    "app::smoke::slow timed out: timed out after 2s"
+  ],
+  "time": 3.200026,
+  "tests_timed_out": 1,
+  "tests_skipped": 1,
+  "started_at": "2026-11-24T23:00:00.000Z",
+  "tests": [
+    {
+      "name": "app::smoke::Db::test_read",
+      "class": "app::smoke::Db",
+      "outcome": "passed",
+      "duration_ms": 12.25,
+      "tags": [
+        "db",
+        "readiness"
+      ],
+      "message": null,
+      "file": "src/smoke.rs",
+      "line": 40,
+      "location": null
+    },
+    {
+      "name": "app::smoke::Db::test_write",
+      "class": "app::smoke::Db",
+      "outcome": "errored",
+      "duration_ms": 1.5,
+      "tags": [],
+      "message": "connection refused <db> & \"retry\"",
+      "file": "src/smoke.rs",
+      "line": 10,
+      "location": null
+    },
+    {
+      "name": "app::smoke::disk_space",
+      "class": "app::smoke",
+      "outcome": "failed",
+      "duration_ms": 1.5,
+      "tags": [
+        "disk"
+      ],
+      "message": "free space 2 < 5\n  left: 2\n right: 5",
+      "file": "src/smoke.rs",
+      "line": 10,
+      "location": {
+        "file": "src/smoke.rs",
+        "line": 31
+      }
+    },
+    {
+      "name": "app::smoke::later",
+      "class": "app::smoke",
+      "outcome": "skipped",
+      "duration_ms": 1.5,
+      "tags": [],
+      "message": "needs staging",
+      "file": "src/smoke.rs",
+      "line": 10,
+      "location": null
+    },
+    {
+      "name": "app::smoke::slow",
+      "class": "app::smoke",
+      "outcome": "timed_out",
+      "duration_ms": 1.5,
+      "tags": [],
+      "message": "timed out after 2s",
+      "file": "src/smoke.rs",
+      "line": 10,
+      "location": null
+    }
+  ]
+}
+"#
+        );
+    }
+
+    #[test]
+    fn golden_without_details() {
+        let options = RenderOptions {
+            details: false,
+            color: true,
+        };
+        assert_eq!(
+            render(&sample(), &options),
+            r#"{
+  "status": "FAIL",
+  "test_classes": 2,
+  "tests_run": 4,
+  "tests_passed": 1,
+  "tests_failed": 1,
+  "tests_errored": 2,
+  "failed_tests": [],
+  "errored_tests": [],
+  "time": 3.200026,
+  "tests_timed_out": 1,
+  "tests_skipped": 1,
+  "started_at": "2026-11-24T23:00:00.000Z"
+}
+"#
+        );
+    }
+
+    #[test]
+    fn reads_back_into_the_same_report() {
+        let report = sample();
+        let back: JsonReport =
+            serde_json::from_str(&render(&report, &RenderOptions::default())).unwrap();
+        assert_eq!(back.to_report(), Some(report.clone()));
+        assert!(!back.passed());
+        let summary: JsonReport = serde_json::from_str(&render(
+            &report,
+            &RenderOptions {
+                details: false,
+                color: false,
+            },
+        ))
+        .unwrap();
+        assert_eq!(summary.to_report(), None);
+        assert_eq!(summary.tests_errored, 2);
+    }
+}
