@@ -1,1 +1,537 @@
-//! (in progress)
+//! The command line of a smoke-test program: what [`main!`](crate::main!) runs.
+//!
+//! Put `smoke_runtime::main!();` in a `harness = false` test target (or a bin) and the
+//! program lists and runs the smoke tests linked into it. Its command line is libtest's,
+//! so `cargo test` and `cargo nextest run` drive it, with a few additions:
+//!
+//! ```text
+//! smoke [OPTIONS] [FILTER]...
+//!
+//!   [FILTER]...            run tests whose full name contains a filter (equals it, with --exact)
+//!   --exact                filters and --skip match whole names
+//!   --skip FILTER          leave out matching tests (repeatable)
+//!   --tag TAG              run only tests with one of these tags (repeatable)
+//!   --list                 list the tests instead of running them (--format terse: `name: test`)
+//!   --ignored              run only the tests marked `skip = "..."`
+//!   --include-ignored      run the tests marked `skip` too
+//!   --test-threads N       run at most N tests at once
+//!   --timeout 5s           timeout of a test that sets none (default 30s)
+//!   --deadline 60s         limit of the whole run
+//!   --fail-fast            stop starting tests after the first failure
+//!   --format FORMAT        pretty (default), terse, text, json, junit
+//!   --color WHEN           auto (default), always, never
+//!   -q, --quiet            terse progress; nothing but the document for json and junit
+//!   --report-time          show each test's time
+//! ```
+//!
+//! Output: `pretty` prints a libtest line per test as it finishes (`test a::b ... ok`),
+//! then the text report ([`report::text`](crate::report::text)) and libtest's closing line
+//! (`test result: ok. 3 passed; 0 failed; ...`); `terse` prints a character per test
+//! instead of a line. With `text`, `json` and `junit`, standard output carries the
+//! document alone (the text report and closing line for `text`) and the per-test progress
+//! goes to standard error.
+//!
+//! Exit status: 0 when every test that ran passed, 1 when one failed, errored or timed out
+//! (or the setup function failed), 2 for a bad command line (with the usage).
+//!
+//! Accepted for compatibility with libtest and cargo, with no effect here: `--nocapture`
+//! and `--show-output` (tests run in this process and their output is never captured),
+//! `--test`, `--ensure-time`, `--force-run-in-process`, `--exclude-should-panic`, and
+//! `-Z FLAG`. `--bench` prints nothing and exits 0 (there are no benchmarks), so `cargo
+//! bench` passes over smoke targets.
+
+use std::future::Future;
+use std::io::{self, IsTerminal, Write};
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime};
+
+use clap::error::{ContextKind, ContextValue};
+use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
+
+use crate::report::{self, RenderOptions};
+use crate::{Ignored, Report, RunnerBuilder, Selection, SmokeResult, TestDescriptor};
+
+mod output;
+
+use output::{closing_line, Progress};
+
+/// The future a setup function returns, boxed: see [`Setup`].
+pub type SetupFuture<'a> = Pin<Box<dyn Future<Output = SmokeResult> + 'a>>;
+
+/// A setup function, as [`main!`](crate::main!) wraps `async fn setup(runner: &mut
+/// RunnerBuilder) -> SmokeResult`: it registers resources and configures the runner
+/// before the tests run. The command line's `--timeout`, `--deadline`, `--test-threads`
+/// and `--fail-fast` apply after it, so they override what it set.
+pub type Setup = for<'a> fn(&'a mut RunnerBuilder) -> SetupFuture<'a>;
+
+/// How the results are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A libtest line per test, then the text report and libtest's closing line.
+    Pretty,
+    /// A character per test (`.` passed, `F` failed, `i` skipped), then the text report and
+    /// the closing line.
+    Terse,
+    /// The text report and the closing line on standard output; progress on standard error.
+    Text,
+    /// The JSON report on standard output; progress on standard error.
+    Json,
+    /// JUnit XML on standard output; progress on standard error.
+    Junit,
+}
+
+/// When to colour the output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// When the stream is a terminal and `NO_COLOR` is not set.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The command line: libtest's options, and smoke's.
+///
+/// ```
+/// use clap::Parser;
+/// use smoke_runtime::cli::{Args, Format};
+///
+/// // what `cargo nextest run` passes to list, then to run one test
+/// let list = Args::try_parse_from(["smoke", "--list", "--format", "terse", "--ignored"]).unwrap();
+/// assert!(list.list && list.ignored);
+/// assert_eq!(list.format, Some(Format::Terse));
+/// let one = Args::try_parse_from(["smoke", "--exact", "app::db_up", "--nocapture"]).unwrap();
+/// assert_eq!(one.filters, ["app::db_up"]);
+/// // a bad command line is a usage error: exit status 2
+/// let bad = Args::try_parse_from(["smoke", "--frobnicate"]).unwrap_err();
+/// assert_eq!(bad.exit_code(), 2);
+/// ```
+#[derive(Clone, Debug, Default, Parser)]
+#[command(
+    about = "Runs the smoke tests linked into this program.",
+    after_help = "Exit status: 0 when every test passed, 1 when one failed, errored or timed out, \
+                  2 for a bad command line."
+)]
+pub struct Args {
+    /// Run only tests whose full name contains one of these (equals one, with --exact).
+    #[arg(value_name = "FILTER")]
+    pub filters: Vec<String>,
+    /// Filters and --skip match whole names.
+    #[arg(long)]
+    pub exact: bool,
+    /// Leave out tests whose full name contains this (repeatable).
+    #[arg(long, value_name = "FILTER")]
+    pub skip: Vec<String>,
+    /// Run only tests that have one of these tags (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// List the tests instead of running them.
+    #[arg(long)]
+    pub list: bool,
+    /// Run (or list) only the tests marked `skip = "..."`.
+    #[arg(long, conflicts_with = "include_ignored")]
+    pub ignored: bool,
+    /// Run the tests marked `skip = "..."` as well.
+    #[arg(long)]
+    pub include_ignored: bool,
+    /// Run at most this many tests at once (default: $RUST_TEST_THREADS, else four per core).
+    #[arg(long, value_name = "N")]
+    pub test_threads: Option<NonZeroUsize>,
+    /// The timeout of a test that sets none of its own, such as 500ms, 5s or 1m (default 30s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// The limit of the whole run: tests still running then are timed out.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub deadline: Option<Duration>,
+    /// Stop starting tests after the first failure; the rest are reported as skipped.
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Output format [default: pretty].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Colour the output.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Terse progress; with json and junit, no progress at all.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Show how long each test took.
+    #[arg(long)]
+    pub report_time: bool,
+    /// Start the tests in random order.
+    #[arg(long)]
+    pub shuffle: bool,
+    /// Start the tests in the random order of this seed.
+    #[arg(long, value_name = "SEED")]
+    pub shuffle_seed: Option<u64>,
+    /// Also write the report (in --format, text for pretty and terse) to this file.
+    #[arg(long, value_name = "PATH")]
+    pub logfile: Option<PathBuf>,
+    /// Accepted for libtest compatibility: test output is never captured.
+    #[arg(long, visible_alias = "no-capture")]
+    pub nocapture: bool,
+    /// Accepted for libtest compatibility: test output is never captured.
+    #[arg(long)]
+    pub show_output: bool,
+    /// Print nothing and exit 0: a smoke target has no benchmarks.
+    #[arg(long)]
+    pub bench: bool,
+    /// Accepted for libtest compatibility (running tests is the default).
+    #[arg(long)]
+    pub test: bool,
+    /// Accepted for libtest compatibility.
+    #[arg(long)]
+    pub ensure_time: bool,
+    /// Accepted for libtest compatibility (tests always run in this process).
+    #[arg(long)]
+    pub force_run_in_process: bool,
+    /// Accepted for libtest compatibility (smoke tests have no should_panic).
+    #[arg(long)]
+    pub exclude_should_panic: bool,
+    /// Accepted for libtest compatibility (`-Z unstable-options`).
+    #[arg(short = 'Z', value_name = "FLAG")]
+    pub unstable: Vec<String>,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s).map_err(|e| format!("{e} (write it like 500ms, 5s or 1m)"))
+}
+
+impl Args {
+    /// The format in force: `--format`, else terse with `--quiet`, else pretty.
+    pub fn effective_format(&self) -> Format {
+        match self.format {
+            Some(format) => format,
+            None if self.quiet => Format::Terse,
+            None => Format::Pretty,
+        }
+    }
+
+    /// The tests this command line takes, out of every registered one.
+    pub fn selection(&self) -> Selection {
+        Selection {
+            filters: self.filters.clone(),
+            exact: self.exact,
+            skip: self.skip.clone(),
+            tags: self.tags.clone(),
+            ignored: if self.ignored {
+                Ignored::Only
+            } else if self.include_ignored {
+                Ignored::Include
+            } else {
+                Ignored::Report
+            },
+        }
+    }
+
+    /// Parses `args` (the program's name first), naming the program after `args[0]` in
+    /// the usage.
+    pub fn parse_from_os<I, T>(args: I) -> Result<Args, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+        let name = args
+            .first()
+            .and_then(|a| {
+                PathBuf::from(a)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+            })
+            .unwrap_or_else(|| "smoke".to_owned());
+        // clap keeps names as `&'static str`; a program parses its command line once.
+        let name: &'static str = Box::leak(name.into_boxed_str());
+        let mut command = Args::command().name(name).bin_name(name);
+        let parsed = command.try_get_matches_from_mut(args).and_then(|matches| {
+            Args::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
+        });
+        parsed.map_err(|mut e| {
+            // Every usage error shows the usage, an invalid value too.
+            if e.use_stderr() && e.get(ContextKind::Usage).is_none() {
+                e.insert(
+                    ContextKind::Usage,
+                    ContextValue::StyledStr(command.render_usage()),
+                );
+            }
+            e
+        })
+    }
+}
+
+/// Whether standard output and standard error are terminals (for `--color auto`).
+#[derive(Clone, Copy, Debug)]
+struct Terminals {
+    stdout: bool,
+    stderr: bool,
+}
+
+impl Terminals {
+    fn detect() -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Terminals {
+            stdout: !no_color && io::stdout().is_terminal(),
+            stderr: !no_color && io::stderr().is_terminal(),
+        }
+    }
+}
+
+impl Color {
+    fn on(self, terminal: bool) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => terminal,
+        }
+    }
+}
+
+/// Runs the program's command line: what [`main!`](crate::main!) expands to.
+pub fn main(setup: Option<Setup>) -> ExitCode {
+    run_from(std::env::args_os(), setup)
+}
+
+/// Parses `args` (the program's name first) and runs the registered tests it selects,
+/// on a multi-threaded tokio runtime of its own. Returns the exit status.
+pub fn run_from<I, T>(args: I, setup: Option<Setup>) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let args = match Args::parse_from_os(args) {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    let code = execute(
+        &args,
+        setup,
+        smoke_core::registered().iter().collect(),
+        Terminals::detect(),
+        &mut io::stdout(),
+        &mut io::stderr(),
+    );
+    ExitCode::from(code)
+}
+
+/// Runs a parsed command line over `all` tests, writing to `out` and `err`; the exit
+/// status.
+fn execute(
+    args: &Args,
+    setup: Option<Setup>,
+    all: Vec<&'static TestDescriptor>,
+    terminals: Terminals,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    if args.bench {
+        return 0;
+    }
+    let selection = args.selection();
+    if args.list {
+        output::list(
+            &selection.apply(all.iter().copied()),
+            args.effective_format(),
+            out,
+        );
+        let _ = out.flush();
+        return 0;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("smoke")
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot start the tokio runtime: {e}");
+            return 1;
+        }
+    };
+    let code = runtime.block_on(run(args, setup, &selection, all, terminals, out, err));
+    // A sync test that hangs past its timeout keeps a blocking thread; do not wait for it.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    code
+}
+
+async fn run(
+    args: &Args,
+    setup: Option<Setup>,
+    selection: &Selection,
+    all: Vec<&'static TestDescriptor>,
+    terminals: Terminals,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let mut builder = RunnerBuilder::default();
+    if let Some(setup) = setup {
+        if let Err(e) = setup(&mut builder).await {
+            let _ = writeln!(err, "error: the smoke tests' setup failed: {e}");
+            return 1;
+        }
+    }
+    let config = builder.config_mut();
+    if let Some(timeout) = args.timeout {
+        config.default_timeout = timeout;
+    }
+    if let Some(deadline) = args.deadline {
+        config.deadline = Some(deadline);
+    }
+    let threads = args.test_threads.map(NonZeroUsize::get).or_else(|| {
+        std::env::var("RUST_TEST_THREADS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|n| *n > 0)
+    });
+    if let Some(threads) = threads {
+        config.concurrency = threads;
+    }
+    if args.fail_fast {
+        config.fail_fast = true;
+    }
+    let runner = builder.build();
+
+    let total = all.len();
+    let mut tests = selection.apply(all.iter().copied());
+    let filtered_out = total - tests.len();
+    let format = args.effective_format();
+    let document_on_stdout = matches!(format, Format::Text | Format::Json | Format::Junit);
+    let (progress_out, progress_color): (&mut dyn Write, bool) = if document_on_stdout {
+        (err, args.color.on(terminals.stderr))
+    } else {
+        (&mut *out, args.color.on(terminals.stdout))
+    };
+    let style = if document_on_stdout && args.quiet {
+        output::Style::Silent
+    } else if format == Format::Terse {
+        output::Style::Terse
+    } else {
+        output::Style::Pretty
+    };
+    let mut progress = Progress::new(
+        progress_out,
+        style,
+        progress_color,
+        args.report_time,
+        tests.len(),
+    );
+    if args.shuffle || args.shuffle_seed.is_some() {
+        let seed = args.shuffle_seed.unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos() as u64)
+        });
+        progress.note(&format!("shuffle seed: {seed}"));
+        output::shuffle(&mut tests, seed);
+    }
+    progress.start();
+    let report = runner
+        .run_tests(tests, selection.runs_skipped(), |test| progress.test(test))
+        .await;
+    progress.finish();
+
+    let color = args.color.on(terminals.stdout);
+    let document = render(&report, format, color);
+    let closing = closing_line(&report, filtered_out, color);
+    match format {
+        Format::Pretty | Format::Terse => {
+            let _ = write!(out, "\n{document}\n{closing}\n\n");
+        }
+        Format::Text => {
+            let _ = write!(out, "{document}\n{closing}\n");
+        }
+        Format::Json | Format::Junit => {
+            let _ = write!(out, "{document}");
+            if !args.quiet {
+                let closing = closing_line(&report, filtered_out, args.color.on(terminals.stderr));
+                let _ = writeln!(err, "\n{closing}");
+            }
+        }
+    }
+    let _ = out.flush();
+    if let Some(path) = &args.logfile {
+        if let Err(e) = std::fs::write(path, render(&report, format, false)) {
+            let _ = writeln!(
+                err,
+                "error: cannot write the log file {}: {e}",
+                path.display()
+            );
+            return 1;
+        }
+    }
+    if report.passed() {
+        0
+    } else {
+        1
+    }
+}
+
+/// The document of `format`: the text report for pretty, terse and text.
+fn render(report: &Report, format: Format, color: bool) -> String {
+    match format {
+        Format::Json => report::json::render(report, &RenderOptions::default()),
+        Format::Junit => report::junit::render(report, &RenderOptions::default()),
+        Format::Pretty | Format::Terse | Format::Text => report::text::render(
+            report,
+            &RenderOptions {
+                details: true,
+                color,
+            },
+        ),
+    }
+}
+
+/// Makes `fn main` of a smoke-test program: a `harness = false` test target or a bin.
+///
+/// `main!()` runs the registered smoke tests with the command line of
+/// [`cli`](crate::cli) (libtest-compatible, so `cargo test` and `cargo nextest run` drive
+/// it). `main!(setup)` first awaits `setup(&mut RunnerBuilder)`, an `async fn` that
+/// registers resources and configures the runner; when it fails the program says why and
+/// exits 1 without running a test.
+///
+/// ```no_run
+/// use smoke_runtime::prelude::*;
+/// use smoke_runtime::RunnerBuilder;
+///
+/// struct Settings {
+///     bucket: String,
+/// }
+///
+/// async fn setup(runner: &mut RunnerBuilder) -> SmokeResult {
+///     let bucket = std::env::var("BUCKET").map_err(|_| SmokeError::error("BUCKET is not set"))?;
+///     runner.resources_mut().insert(Settings { bucket });
+///     Ok(())
+/// }
+///
+/// smoke_runtime::main!(setup);
+/// ```
+#[macro_export]
+macro_rules! main {
+    () => {
+        fn main() -> ::std::process::ExitCode {
+            $crate::cli::main(::std::option::Option::None)
+        }
+    };
+    ($setup:expr $(,)?) => {
+        fn main() -> ::std::process::ExitCode {
+            fn __smoke_setup<'a>(
+                runner: &'a mut $crate::RunnerBuilder,
+            ) -> $crate::cli::SetupFuture<'a> {
+                ::std::boxed::Box::pin(async move {
+                    $crate::IntoSmokeResult::into_smoke_result(($setup)(runner).await)
+                })
+            }
+            $crate::cli::main(::std::option::Option::Some(__smoke_setup))
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests;
