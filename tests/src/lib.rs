@@ -1,1 +1,7 @@
 //! Shared helpers of the behaviour tests.
+
+pub mod http_responder;
+
+pub mod http_client;
+
+pub mod db;

@@ -162,10 +162,14 @@ pub async fn executable_version(
         ))
     })?;
     if compare(&found, &wanted) == Ordering::Less {
+        let located = if path.as_os_str() == program {
+            String::new()
+        } else {
+            format!(" ({})", path.display())
+        };
         return Err(SmokeError::failure(format!(
-            "{program} is version {found_text} ({}), at least {minimum} is needed; upgrade \
-             it, or put a newer build first on the PATH",
-            path.display()
+            "{program} is version {found_text}{located}, at least {minimum} is needed; \
+             upgrade it, or put a newer build first on the PATH"
         )));
     }
     Ok(())
@@ -203,9 +207,10 @@ fn find_version(text: &str) -> Option<(String, Vec<u64>)> {
     static AFTER_WORD: OnceLock<Regex> = OnceLock::new();
     static DOTTED: OnceLock<Regex> = OnceLock::new();
     let after_word = AFTER_WORD.get_or_init(|| {
-        Regex::new(r"(?i)\bversion\b[:\s]*[vn]?(\d+(?:\.\d+)*)").expect("valid regex")
+        Regex::new(r"(?i)\bversion\b[:\s]*[vn]?(\d+(?:\.\d+)*[^\s,;()]*)").expect("valid regex")
     });
-    let dotted = DOTTED.get_or_init(|| Regex::new(r"\d+(?:\.\d+)+").expect("valid regex"));
+    let dotted =
+        DOTTED.get_or_init(|| Regex::new(r"\d+(?:\.\d+)+[^\s,;()]*").expect("valid regex"));
     let found = after_word
         .captures(text)
         .and_then(|c| c.get(1))

@@ -75,7 +75,7 @@ use crate::{SmokeError, SmokeResult};
 
 /// `1536` -> `"1.5 KiB"`.
 pub(crate) fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 6] = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    const UNITS: [&str; 7] = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
     if n < 1024 {
         return format!("{n} bytes");
     }

@@ -360,6 +360,9 @@ impl TlsCheck {
     /// Connects, verifies the certificate and checks how long it stays valid.
     pub async fn run(&self) -> SmokeResult<CertificateInfo> {
         let (host, port) = self.host_and_port()?;
+        if let Some(problem) = &self.roots.problem {
+            return Err(SmokeError::error(problem.clone()));
+        }
         let name = self.server_name.clone().unwrap_or_else(|| host.clone());
         let work = async {
             let tcp = TcpStream::connect((host.as_str(), port))

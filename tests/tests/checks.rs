@@ -1,0 +1,578 @@
+//! The ready-made checks against real things: directories and file systems here, a
+//! program written for the test, loopback listeners, an HTTP server, a TLS server with
+//! certificates made for the test.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use smoke_runtime::checks::{self, AddressFamily, HttpCheck, TlsCheck};
+use smoke_runtime::{ErrorKind, SmokeError, SmokeResult};
+use smoke_tests::http_responder::{Responder, Response};
+
+/// A fresh empty directory under the target directory, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!(
+            "smoke-checks-{name}-{}-{:?}",
+            std::process::id(),
+            std::time::SystemTime::now()
+        ));
+        let dir = PathBuf::from(
+            dir.to_string_lossy()
+                .replace([' ', '{', '}', ':', ','], "_"),
+        );
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[track_caller]
+fn failed(result: SmokeResult) -> SmokeError {
+    let error = result.expect_err("the check should not pass");
+    assert_eq!(error.kind(), ErrorKind::Failure, "{error}");
+    error
+}
+
+#[track_caller]
+fn errored(result: SmokeResult) -> SmokeError {
+    let error = result.expect_err("the check should not pass");
+    assert_eq!(error.kind(), ErrorKind::Error, "{error}");
+    error
+}
+
+#[track_caller]
+fn says(error: &SmokeError, words: &str) {
+    assert!(
+        error.message().contains(words),
+        "expected {words:?} in the message:\n{}",
+        error.message()
+    );
+}
+
+// ---- directories -------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_writable_directory_passes_and_the_probe_is_removed() {
+    let dir = Scratch::new("writable");
+    checks::dir_writable(dir.path()).await.unwrap();
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "the probe file was left behind: {left:?}");
+}
+
+#[tokio::test]
+async fn a_missing_directory_fails_with_how_to_create_it() {
+    let dir = Scratch::new("missing");
+    let missing = dir.path().join("uploads");
+    let error = failed(checks::dir_writable(&missing).await);
+    says(&error, "does not exist");
+    says(&error, &format!("mkdir -p {}", missing.display()));
+    says(&error, "uid ");
+}
+
+#[tokio::test]
+async fn a_file_where_a_directory_should_be_fails() {
+    let dir = Scratch::new("file");
+    let file = dir.path().join("uploads");
+    std::fs::write(&file, b"x").unwrap();
+    let error = failed(checks::dir_writable(&file).await);
+    says(&error, "is not a directory");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_directory_without_write_permission_fails_for_an_ordinary_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Scratch::new("readonly");
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Whether this user can write there anyway (root can), found out the plain way.
+    let probe = locked.join("plain-probe");
+    let writable_anyway = std::fs::write(&probe, b"x").is_ok();
+    let _ = std::fs::remove_file(&probe);
+    let result = checks::dir_writable(&locked).await;
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if writable_anyway {
+        result.unwrap();
+    } else {
+        let error = failed(result);
+        says(&error, "is not writable");
+        says(&error, "write permission");
+    }
+}
+
+// ---- free space --------------------------------------------------------------------
+
+#[tokio::test]
+async fn free_space_passes_when_there_is_enough_and_fails_when_not() {
+    let here = env!("CARGO_MANIFEST_DIR");
+    checks::disk_free(here, 1).await.unwrap();
+    checks::disk_free_percent(here, 0.0001).await.unwrap();
+
+    let error = failed(checks::disk_free(here, u64::MAX).await);
+    says(&error, "free on the file system that holds");
+    says(&error, here);
+    says(&error, "at least 16.0 EiB");
+
+    // A file system with data on it never has 100% free.
+    let error = failed(checks::disk_free_percent(here, 100.0).await);
+    says(&error, "at least 100% is needed");
+}
+
+#[tokio::test]
+async fn free_space_of_a_missing_path_is_an_error() {
+    let error = errored(checks::disk_free("/no/such/path/anywhere", 1).await);
+    says(
+        &error,
+        "cannot query the file system that holds /no/such/path/anywhere",
+    );
+    let error = errored(checks::disk_free_percent("/", 140.0).await);
+    says(&error, "not a percentage");
+}
+
+// ---- settings ----------------------------------------------------------------------
+
+#[test]
+fn environment_variables_are_checked_without_showing_their_value() {
+    std::env::set_var("SMOKE_CHECKS_SET", "s3cr3t-value");
+    std::env::set_var("SMOKE_CHECKS_BLANK", "   ");
+    std::env::remove_var("SMOKE_CHECKS_UNSET");
+
+    checks::env_var_set("SMOKE_CHECKS_SET").unwrap();
+    let error = failed(checks::env_var_set("SMOKE_CHECKS_BLANK"));
+    says(&error, "SMOKE_CHECKS_BLANK is set but empty");
+    let error = failed(checks::env_var_set("SMOKE_CHECKS_UNSET"));
+    says(&error, "SMOKE_CHECKS_UNSET is not set");
+
+    checks::setting_present("db.password", Some("s3cr3t-value")).unwrap();
+    let error = failed(checks::setting_present("db.password", Some("")));
+    says(&error, "db.password is present but empty");
+    let error = failed(checks::setting_present("db.password", None));
+    says(&error, "db.password is missing");
+    assert!(!error.message().contains("s3cr3t"));
+}
+
+// ---- executables -------------------------------------------------------------------
+
+/// A shell script named `name` in `dir` that runs `body`.
+#[cfg(unix)]
+fn script(dir: &Path, name: &str, body: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_program_of_a_recent_enough_version_passes_and_an_old_one_fails() {
+    let dir = Scratch::new("exe");
+    let tool = script(
+        dir.path(),
+        "tool",
+        "echo 'tool version 2.5.1-3ubuntu1 Copyright (c) the tool developers' >&2",
+    );
+    checks::executable_version(&tool, &["-version"], "2.5")
+        .await
+        .unwrap();
+    checks::executable_version(&tool, &["-version"], "2.5.1")
+        .await
+        .unwrap();
+    checks::executable_version(&tool, &["-version"], "1.99")
+        .await
+        .unwrap();
+
+    let error = failed(checks::executable_version(&tool, &["-version"], "2.10").await);
+    says(&error, "is version 2.5.1-3ubuntu1");
+    says(&error, "at least 2.10 is needed");
+    says(&error, "upgrade");
+
+    let error = errored(checks::executable_version(&tool, &["-version"], "latest").await);
+    says(&error, "not a version number");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_program_that_fails_or_prints_no_version_fails_the_check() {
+    let dir = Scratch::new("exe-bad");
+    let broken = script(
+        dir.path(),
+        "broken",
+        "echo 'libfoo.so: not found' >&2; exit 127",
+    );
+    let error = failed(checks::executable_version(&broken, &["--version"], "1").await);
+    says(&error, "exited with");
+    says(&error, "libfoo.so: not found");
+
+    let mute = script(dir.path(), "mute", "echo 'usage: mute [options]'");
+    let error = failed(checks::executable_version(&mute, &["--version"], "1").await);
+    says(&error, "printed no version number");
+    says(&error, "usage: mute [options]");
+
+    let not_executable = dir.path().join("plain");
+    std::fs::write(&not_executable, "echo 1.0").unwrap();
+    let error = failed(
+        checks::executable_version(not_executable.to_str().unwrap(), &["--version"], "1").await,
+    );
+    says(&error, "was not found on the PATH");
+}
+
+#[tokio::test]
+async fn programs_are_found_on_the_path() {
+    // cargo runs this test, so it is on the PATH.
+    checks::executable_on_path("cargo").await.unwrap();
+    checks::executable_version("cargo", &["--version"], "1.70")
+        .await
+        .unwrap();
+    let error = failed(checks::executable_version("cargo", &["--version"], "999.0").await);
+    says(&error, "cargo is version 1.");
+
+    let error = failed(checks::executable_on_path("surely-no-such-program-4711").await);
+    says(
+        &error,
+        "surely-no-such-program-4711 was not found on the PATH",
+    );
+    says(&error, "install it");
+}
+
+// ---- DNS and TCP -------------------------------------------------------------------
+
+#[tokio::test]
+async fn names_that_resolve_pass_and_others_fail() {
+    checks::dns_resolves("localhost", AddressFamily::Any)
+        .await
+        .unwrap();
+    checks::dns_resolves("127.0.0.1", AddressFamily::V4)
+        .await
+        .unwrap();
+
+    let error = failed(checks::dns_resolves("127.0.0.1", AddressFamily::V6).await);
+    says(&error, "resolves to [127.0.0.1] but not to an IPv6 address");
+    says(&error, "AAAA");
+
+    // `.invalid` never resolves (RFC 6761).
+    let error = failed(checks::dns_resolves("smoke-check.invalid", AddressFamily::Any).await);
+    says(&error, "smoke-check.invalid");
+}
+
+#[tokio::test]
+async fn a_listening_port_passes_and_a_closed_one_fails() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let open = listener.local_addr().unwrap().to_string();
+    checks::tcp_connect(&open, Duration::from_secs(5))
+        .await
+        .unwrap();
+
+    let closed = closed_port().await;
+    let error = failed(checks::tcp_connect(&closed, Duration::from_secs(5)).await);
+    says(&error, &format!("could not connect to {closed}"));
+    says(&error, "listening on that port");
+
+    let error = errored(checks::tcp_connect("localhost", Duration::from_secs(1)).await);
+    says(&error, "has no port");
+}
+
+/// A loopback address where nothing listens.
+async fn closed_port() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    drop(listener);
+    address
+}
+
+// ---- HTTP --------------------------------------------------------------------------
+
+/// A server with one path per answer the checks must tell apart.
+async fn http_server() -> Responder {
+    Responder::start(|request| match request.path.as_str() {
+        "/ok" => Response::text(200, "ok"),
+        "/down" => Response::text(503, "database pool exhausted\n  (30 of 30 in use)"),
+        "/moved" => Response::text(302, "").with_header("location", "/elsewhere"),
+        "/slow" => Response::text(200, "late").delayed(Duration::from_secs(30)),
+        "/private" => match request.header("authorization") {
+            Some("Bearer letmein") => Response::text(200, "welcome"),
+            _ => Response::text(401, "who are you?"),
+        },
+        _ => Response::text(404, "no such page"),
+    })
+    .await
+}
+
+#[tokio::test]
+async fn an_http_url_with_the_expected_status_passes() {
+    let server = http_server().await;
+    checks::http_status(&server.url("/ok"), 200, Duration::from_secs(5))
+        .await
+        .unwrap();
+    let answer = HttpCheck::new(server.url("/private"))
+        .header("Authorization", "Bearer letmein")
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.text(), "welcome");
+    assert_eq!(
+        answer.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    // `fetch` returns whatever the status.
+    let answer = HttpCheck::new(server.url("/down")).fetch().await.unwrap();
+    assert_eq!(answer.status, 503);
+}
+
+#[tokio::test]
+async fn an_http_url_with_another_status_fails_with_what_it_answered() {
+    let server = http_server().await;
+    let url = server.url("/down");
+    let error = failed(checks::http_status(&url, 200, Duration::from_secs(5)).await);
+    says(
+        &error,
+        &format!("GET {url} answered 503 Service Unavailable, expected 200 OK"),
+    );
+    says(&error, "database pool exhausted (30 of 30 in use)");
+    says(&error, "check the service's logs");
+
+    let error = failed(HttpCheck::new(server.url("/moved")).run().await.map(|_| ()));
+    says(
+        &error,
+        "answered 302 Found, expected a 2xx status (redirect to /elsewhere)",
+    );
+
+    let error = failed(
+        HttpCheck::new(server.url("/private"))
+            .header("Authorization", "Bearer wrong-token")
+            .run()
+            .await
+            .map(|_| ()),
+    );
+    says(&error, "401 Unauthorized");
+    says(&error, "check the credentials");
+    assert!(!error.message().contains("wrong-token"));
+}
+
+#[tokio::test]
+async fn an_http_url_that_does_not_answer_in_time_fails() {
+    let server = http_server().await;
+    let error =
+        failed(checks::http_status(&server.url("/slow"), 200, Duration::from_millis(300)).await);
+    says(&error, "got no complete answer within 300ms");
+
+    let closed = closed_port().await;
+    let error = failed(
+        checks::http_status(&format!("http://{closed}/"), 200, Duration::from_secs(5)).await,
+    );
+    says(&error, &format!("could not connect to {closed}"));
+
+    let error =
+        errored(checks::http_status("localhost:8080/health", 200, Duration::from_secs(1)).await);
+    says(&error, "is not a URL the HTTP check can use");
+}
+
+// ---- TLS ---------------------------------------------------------------------------
+
+mod pki {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
+    };
+    use time::{Duration, OffsetDateTime};
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+    /// A private certificate authority made for the test.
+    pub struct Ca {
+        pub pem: String,
+        issuer: Issuer<'static, KeyPair>,
+    }
+
+    impl Ca {
+        pub fn new(name: &str) -> Ca {
+            let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+            params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+            params.distinguished_name.push(DnType::CommonName, name);
+            params.key_usages = vec![
+                KeyUsagePurpose::KeyCertSign,
+                KeyUsagePurpose::CrlSign,
+                KeyUsagePurpose::DigitalSignature,
+            ];
+            let key = KeyPair::generate().unwrap();
+            let cert = params.self_signed(&key).unwrap();
+            Ca {
+                pem: cert.pem(),
+                issuer: Issuer::new(params, key),
+            }
+        }
+
+        /// A certificate for `localhost` and `127.0.0.1`, valid from `from_days` to
+        /// `to_days` days from now.
+        pub fn leaf(
+            &self,
+            from_days: i64,
+            to_days: i64,
+        ) -> (CertificateDer<'static>, PrivateKeyDer<'static>) {
+            let mut params =
+                CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+                    .unwrap();
+            params
+                .distinguished_name
+                .push(DnType::CommonName, "localhost");
+            let now = OffsetDateTime::now_utc();
+            params.not_before = now + Duration::days(from_days);
+            params.not_after = now + Duration::days(to_days);
+            let key = KeyPair::generate().unwrap();
+            let cert = params.signed_by(&key, &self.issuer).unwrap();
+            (
+                cert.der().clone(),
+                PrivatePkcs8KeyDer::from(key.serialize_der()).into(),
+            )
+        }
+    }
+}
+
+/// A TLS server on loopback that answers HTTP with `ok`.
+async fn tls_server(
+    cert: tokio_rustls::rustls::pki_types::CertificateDer<'static>,
+    key: tokio_rustls::rustls::pki_types::PrivateKeyDer<'static>,
+) -> (String, tokio::task::JoinHandle<()>) {
+    use std::sync::Arc;
+    use tokio_rustls::rustls;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![cert], key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let handler: smoke_tests::http_responder::Handler =
+        Arc::new(|_: &smoke_tests::http_responder::Request| Response::text(200, "ok over tls"));
+    let task = tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            let handler = handler.clone();
+            tokio::spawn(async move {
+                if let Ok(tls) = acceptor.accept(tcp).await {
+                    let _ = smoke_tests::http_responder::serve(tls, &handler).await;
+                }
+            });
+        }
+    });
+    (address, task)
+}
+
+#[tokio::test]
+async fn a_trusted_certificate_valid_long_enough_passes() {
+    let ca = pki::Ca::new("Smoke Test CA");
+    let (cert, key) = ca.leaf(-1, 90);
+    let (address, server) = tls_server(cert, key).await;
+    let info = TlsCheck::new(&address)
+        .root_certificate_pem(&ca.pem)
+        .min_days(30)
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(info.subject, "CN=localhost");
+    assert_eq!(info.issuer, "CN=Smoke Test CA");
+    assert!((88..=90).contains(&info.days_left), "{info:?}");
+
+    // The same server through the HTTP check, over https.
+    let port = address.rsplit_once(':').unwrap().1;
+    let answer = HttpCheck::new(format!("https://localhost:{port}/"))
+        .root_certificate_pem(&ca.pem)
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(answer.text(), "ok over tls");
+    server.abort();
+}
+
+#[tokio::test]
+async fn a_certificate_expiring_soon_fails_with_its_date() {
+    let ca = pki::Ca::new("Smoke Test CA");
+    let (cert, key) = ca.leaf(-80, 10);
+    let (address, server) = tls_server(cert, key).await;
+    let result = TlsCheck::new(&address)
+        .root_certificate_pem(&ca.pem)
+        .min_days(14)
+        .run()
+        .await;
+    let error = failed(result.map(|_| ()));
+    says(
+        &error,
+        "the certificate of 127.0.0.1 (CN=localhost) expires on ",
+    );
+    says(&error, "less than the 14 days required; renew it");
+    server.abort();
+}
+
+#[tokio::test]
+async fn an_expired_certificate_fails_with_when_it_expired() {
+    let ca = pki::Ca::new("Smoke Test CA");
+    let (cert, key) = ca.leaf(-100, -3);
+    let (address, server) = tls_server(cert, key).await;
+    let result = TlsCheck::new(&address)
+        .root_certificate_pem(&ca.pem)
+        .run()
+        .await;
+    let error = failed(result.map(|_| ()));
+    says(&error, "the TLS handshake with 127.0.0.1 failed");
+    says(&error, "expired on ");
+    says(&error, "3 days ago: renew it");
+    server.abort();
+}
+
+#[tokio::test]
+async fn an_untrusted_or_misnamed_certificate_fails() {
+    let ca = pki::Ca::new("Private CA");
+    let (cert, key) = ca.leaf(-1, 90);
+    let (address, server) = tls_server(cert, key).await;
+
+    let error = failed(checks::tls_cert_valid_for(&address, 1).await);
+    says(&error, "not signed by a CA this machine trusts");
+    says(&error, "issued by CN=Private CA");
+
+    let port = address.rsplit_once(':').unwrap().1;
+    let error = failed(
+        HttpCheck::new(format!("https://127.0.0.1:{port}/"))
+            .run()
+            .await
+            .map(|_| ()),
+    );
+    says(&error, "not signed by a CA this machine trusts");
+
+    let result = TlsCheck::new(&address)
+        .server_name("api.example.com")
+        .root_certificate_pem(&ca.pem)
+        .run()
+        .await;
+    let error = failed(result.map(|_| ()));
+    says(&error, "is not valid for the name api.example.com");
+    server.abort();
+
+    let closed = closed_port().await;
+    let error = failed(checks::tls_cert_valid_for(&closed, 1).await);
+    says(&error, &format!("could not connect to {closed}"));
+
+    let error = errored(
+        TlsCheck::new(&address)
+            .root_certificate_pem("not a pem")
+            .run()
+            .await
+            .map(|_| ()),
+    );
+    says(&error, "no CERTIFICATE block");
+}
