@@ -1,0 +1,120 @@
+//! `#[smoke_test]`: parse, validate, expand.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::{Item, ItemFn, LitStr};
+
+use crate::args::{parse_args, Args, Site};
+use crate::errors::Errors;
+use crate::expand::{registration, Meta, Target, Test};
+use crate::sig::{analyze, Receiver};
+
+/// The whole macro: the item unchanged, then either its registration or the errors.
+pub fn smoke_test(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let args = parse_args(args, Site::Test, &mut errors);
+    let registration = match syn::parse2::<Item>(item.clone()) {
+        Ok(Item::Fn(function)) => validate_and_expand(&function, args, &mut errors),
+        Ok(other) => {
+            errors.at(item_span(&other), not_a_function(&other));
+            None
+        }
+        Err(_) => {
+            errors.spanned(
+                &item,
+                "#[smoke_test] goes on a function: `fn name() -> SmokeResult { ... }` or \
+                 `async fn name() -> SmokeResult { ... }`",
+            );
+            None
+        }
+    };
+    if !errors.is_empty() {
+        let errors = errors.to_compile_errors();
+        return quote!(#errors #item);
+    }
+    quote! {
+        #item
+        #registration
+    }
+}
+
+fn validate_and_expand(function: &ItemFn, args: Args, errors: &mut Errors) -> Option<TokenStream> {
+    let sig = analyze(&function.sig, "a smoke test", errors);
+    if sig.receiver != Receiver::None {
+        errors.at(
+            sig.receiver_span.unwrap_or_else(|| function.sig.span()),
+            "#[smoke_test] goes on a free function, and `self` is only allowed in a \
+             #[smoke_suite]: put #[smoke_suite] on the `impl` block and name the method \
+             `test_...`, or make this a free function",
+        );
+    }
+    if !errors.is_empty() {
+        return None;
+    }
+    let ident = &function.sig.ident;
+    let name = args
+        .name
+        .unwrap_or_else(|| LitStr::new(&crate::unraw(ident), ident.span()));
+    let krate = args.krate.unwrap_or_else(crate::default_crate);
+    let test = Test {
+        krate: &krate,
+        sig: &sig,
+        meta: Meta {
+            name,
+            timeout_ms: args.timeout_ms,
+            tags: args.tags,
+            skip: args.skip,
+            serial: args.serial,
+        },
+        target: Target::Free(ident),
+        span: function.sig.ident.span(),
+        suffix: ident,
+    };
+    let tokens = registration(&test).0;
+    Some(quote! {
+        const _: () = {
+            #tokens
+        };
+    })
+}
+
+fn item_span(item: &Item) -> proc_macro2::Span {
+    match item {
+        Item::Struct(i) => i.struct_token.span(),
+        Item::Enum(i) => i.enum_token.span(),
+        Item::Union(i) => i.union_token.span(),
+        Item::Impl(i) => i.impl_token.span(),
+        Item::Trait(i) => i.trait_token.span(),
+        Item::Mod(i) => i.mod_token.span(),
+        Item::Const(i) => i.const_token.span(),
+        Item::Static(i) => i.static_token.span(),
+        Item::Type(i) => i.type_token.span(),
+        Item::Use(i) => i.use_token.span(),
+        other => other.span(),
+    }
+}
+
+fn not_a_function(item: &Item) -> String {
+    let what = match item {
+        Item::Struct(_) => "a struct",
+        Item::Enum(_) => "an enum",
+        Item::Union(_) => "a union",
+        Item::Trait(_) => "a trait",
+        Item::Mod(_) => "a module",
+        Item::Const(_) => "a const",
+        Item::Static(_) => "a static",
+        Item::Type(_) => "a type alias",
+        Item::Use(_) => "a `use`",
+        Item::Impl(_) => {
+            return "#[smoke_test] goes on a function; to make the `test_*` methods of an \
+                    `impl` block tests, put #[smoke_suite] on it"
+                .to_owned()
+        }
+        _ => "this item",
+    };
+    format!(
+        "#[smoke_test] goes on a function, not on {what}: `fn name() -> SmokeResult {{ ... }}` \
+         or `async fn name() -> SmokeResult {{ ... }}`"
+    )
+}
