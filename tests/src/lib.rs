@@ -1,7 +1,3 @@
 //! Shared helpers of the behaviour tests.
 
 pub mod http_responder;
-
-pub mod http_client;
-
-pub mod db;
