@@ -1,3 +1,5 @@
 //! Shared helpers of the behaviour tests.
 
 pub mod http_responder;
+
+pub mod http_client;

@@ -1,1 +1,1004 @@
-//! (in progress)
+//! The smoke endpoint: a framework-agnostic handler over the `http` crate's types.
+//!
+//! [`Smoke`] holds the configuration and the run state; [`Smoke::handle`] answers an
+//! `http::Request` with an `http::Response<String>`, so any server can mount it (axum
+//! through [`crate::axum::router`], hyper, actix-web, ...). Routes, relative to where it is
+//! mounted:
+//!
+//! | route | what it does |
+//! |---|---|
+//! | `/` | runs the selected tests (`?tag=`, `?test=`) or serves a cached result; 200 when all pass, the failure status (500) otherwise |
+//! | `/metrics` | Prometheus text from the latest results; never starts a run |
+//! | `/livez` | liveness: 200 `ok`, runs nothing |
+//! | `/readyz` | readiness: runs the tests tagged `readiness` |
+//!
+//! A malformed request is a 4xx with a clear message and runs nothing: 400 (query, `Accept`
+//! syntax, unknown tag or test), 401 (a wrong bearer token), 404, 405, 406 (no format
+//! acceptable). A 5xx only ever means that the smoke run failed.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use smoke_runtime::http::{Details, Smoke};
+//!
+//! # async fn serve(req: http::Request<()>) -> http::Response<String> {
+//! let smoke = Smoke::builder()
+//!     .default_timeout(Duration::from_secs(5))
+//!     .deadline(Duration::from_secs(20))
+//!     .details(Details::WhenAuthorized("s3cret-token".into()))
+//!     .cache(Duration::from_secs(30))
+//!     .build();
+//! smoke.handle(req).await
+//! # }
+//! ```
+
+mod negotiate;
+mod query;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use http::header::{HeaderValue, ACCEPT, AGE, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
+use http::{HeaderMap, Method, Request, Response, StatusCode};
+use subtle::ConstantTimeEq;
+use tokio::sync::watch;
+
+pub use negotiate::{negotiate, Format, NegotiationError};
+pub use query::{parse_query, Query, MAX_PARAMS};
+
+use crate::report::redact::Redactor;
+use crate::report::{self, prometheus, RenderOptions};
+use crate::{Outcome, Report, Runner, RunnerBuilder, Selection, TestDescriptor, TestReport};
+
+/// The overall deadline of a run when none is configured.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(30);
+
+/// How long past the deadline a request waits for the runner to report the timed-out
+/// tests before it answers from what it has.
+const DEADLINE_MARGIN: Duration = Duration::from_millis(250);
+
+/// Who sees test names and messages.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Details {
+    /// Everyone (for endpoints that are not reachable from outside).
+    Always,
+    /// No one: callers see PASS/FAIL and the counts only.
+    Never,
+    /// Callers that send `Authorization: Bearer <token>` with this token (compared in
+    /// constant time). Others see PASS/FAIL and the counts; a wrong token gets 401 and
+    /// runs nothing.
+    WhenAuthorized(String),
+}
+
+impl std::fmt::Debug for Details {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Details::Always => f.write_str("Always"),
+            Details::Never => f.write_str("Never"),
+            Details::WhenAuthorized(_) => f.write_str("WhenAuthorized(***)"),
+        }
+    }
+}
+
+/// A route of the endpoint, for frameworks that route themselves (see
+/// [`Smoke::respond`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// Run the selected tests (`/`).
+    Run,
+    /// Prometheus metrics (`/metrics`).
+    Metrics,
+    /// Liveness (`/livez`).
+    Livez,
+    /// Readiness (`/readyz`).
+    Readyz,
+}
+
+/// Configures a [`Smoke`] endpoint: what the runner gets (resources, timeouts, deadline,
+/// concurrency) and the HTTP policies (details, failure status, cache, schedule,
+/// secrets).
+///
+/// ```
+/// use std::time::Duration;
+/// use http::StatusCode;
+/// use smoke_runtime::http::{Details, Smoke};
+///
+/// struct Settings { bucket: String }
+///
+/// let smoke = Smoke::builder()
+///     .resource(Settings { bucket: "media".into() })
+///     .default_timeout(Duration::from_secs(5))
+///     .deadline(Duration::from_secs(20))
+///     .concurrency(8)
+///     .details(Details::Never)
+///     .failure_status(StatusCode::SERVICE_UNAVAILABLE)
+///     .cache(Duration::from_secs(30))
+///     .secret("the-api-key")
+///     .max_message_len(2000)
+///     .build();
+/// assert_eq!(smoke.runs(), 0);
+/// ```
+#[derive(Debug)]
+pub struct SmokeBuilder {
+    runner: RunnerBuilder,
+    details: Details,
+    failure_status: StatusCode,
+    cache: Option<Duration>,
+    schedule: Option<Duration>,
+    redactor: Redactor,
+    readiness_tags: Vec<String>,
+    only: Selection,
+    base_path: String,
+}
+
+impl SmokeBuilder {
+    /// Registers a value tests and fixtures ask for by type (`Resource<T>`).
+    pub fn resource<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.runner = self.runner.resource(value);
+        self
+    }
+
+    /// The timeout of tests that set none (default 30 s).
+    pub fn default_timeout(mut self, timeout: Duration) -> Self {
+        self.runner = self.runner.default_timeout(timeout);
+        self
+    }
+
+    /// The overall deadline of a run (default [`DEFAULT_DEADLINE`]): tests still running
+    /// then are reported as timed out, and no request waits much longer.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.runner = self.runner.deadline(deadline);
+        self
+    }
+
+    /// How many tests run at once.
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.runner = self.runner.concurrency(concurrency);
+        self
+    }
+
+    /// The runner configuration, to change in place (for what has no method here).
+    pub fn runner_mut(&mut self) -> &mut RunnerBuilder {
+        &mut self.runner
+    }
+
+    /// Who sees test names and messages (default [`Details::Never`]).
+    pub fn details(mut self, details: Details) -> Self {
+        self.details = details;
+        self
+    }
+
+    /// The status of a failed run (default 500). Must be a 5xx.
+    pub fn failure_status(mut self, status: StatusCode) -> Self {
+        self.failure_status = status;
+        self
+    }
+
+    /// Serves a run's result for `max_age` to every request for the same tests, with
+    /// `Cache-Control: max-age` and `Age` (default: no cache, every request that does not
+    /// join a run in flight starts one).
+    pub fn cache(mut self, max_age: Duration) -> Self {
+        self.cache = Some(max_age);
+        self
+    }
+
+    /// Runs every test in the background every `every` (from the first request, or from
+    /// `build` inside a tokio runtime) and serves the latest result; requests never start
+    /// a run of their own then.
+    pub fn schedule(mut self, every: Duration) -> Self {
+        self.schedule = Some(every);
+        self
+    }
+
+    /// A value that must never leave the process: masked as `***` in every message.
+    pub fn secret(mut self, value: impl Into<String>) -> Self {
+        self.redactor.add_secret(value);
+        self
+    }
+
+    /// Several secret values.
+    pub fn secrets<I, S>(mut self, values: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        for value in values {
+            self.redactor.add_secret(value);
+        }
+        self
+    }
+
+    /// Caps every message at this many characters (default 4096).
+    pub fn max_message_len(mut self, max: usize) -> Self {
+        self.redactor = self.redactor.max_len(max);
+        self
+    }
+
+    /// The tags `/readyz` runs (default `readiness`).
+    pub fn readiness_tags<I, S>(mut self, tags: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.readiness_tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Exposes only the tests this selection takes (default: every registered test).
+    pub fn only(mut self, selection: Selection) -> Self {
+        self.only = selection;
+        self
+    }
+
+    /// Where [`Smoke::handle`] is mounted, e.g. `/smoketest`: it then answers
+    /// `/smoketest`, `/smoketest/metrics`, ... (default: the root). Frameworks that
+    /// strip the prefix themselves (axum's `nest`) need none.
+    pub fn base_path(mut self, path: impl Into<String>) -> Self {
+        self.base_path = path.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// The endpoint.
+    ///
+    /// # Panics
+    ///
+    /// When the failure status is not a 5xx, or the token of
+    /// [`Details::WhenAuthorized`] is empty: both would make the endpoint lie.
+    pub fn build(self) -> Smoke {
+        assert!(
+            self.failure_status.is_server_error(),
+            "the failure status must be a 5xx, not {}",
+            self.failure_status
+        );
+        if let Details::WhenAuthorized(token) = &self.details {
+            assert!(
+                !token.is_empty(),
+                "Details::WhenAuthorized needs a non-empty token"
+            );
+        }
+        let mut runner = self.runner;
+        let deadline = *runner.config_mut().deadline.get_or_insert(DEFAULT_DEADLINE);
+        let inner = Arc::new(Inner {
+            runner: runner.build(),
+            deadline,
+            details: self.details,
+            failure_status: self.failure_status,
+            cache: self.cache,
+            schedule: self.schedule,
+            redactor: self.redactor,
+            readiness: self.readiness_tags,
+            only: self.only,
+            base_path: self.base_path,
+            state: Mutex::new(State::default()),
+            runs: AtomicU64::new(0),
+            runs_failed: AtomicU64::new(0),
+            schedule_started: AtomicBool::new(false),
+        });
+        let smoke = Smoke { inner };
+        if tokio::runtime::Handle::try_current().is_ok() {
+            smoke.start_schedule();
+        }
+        smoke
+    }
+}
+
+/// A smoke endpoint. Cheap to clone; every clone shares the runs, cache and counters.
+#[derive(Clone, Debug)]
+pub struct Smoke {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    runner: Runner,
+    deadline: Duration,
+    details: Details,
+    failure_status: StatusCode,
+    cache: Option<Duration>,
+    schedule: Option<Duration>,
+    redactor: Redactor,
+    readiness: Vec<String>,
+    only: Selection,
+    base_path: String,
+    state: Mutex<State>,
+    runs: AtomicU64,
+    runs_failed: AtomicU64,
+    schedule_started: AtomicBool,
+}
+
+/// The tests of one run, as the single-flight and cache key.
+type Key = Arc<str>;
+
+#[derive(Debug, Default)]
+struct State {
+    /// Runs in progress, by the tests they run.
+    flights: HashMap<Key, Flight>,
+    /// The latest finished run of each set of tests.
+    finished: HashMap<Key, Finished>,
+    /// The latest result of each test, with the Unix time its run ended (for metrics).
+    latest_tests: BTreeMap<String, (TestReport, f64)>,
+    /// The latest finished run, with the Unix time it ended.
+    last_run: Option<(Arc<Report>, f64)>,
+}
+
+#[derive(Clone, Debug)]
+struct Finished {
+    report: Arc<Report>,
+    at: Instant,
+}
+
+/// A run in progress that requests for the same tests join.
+#[derive(Clone, Debug)]
+struct Flight {
+    result: watch::Receiver<Option<Arc<Report>>>,
+    partial: Arc<Mutex<Vec<TestReport>>>,
+    tests: Arc<Vec<&'static TestDescriptor>>,
+    started: Instant,
+    started_at: String,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn key_of(tests: &[&'static TestDescriptor]) -> Key {
+    let names: Vec<String> = tests.iter().map(|t| t.full_name()).collect();
+    names.join("\n").into()
+}
+
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// A result to answer with, and how old it is.
+struct Served {
+    report: Arc<Report>,
+    age: Duration,
+}
+
+impl Smoke {
+    /// A builder with the defaults: every registered test, details [`Details::Never`],
+    /// failure status 500, no cache, no schedule, a 30 s deadline.
+    pub fn builder() -> SmokeBuilder {
+        SmokeBuilder {
+            runner: RunnerBuilder::default(),
+            details: Details::Never,
+            failure_status: StatusCode::INTERNAL_SERVER_ERROR,
+            cache: None,
+            schedule: None,
+            redactor: Redactor::new(),
+            readiness_tags: vec!["readiness".to_owned()],
+            only: Selection::all(),
+            base_path: String::new(),
+        }
+    }
+
+    /// A builder around an already configured runner (resources, timeouts), as a
+    /// `main!(setup)` function fills one.
+    pub fn from_runner(runner: RunnerBuilder) -> SmokeBuilder {
+        SmokeBuilder {
+            runner,
+            ..Smoke::builder()
+        }
+    }
+
+    /// How many runs this endpoint has started (scheduled ones included). Requests that
+    /// joined a run in flight or were served from the cache started none.
+    pub fn runs(&self) -> u64 {
+        self.inner.runs.load(Ordering::SeqCst)
+    }
+
+    /// The latest finished run, if any.
+    pub fn latest(&self) -> Option<Arc<Report>> {
+        lock(&self.inner.state)
+            .last_run
+            .as_ref()
+            .map(|(r, _)| r.clone())
+    }
+
+    /// The tests this endpoint exposes, sorted by full name.
+    pub fn tests(&self) -> Vec<&'static TestDescriptor> {
+        self.inner.only.apply(smoke_core::registered())
+    }
+
+    /// Runs the tests `selection` takes (within those exposed), through the same
+    /// single-flight, cache and schedule as requests, and returns the redacted report.
+    pub async fn run(&self, selection: &Selection) -> Arc<Report> {
+        let tests = selection.apply(self.tests());
+        self.obtain(tests).await.report
+    }
+
+    /// Starts the background schedule, if one is configured and it is not running yet.
+    /// `build` calls this when it runs inside a tokio runtime, and the first request
+    /// otherwise; call it to start the schedule before any request.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime, when a schedule is configured.
+    pub fn start_schedule(&self) {
+        let Some(every) = self.inner.schedule else {
+            return;
+        };
+        if self.inner.schedule_started.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let weak = Arc::downgrade(&self.inner);
+        tokio::spawn(schedule_loop(weak, every));
+    }
+
+    /// Answers a request, routing on its path relative to the base path: `/` (or the base
+    /// path itself) runs tests, `/metrics`, `/livez`, `/readyz`; anything else is 404.
+    /// The request body is never read.
+    pub async fn handle<B>(&self, request: Request<B>) -> Response<String> {
+        // Only the head matters; dropping the body keeps the future `Send` for any body.
+        let request = Request::from_parts(request.into_parts().0, ());
+        let path = request.uri().path();
+        let Some(rest) = path.strip_prefix(self.inner.base_path.as_str()) else {
+            return plain(StatusCode::NOT_FOUND, "not found");
+        };
+        let route = match rest {
+            "" | "/" => Route::Run,
+            "/metrics" => Route::Metrics,
+            "/livez" => Route::Livez,
+            "/readyz" => Route::Readyz,
+            _ => return plain(StatusCode::NOT_FOUND, "not found"),
+        };
+        self.respond(route, &request).await
+    }
+
+    /// Answers a request for a known route (for frameworks that do the routing).
+    pub async fn respond<B>(&self, route: Route, request: &Request<B>) -> Response<String> {
+        self.start_schedule();
+        let head = request.method() == Method::HEAD;
+        if request.method() != Method::GET && !head {
+            let mut response = plain(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &format!(
+                    "method {} is not allowed here; use GET or HEAD",
+                    request.method()
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+            return response;
+        }
+        let mut response = match route {
+            Route::Livez => plain(StatusCode::OK, "ok"),
+            Route::Metrics => self.metrics(request.headers()),
+            Route::Run | Route::Readyz => self.run_route(route, request).await,
+        };
+        if head {
+            response.body_mut().clear();
+        }
+        response
+    }
+
+    /// Whether this caller may see details; `Err` is the 401 to answer with.
+    fn details_for(&self, headers: &HeaderMap) -> Result<bool, Response<String>> {
+        match &self.inner.details {
+            Details::Always => Ok(true),
+            Details::Never => Ok(false),
+            Details::WhenAuthorized(token) => {
+                let mut values = headers.get_all(AUTHORIZATION).iter();
+                let Some(value) = values.next() else {
+                    return Ok(false);
+                };
+                let given = value
+                    .to_str()
+                    .ok()
+                    .filter(|_| values.next().is_none())
+                    .and_then(|v| {
+                        let (scheme, rest) = v.trim().split_once(' ')?;
+                        scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
+                    });
+                match given {
+                    Some(given) if bool::from(given.as_bytes().ct_eq(token.as_bytes())) => Ok(true),
+                    _ => {
+                        let mut response = plain(
+                            StatusCode::UNAUTHORIZED,
+                            "the bearer token is not valid; send `Authorization: Bearer <token>` \
+                             with the configured token, or no Authorization header for the \
+                             summary without details",
+                        );
+                        response.headers_mut().insert(
+                            http::header::WWW_AUTHENTICATE,
+                            HeaderValue::from_static(
+                                "Bearer realm=\"smoke\", error=\"invalid_token\"",
+                            ),
+                        );
+                        Err(response)
+                    }
+                }
+            }
+        }
+    }
+
+    fn metrics(&self, headers: &HeaderMap) -> Response<String> {
+        let details = match self.details_for(headers) {
+            Ok(details) => details,
+            Err(response) => return response,
+        };
+        let body = {
+            let state = lock(&self.inner.state);
+            let metrics = prometheus::Metrics {
+                tests: state
+                    .latest_tests
+                    .values()
+                    .map(|(t, at)| (t, *at))
+                    .collect(),
+                last_run: state.last_run.as_ref().map(|(r, at)| (&**r, *at)),
+                runs_total: self.inner.runs.load(Ordering::SeqCst),
+                runs_failed_total: self.inner.runs_failed.load(Ordering::SeqCst),
+            };
+            prometheus::render_metrics(
+                &metrics,
+                &RenderOptions {
+                    details,
+                    color: false,
+                },
+            )
+        };
+        let mut response = Response::new(body);
+        let headers = response.headers_mut();
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static(prometheus::CONTENT_TYPE),
+        );
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+
+    async fn run_route<B>(&self, route: Route, request: &Request<B>) -> Response<String> {
+        let details = match self.details_for(request.headers()) {
+            Ok(details) => details,
+            Err(response) => return response,
+        };
+        let allowed: &[&str] = match route {
+            Route::Readyz => &["format"],
+            _ => &["tag", "test", "format"],
+        };
+        let query = match parse_query(request.uri().query().unwrap_or(""), allowed) {
+            Ok(query) => query,
+            Err(why) => return plain(StatusCode::BAD_REQUEST, &format!("bad query: {why}")),
+        };
+        let format = match query.format {
+            Some(format) => format,
+            None => match accept_header(request.headers()).and_then(|a| {
+                negotiate(a.as_deref()).map_err(|e| match e {
+                    NegotiationError::Malformed(why) => format!("malformed Accept header: {why}"),
+                    NegotiationError::NotAcceptable => String::new(),
+                })
+            }) {
+                Ok(format) => format,
+                Err(why) if why.is_empty() => return not_acceptable(),
+                Err(why) => return plain(StatusCode::BAD_REQUEST, &why),
+            },
+        };
+        let tests = match route {
+            Route::Readyz => {
+                let tags = &self.inner.readiness;
+                self.tests()
+                    .into_iter()
+                    .filter(|t| t.tags.iter().any(|tag| tags.iter().any(|r| r == tag)))
+                    .collect()
+            }
+            _ => match self.select(&query, details) {
+                Ok(tests) => tests,
+                Err(why) => return plain(StatusCode::BAD_REQUEST, &why),
+            },
+        };
+        let served = self.obtain(tests).await;
+        self.render(&served, format, details)
+    }
+
+    /// The exposed tests the query's `tag`s and `test`s take; an unknown tag or test is
+    /// an error (which names the known ones only to callers allowed details).
+    fn select<'q>(
+        &self,
+        query: &'q Query,
+        details: bool,
+    ) -> Result<Vec<&'static TestDescriptor>, String> {
+        let exposed = self.tests();
+        let known_tags: BTreeSet<&str> = exposed
+            .iter()
+            .flat_map(|t| t.tags.iter().copied())
+            .collect();
+        let names: Vec<String> = exposed.iter().map(|t| t.full_name()).collect();
+        let unknown_tags: Vec<&'q str> = query
+            .tags
+            .iter()
+            .map(String::as_str)
+            .filter(|t| !known_tags.contains(t))
+            .collect();
+        if !unknown_tags.is_empty() {
+            let mut why = format!("unknown tag(s): {}", unknown_tags.join(", "));
+            if details {
+                why.push_str(&format!(
+                    "; known tags: {}",
+                    known_tags.into_iter().collect::<Vec<_>>().join(", ")
+                ));
+            }
+            return Err(why);
+        }
+        let unknown_tests: Vec<&'q str> = query
+            .tests
+            .iter()
+            .map(String::as_str)
+            .filter(|t| !names.iter().any(|n| n == t))
+            .collect();
+        if !unknown_tests.is_empty() {
+            let mut why = format!(
+                "unknown test(s): {}; give full names as in `?test=module::path::test`",
+                unknown_tests.join(", ")
+            );
+            if details && names.len() <= 200 {
+                why.push_str(&format!("; known tests: {}", names.join(", ")));
+            }
+            return Err(why);
+        }
+        Ok(exposed
+            .into_iter()
+            .zip(names)
+            .filter(|(t, name)| {
+                (query.tags.is_empty() || query.tags.iter().any(|q| t.tags.contains(&q.as_str())))
+                    && (query.tests.is_empty() || query.tests.iter().any(|q| q == name))
+            })
+            .map(|(t, _)| t)
+            .collect())
+    }
+
+    fn render(&self, served: &Served, format: Format, details: bool) -> Response<String> {
+        // Without details the renderers get a report that holds nothing but outcomes,
+        // so no format can show a name, tag, place or message, whatever it renders.
+        let anonymous;
+        let report = if details {
+            &*served.report
+        } else {
+            anonymous = outcomes_only(&served.report);
+            &anonymous
+        };
+        let options = RenderOptions {
+            details,
+            color: false,
+        };
+        let body = match format {
+            Format::Text => report::text::render(report, &options),
+            Format::Json => report::json::render(report, &options),
+            Format::Health => report::health::render(report, &options),
+            Format::Html => report::html::render(report, &options),
+            Format::Junit => report::junit::render(report, &options),
+        };
+        let status = if report.passed() {
+            StatusCode::OK
+        } else {
+            self.inner.failure_status
+        };
+        let mut response = Response::new(body);
+        *response.status_mut() = status;
+        let private = matches!(self.inner.details, Details::WhenAuthorized(_));
+        let max_age = self.inner.schedule.or(self.inner.cache);
+        let cache_control = match max_age {
+            Some(max_age) => format!(
+                "{}max-age={}",
+                if private { "private, " } else { "" },
+                max_age.as_secs()
+            ),
+            None => "no-store".to_owned(),
+        };
+        let headers = response.headers_mut();
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static(format.content_type()),
+        );
+        headers.insert(
+            CACHE_CONTROL,
+            HeaderValue::from_str(&cache_control).unwrap_or(HeaderValue::from_static("no-store")),
+        );
+        if max_age.is_some() {
+            headers.insert(AGE, HeaderValue::from(served.age.as_secs()));
+        }
+        headers.insert(
+            http::header::VARY,
+            HeaderValue::from_static("Accept, Authorization"),
+        );
+        headers.insert("x-smoke-status", HeaderValue::from_static(report.status()));
+        response
+    }
+
+    /// A result for `tests`: from the schedule, the cache, a run in flight, or a new run.
+    async fn obtain(&self, tests: Vec<&'static TestDescriptor>) -> Served {
+        let inner = &self.inner;
+        if inner.schedule.is_some() {
+            self.start_schedule();
+            let all = self.tests();
+            let key = key_of(&all);
+            let served = match self.fresh(&key, None) {
+                Some(served) => served,
+                None => self.join_or_start(key, all).await,
+            };
+            return Served {
+                report: Arc::new(subset(&served.report, &tests)),
+                age: served.age,
+            };
+        }
+        let key = key_of(&tests);
+        if let Some(served) = inner
+            .cache
+            .and_then(|max_age| self.fresh(&key, Some(max_age)))
+        {
+            return served;
+        }
+        self.join_or_start(key, tests).await
+    }
+
+    /// The finished result for `key`, if it is younger than `max_age`.
+    fn fresh(&self, key: &Key, max_age: Option<Duration>) -> Option<Served> {
+        let state = lock(&self.inner.state);
+        let finished = state.finished.get(key)?;
+        let age = finished.at.elapsed();
+        if max_age.is_some_and(|max| age >= max) {
+            return None;
+        }
+        Some(Served {
+            report: finished.report.clone(),
+            age,
+        })
+    }
+
+    /// Joins the run of `tests` in flight, or starts one, and waits for its result, but
+    /// not past the deadline: then it answers with what finished and reports the rest as
+    /// timed out.
+    async fn join_or_start(&self, key: Key, tests: Vec<&'static TestDescriptor>) -> Served {
+        let flight = {
+            let mut state = lock(&self.inner.state);
+            match state.flights.get(&key) {
+                Some(flight) => flight.clone(),
+                None => {
+                    let flight = self.start(key.clone(), tests);
+                    state.flights.insert(key, flight.clone());
+                    flight
+                }
+            }
+        };
+        let limit = flight.started + self.inner.deadline + DEADLINE_MARGIN;
+        let mut result = flight.result.clone();
+        let waited = tokio::time::timeout_at(limit.into(), result.wait_for(Option::is_some)).await;
+        let report = match waited {
+            Ok(Ok(report)) => report.clone().unwrap_or_else(|| {
+                Arc::new(self.unfinished(&flight, "the run ended without a result"))
+            }),
+            Ok(Err(_)) => {
+                Arc::new(self.unfinished(&flight, "the smoke run stopped before it finished"))
+            }
+            Err(_) => Arc::new(self.unfinished(
+                &flight,
+                &format!(
+                    "still running when the run's deadline ({}) passed",
+                    humantime::format_duration(self.inner.deadline)
+                ),
+            )),
+        };
+        Served {
+            report,
+            age: Duration::ZERO,
+        }
+    }
+
+    /// Starts a run of `tests` on its own task; the caller records the flight.
+    fn start(&self, key: Key, tests: Vec<&'static TestDescriptor>) -> Flight {
+        let (sender, receiver) = watch::channel(None);
+        let flight = Flight {
+            result: receiver,
+            partial: Arc::new(Mutex::new(Vec::new())),
+            tests: Arc::new(tests),
+            started: Instant::now(),
+            started_at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+        };
+        self.inner.runs.fetch_add(1, Ordering::SeqCst);
+        let inner = self.inner.clone();
+        let partial = flight.partial.clone();
+        let tests = flight.tests.clone();
+        tokio::spawn(async move {
+            // Whatever happens to this task, the flight is removed, so that the next
+            // request starts a new run rather than waiting on this one.
+            let _done = FlightDone {
+                inner: inner.clone(),
+                key: key.clone(),
+            };
+            let mut report = inner
+                .runner
+                .run_tests(tests.to_vec(), false, |t| lock(&partial).push(t.clone()))
+                .await;
+            inner.redactor.redact_report_in_place(&mut report);
+            let report = Arc::new(report);
+            if !report.passed() {
+                inner.runs_failed.fetch_add(1, Ordering::SeqCst);
+            }
+            {
+                let ended = unix_now();
+                let mut state = lock(&inner.state);
+                for t in &report.tests {
+                    state
+                        .latest_tests
+                        .insert(t.name.clone(), (t.clone(), ended));
+                }
+                state.last_run = Some((report.clone(), ended));
+                state.finished.insert(
+                    key.clone(),
+                    Finished {
+                        report: report.clone(),
+                        at: Instant::now(),
+                    },
+                );
+                state.flights.remove(&key);
+            }
+            let _ = sender.send(Some(report));
+        });
+        flight
+    }
+
+    /// A report of a run that has not finished: what finished, and the rest as timed out
+    /// (or errored) with `why`.
+    fn unfinished(&self, flight: &Flight, why: &str) -> Report {
+        let mut tests = lock(&flight.partial).clone();
+        let done: BTreeSet<String> = tests.iter().map(|t| t.name.clone()).collect();
+        let outcome = if why.starts_with("still running") {
+            Outcome::TimedOut
+        } else {
+            Outcome::Errored
+        };
+        for t in flight.tests.iter() {
+            let name = t.full_name();
+            if !done.contains(&name) {
+                tests.push(TestReport {
+                    name,
+                    class: t.class_name(),
+                    file: t.file.to_owned(),
+                    line: t.line,
+                    tags: t.tags.iter().map(|s| s.to_string()).collect(),
+                    outcome,
+                    duration_ms: flight.started.elapsed().as_secs_f64() * 1000.0,
+                    message: Some(why.to_owned()),
+                    location: None,
+                });
+            }
+        }
+        tests.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut report = Report {
+            started_at: flight.started_at.clone(),
+            time_ms: flight.started.elapsed().as_secs_f64() * 1000.0,
+            test_classes: flight
+                .tests
+                .iter()
+                .map(|t| t.class_name())
+                .collect::<BTreeSet<_>>()
+                .len(),
+            tests,
+        };
+        self.inner.redactor.redact_report_in_place(&mut report);
+        report
+    }
+}
+
+/// Removes a flight from the state when its task ends, however it ends.
+struct FlightDone {
+    inner: Arc<Inner>,
+    key: Key,
+}
+
+impl Drop for FlightDone {
+    fn drop(&mut self) {
+        lock(&self.inner.state).flights.remove(&self.key);
+    }
+}
+
+/// `report` with each test reduced to its outcome and duration: named `#1`, `#2`, ...
+/// in one class `smoke`, without tags, place or message.
+fn outcomes_only(report: &Report) -> Report {
+    Report {
+        started_at: report.started_at.clone(),
+        time_ms: report.time_ms,
+        test_classes: report.test_classes,
+        tests: report
+            .tests
+            .iter()
+            .enumerate()
+            .map(|(i, t)| TestReport {
+                name: format!("#{}", i + 1),
+                class: "smoke".to_owned(),
+                file: String::new(),
+                line: 0,
+                tags: Vec::new(),
+                outcome: t.outcome,
+                duration_ms: t.duration_ms,
+                message: None,
+                location: None,
+            })
+            .collect(),
+    }
+}
+
+/// The part of a full report that concerns `tests`.
+fn subset(report: &Report, tests: &[&'static TestDescriptor]) -> Report {
+    let names: BTreeSet<String> = tests.iter().map(|t| t.full_name()).collect();
+    let kept: Vec<TestReport> = report
+        .tests
+        .iter()
+        .filter(|t| names.contains(&t.name))
+        .cloned()
+        .collect();
+    Report {
+        started_at: report.started_at.clone(),
+        time_ms: report.time_ms,
+        test_classes: kept
+            .iter()
+            .map(|t| t.class.as_str())
+            .collect::<BTreeSet<_>>()
+            .len(),
+        tests: kept,
+    }
+}
+
+async fn schedule_loop(inner: Weak<Inner>, every: Duration) {
+    loop {
+        let Some(strong) = inner.upgrade() else {
+            return;
+        };
+        let smoke = Smoke { inner: strong };
+        let all = smoke.tests();
+        let key = key_of(&all);
+        smoke.join_or_start(key, all).await;
+        drop(smoke);
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// The `Accept` header's values joined; `Err` when one is not visible ASCII.
+fn accept_header(headers: &HeaderMap) -> Result<Option<String>, String> {
+    let mut joined: Option<String> = None;
+    for value in headers.get_all(ACCEPT) {
+        let value = value
+            .to_str()
+            .map_err(|_| "malformed Accept header: it is not visible ASCII".to_owned())?;
+        match &mut joined {
+            Some(j) => {
+                j.push_str(", ");
+                j.push_str(value);
+            }
+            None => joined = Some(value.to_owned()),
+        }
+    }
+    Ok(joined)
+}
+
+fn plain(status: StatusCode, message: &str) -> Response<String> {
+    let mut response = Response::new(format!("{message}\n"));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn not_acceptable() -> Response<String> {
+    let list: Vec<String> = Format::ALL
+        .iter()
+        .flat_map(|f| f.media_types().iter().map(|m| m.to_string()))
+        .collect();
+    plain(
+        StatusCode::NOT_ACCEPTABLE,
+        &format!(
+            "none of the formats this endpoint serves is acceptable; it serves: {} \
+             (or ask with ?format={})",
+            list.join(", "),
+            Format::ALL.map(Format::name).join("|")
+        ),
+    )
+}

@@ -1,1 +1,186 @@
-//! (in progress)
+//! The report as a self-contained HTML page: no scripts, fonts, images or style sheets
+//! from elsewhere, so it renders the same behind any firewall.
+//!
+//! At the top a banner with the overall status (`PASS` in green, `FAIL` in red), the
+//! counts and the time; below it, with details, a table of the tests (problems first) with
+//! their outcome, duration, tags and message.
+//!
+//! ```
+//! use smoke_runtime::report::{html, RenderOptions};
+//! use smoke_runtime::Report;
+//!
+//! let report = Report { started_at: "2026-01-02T03:04:05.000Z".into(), time_ms: 0.0,
+//!     test_classes: 0, tests: vec![] };
+//! let page = html::render(&report, &RenderOptions::default());
+//! assert!(page.starts_with("<!DOCTYPE html>"));
+//! assert!(page.contains(r#"id="status">PASS<"#));
+//! ```
+
+use std::fmt::Write;
+
+use crate::report::RenderOptions;
+use crate::{Outcome, Report};
+
+/// The media type of this format.
+pub const CONTENT_TYPE: &str = "text/html; charset=utf-8";
+
+/// `text` with `&`, `<`, `>`, `"` and `'` escaped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #1f2328; background: #f6f8fa; }
+header { padding: 20px 28px; color: #fff; display: flex; align-items: center; gap: 28px; flex-wrap: wrap; }
+header.pass { background: #1a7f37; }
+header.fail { background: #cf222e; }
+#status { font-size: 44px; font-weight: 800; letter-spacing: 2px; }
+.counts { display: flex; gap: 18px; flex-wrap: wrap; font-size: 16px; }
+.counts b { font-size: 22px; display: block; }
+.meta { margin-left: auto; font-size: 13px; opacity: .9; text-align: right; }
+main { padding: 20px 28px; }
+table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid #d0d7de; }
+th, td { text-align: left; padding: 8px 10px; border-bottom: 1px solid #d0d7de; vertical-align: top; }
+th { background: #eaeef2; font-size: 13px; text-transform: uppercase; letter-spacing: .5px; }
+td.name { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; word-break: break-all; }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 700; color: #fff; white-space: nowrap; }
+.passed { background: #1a7f37; } .failed, .errored { background: #cf222e; }
+.timed-out { background: #bc4c00; } .skipped { background: #6e7781; }
+.tag { display: inline-block; padding: 0 6px; margin: 1px; border: 1px solid #d0d7de; border-radius: 6px; font-size: 12px; background: #f6f8fa; }
+pre { margin: 0; white-space: pre-wrap; word-break: break-word; font: 12px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
+tr.problem td { background: #fff5f5; }
+p.note { color: #57606a; }
+"#;
+
+fn class_of(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Passed => "passed",
+        Outcome::Failed => "failed",
+        Outcome::Errored => "errored",
+        Outcome::TimedOut => "timed-out",
+        Outcome::Skipped => "skipped",
+    }
+}
+
+/// The page of `report`. Without details it shows the status, counts and time only.
+pub fn render(report: &Report, options: &RenderOptions) -> String {
+    let c = report.counts();
+    let status = report.status();
+    let mut page = String::with_capacity(4096 + report.tests.len() * 400);
+    let _ = write!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{status} · smoke tests</title><style>{STYLE}</style></head>\n<body>\n\
+         <header class=\"{class}\"><div id=\"status\">{status}</div>\n<div class=\"counts\">",
+        class = if report.passed() { "pass" } else { "fail" },
+    );
+    for (label, n, id) in [
+        ("run", c.run, "count-run"),
+        ("passed", c.passed, "count-passed"),
+        ("failed", c.failed, "count-failed"),
+        ("errored", c.errored, "count-errored"),
+        ("skipped", c.skipped, "count-skipped"),
+    ] {
+        let _ = write!(page, "<div><b id=\"{id}\">{n}</b>{label}</div>");
+    }
+    let _ = write!(
+        page,
+        "</div>\n<div class=\"meta\">time: <span id=\"time\">{:.0} ms</span><br>started {}<br>\
+         {} test class(es)</div></header>\n<main>\n",
+        report.time_ms,
+        escape(&report.started_at),
+        report.test_classes
+    );
+    if options.details {
+        page.push_str(
+            "<table id=\"tests\"><thead><tr><th>test</th><th>outcome</th><th>duration</th>\
+             <th>tags</th><th>message</th></tr></thead><tbody>\n",
+        );
+        let mut tests: Vec<_> = report.tests.iter().collect();
+        // Problems first, then by name, so what matters is at the top.
+        tests.sort_by_key(|t| (!t.outcome.is_problem(), t.name.as_str()));
+        for t in tests {
+            let _ = write!(
+                page,
+                "<tr class=\"test{problem}\" data-outcome=\"{class}\"><td class=\"name\">{name}</td>\
+                 <td><span class=\"badge {class}\">{outcome}</span></td>\
+                 <td class=\"num\">{duration:.1} ms</td><td>",
+                problem = if t.outcome.is_problem() { " problem" } else { "" },
+                class = class_of(t.outcome),
+                name = escape(&t.name),
+                outcome = t.outcome.as_str(),
+                duration = t.duration_ms,
+            );
+            for tag in &t.tags {
+                let _ = write!(page, "<span class=\"tag\">{}</span>", escape(tag));
+            }
+            page.push_str("</td><td>");
+            if let Some(message) = &t.message {
+                let _ = write!(page, "<pre>{}", escape(message));
+                if let Some(at) = &t.location {
+                    let _ = write!(page, "\n  at {}", escape(&at.to_string()));
+                }
+                page.push_str("</pre>");
+            }
+            page.push_str("</td></tr>\n");
+        }
+        page.push_str("</tbody></table>\n");
+        if report.tests.is_empty() {
+            page.push_str("<p class=\"note\">No test was selected.</p>\n");
+        }
+    } else {
+        page.push_str(
+            "<p class=\"note\">Test names and messages are not shown to this caller.</p>\n",
+        );
+    }
+    page.push_str("</main>\n</body></html>\n");
+    page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::TestReport;
+
+    #[test]
+    fn markup_in_names_and_messages_is_escaped() {
+        let report = Report {
+            started_at: "t".into(),
+            time_ms: 1.0,
+            test_classes: 1,
+            tests: vec![TestReport {
+                name: "m::<b>".into(),
+                class: "m".into(),
+                file: "f.rs".into(),
+                line: 1,
+                tags: vec!["x\"y".into()],
+                outcome: Outcome::Failed,
+                duration_ms: 1.0,
+                message: Some("<script>alert(1)</script>".into()),
+                location: None,
+            }],
+        };
+        let page = render(&report, &RenderOptions::default());
+        assert!(!page.contains("<script>"), "{page}");
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(page.contains("m::&lt;b&gt;"));
+        assert!(page.contains("x&quot;y"));
+        assert!(page.contains(r#"id="status">FAIL<"#));
+        assert!(!page.contains("http://") && !page.contains("https://"));
+    }
+}

@@ -1,0 +1,800 @@
+//! The smoke endpoint end to end: a real server on loopback (axum, and plain hyper around
+//! `Smoke::handle`), a real HTTP/1.1 client. Every route, format, status code, the 4xx
+//! cases, auth, redaction, single-flight, cache, schedule, deadline and panics.
+//!
+//! Each test exposes only the smoke tests of its tags (`Smoke::builder().only(...)`), so
+//! the smoke tests of this file do not interfere with one another.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use axum::routing::get as axum_get;
+use axum::Router;
+use hyper::{Method, StatusCode};
+use smoke_runtime::http::{Details, Smoke, SmokeBuilder};
+use smoke_runtime::prelude::*;
+use smoke_runtime::Selection;
+use smoke_tests::http_client::{get, raw, serve_axum, serve_hyper, Client};
+
+// ---- the smoke tests the endpoint serves -------------------------------------------------
+
+#[smoke_test(tags("ok", "db"))]
+fn database_answers() -> SmokeResult {
+    Ok(())
+}
+
+#[smoke_test(tags("ok"))]
+async fn cache_answers() -> SmokeResult {
+    Ok(())
+}
+
+#[smoke_test(tags("ok"), skip = "no object store in this environment")]
+fn object_store_answers() -> SmokeResult {
+    Ok(())
+}
+
+#[smoke_test(tags("broken"))]
+fn payments_reachable() -> SmokeResult {
+    Err(SmokeError::failure(format!(
+        "connect to postgres://app:hunter2@db.internal:5432/pay failed; api key \
+         SECRET-VALUE-123 rejected; {}",
+        "x".repeat(5000)
+    )))
+}
+
+#[smoke_test(tags("broken", "ok2"))]
+fn queue_reachable() -> SmokeResult {
+    Ok(())
+}
+
+static SLOW_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+#[smoke_test(tags("slow"))]
+async fn slow_dependency() -> SmokeResult {
+    SLOW_RUNS.fetch_add(1, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    Ok(())
+}
+
+static READY_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+#[smoke_test(tags("readiness", "probe"))]
+fn ready_dependency() -> SmokeResult {
+    READY_RUNS.fetch_add(1, Ordering::SeqCst);
+    Ok(())
+}
+
+#[smoke_test(tags("probe"))]
+fn not_for_readiness() -> SmokeResult {
+    Err(SmokeError::failure("this one is not a readiness check"))
+}
+
+#[smoke_test(tags("hang"), timeout = "1h")]
+async fn hangs_forever() -> SmokeResult {
+    std::future::pending::<()>().await;
+    Ok(())
+}
+
+#[smoke_test(tags("hang"))]
+fn quick_beside_the_hang() -> SmokeResult {
+    Ok(())
+}
+
+#[smoke_test(tags("panics"))]
+fn panics() -> SmokeResult {
+    let v: Vec<u8> = Vec::new();
+    let _ = v[3];
+    Ok(())
+}
+
+static SCHEDULED_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+#[smoke_test(tags("scheduled"))]
+fn scheduled_check() -> SmokeResult {
+    SCHEDULED_RUNS.fetch_add(1, Ordering::SeqCst);
+    Ok(())
+}
+
+// ---- helpers ------------------------------------------------------------------------------
+
+const MOD: &str = "http_endpoint";
+
+fn only(tag: &str) -> SmokeBuilder {
+    Smoke::builder().only(Selection::all().tag(tag))
+}
+
+/// Serves `smoke` nested at `/smoketest` in an axum app that has routes of its own.
+async fn app(smoke: Smoke) -> std::net::SocketAddr {
+    let app = Router::new()
+        .route("/", axum_get(|| async { "the service's own page" }))
+        .nest("/smoketest", smoke_runtime::axum::router(smoke));
+    serve_axum(app).await
+}
+
+// ---- status codes and formats -------------------------------------------------------------
+
+#[tokio::test]
+async fn all_passing_is_200_with_the_django_smoketest_text() {
+    let smoke = only("ok").details(Details::Always).build();
+    let addr = app(smoke.clone()).await;
+    let r = get(addr, "/smoketest", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.header("content-type"), "text/plain; charset=utf-8");
+    assert_eq!(r.header("cache-control"), "no-store");
+    assert_eq!(r.header("x-smoke-status"), "PASS");
+    assert!(
+        r.body
+            .starts_with("PASS\ntest classes: 1\ntests run: 2\ntests passed: 2\n"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("no object store in this environment"),
+        "{}",
+        r.body
+    );
+    assert_eq!(smoke.runs(), 1);
+    // The service's own routes are untouched.
+    let own = get(addr, "/", &[]).await;
+    assert_eq!(own.body, "the service's own page");
+}
+
+#[tokio::test]
+async fn a_failure_is_500_or_the_configured_5xx() {
+    let addr = app(only("broken").build()).await;
+    let r = get(addr, "/smoketest", &[]).await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(r.body.starts_with("FAIL\n"), "{}", r.body);
+    assert_eq!(r.header("x-smoke-status"), "FAIL");
+
+    let addr = app(only("broken")
+        .failure_status(StatusCode::SERVICE_UNAVAILABLE)
+        .build())
+    .await;
+    assert_eq!(
+        get(addr, "/smoketest", &[]).await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    // Selecting only the passing test of the same endpoint passes.
+    let r = get(addr, "/smoketest?tag=ok2", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+#[tokio::test]
+async fn every_format_by_accept_and_by_query() {
+    let addr = app(only("broken").details(Details::Always).build()).await;
+    let mut c = Client::connect(addr).await;
+
+    let json = c.get("/smoketest", &[("accept", "application/json")]).await;
+    assert_eq!(json.header("content-type"), "application/json");
+    let v = json.json();
+    assert_eq!(v["status"], "FAIL");
+    assert_eq!(v["tests_run"], 2);
+    assert_eq!(v["tests_failed"], 1);
+    assert!(v["failed_tests"][0]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{MOD}::payments_reachable")));
+    assert!(v["time"].is_number());
+
+    let health = c
+        .get("/smoketest", &[("accept", "application/health+json")])
+        .await;
+    assert_eq!(health.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(health.header("content-type"), "application/health+json");
+    let v = health.json();
+    assert_eq!(v["status"], "fail");
+    let check = &v["checks"][format!("{MOD}::payments_reachable")][0];
+    assert_eq!(check["status"], "fail");
+    assert_eq!(check["observedUnit"], "ms");
+    assert!(check["time"].as_str().unwrap().ends_with('Z'));
+    assert!(check["output"].as_str().unwrap().contains("connect to"));
+    assert_eq!(
+        v["checks"][format!("{MOD}::queue_reachable")][0]["status"],
+        "pass"
+    );
+
+    let html = c
+        .get(
+            "/smoketest",
+            &[(
+                "accept",
+                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            )],
+        )
+        .await;
+    assert_eq!(html.header("content-type"), "text/html; charset=utf-8");
+    assert!(
+        html.body.contains(r#"<div id="status">FAIL</div>"#),
+        "{}",
+        html.body
+    );
+    assert!(html.body.contains("queue_reachable"));
+
+    let junit = c.get("/smoketest", &[("accept", "application/xml")]).await;
+    assert_eq!(
+        junit.header("content-type"),
+        "application/xml; charset=utf-8"
+    );
+    assert!(junit.body.contains("<testsuite"), "{}", junit.body);
+    assert!(junit.body.contains("<failure"), "{}", junit.body);
+
+    // q-values: text is the least wanted here.
+    let r = c
+        .get(
+            "/smoketest",
+            &[("accept", "text/plain;q=0.2, application/json;q=0.9")],
+        )
+        .await;
+    assert_eq!(r.header("content-type"), "application/json");
+    // `?format=` overrides Accept.
+    for (name, content_type) in [
+        ("text", "text/plain; charset=utf-8"),
+        ("json", "application/json"),
+        ("health", "application/health+json"),
+        ("html", "text/html; charset=utf-8"),
+        ("junit", "application/xml; charset=utf-8"),
+    ] {
+        let r = c
+            .get(
+                &format!("/smoketest?format={name}"),
+                &[("accept", "image/png")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{name}");
+        assert_eq!(r.header("content-type"), content_type, "{name}");
+    }
+    // No Accept, or */*: text.
+    let r = c.get("/smoketest", &[("accept", "*/*")]).await;
+    assert!(r.body.starts_with("FAIL\n"));
+}
+
+// ---- 4xx ----------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn bad_requests_are_4xx_with_a_clear_message_and_run_nothing() {
+    let smoke = only("ok").details(Details::Always).build();
+    let addr = app(smoke.clone()).await;
+    let mut c = Client::connect(addr).await;
+
+    let r = c.get("/smoketest", &[("accept", "image/png")]).await;
+    assert_eq!(r.status, StatusCode::NOT_ACCEPTABLE);
+    for media in [
+        "text/plain",
+        "application/json",
+        "application/health+json",
+        "text/html",
+        "application/xml",
+    ] {
+        assert!(r.body.contains(media), "{media} missing from {}", r.body);
+    }
+
+    let cases: &[(&str, &[(&str, &str)], &str)] = &[
+        (
+            "/smoketest?tag=nope",
+            &[],
+            "unknown tag(s): nope; known tags: db, ok",
+        ),
+        ("/smoketest?test=nope::x", &[], "unknown test(s): nope::x"),
+        (
+            "/smoketest?colour=red",
+            &[],
+            "unknown query parameter `colour`",
+        ),
+        (
+            "/smoketest?tag=%zz",
+            &[],
+            "`%zz` has a `%` that is not followed by two hex digits",
+        ),
+        ("/smoketest?tag=%ff", &[], "does not decode to UTF-8"),
+        ("/smoketest?tag=", &[], "`tag` needs a value"),
+        (
+            "/smoketest?format=pdf",
+            &[],
+            "unknown format `pdf`; formats: text, json, health, html, junit",
+        ),
+        (
+            "/smoketest?format=json&format=text",
+            &[],
+            "`format` is given more than once",
+        ),
+        (
+            "/smoketest",
+            &[("accept", "text/html;q=7")],
+            "malformed Accept header: q=7",
+        ),
+        (
+            "/smoketest",
+            &[("accept", "html")],
+            "malformed Accept header: `html` is not a media range",
+        ),
+        (
+            "/smoketest/readyz?tag=ok",
+            &[],
+            "unknown query parameter `tag`; this route takes: format",
+        ),
+    ];
+    for (path, headers, message) in cases {
+        let r = c.get(path, headers).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
+        assert!(
+            r.body.contains(message),
+            "{path}: {:?} does not contain {message:?}",
+            r.body
+        );
+    }
+
+    let r = c.send(Method::POST, "/smoketest", &[]).await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.header("allow"), "GET, HEAD");
+    let r = c.send(Method::DELETE, "/smoketest/metrics", &[]).await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+
+    // A header value that is not ASCII text.
+    let reply = raw(
+        addr,
+        b"GET /smoketest HTTP/1.1\r\nhost: x\r\naccept: text/\xffplain\r\nconnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(reply.starts_with("HTTP/1.1 400"), "{reply}");
+
+    assert_eq!(smoke.runs(), 0, "a bad request started a run");
+    // After all that, a good request still runs.
+    assert_eq!(c.get("/smoketest?tag=db", &[]).await.status, StatusCode::OK);
+    assert_eq!(smoke.runs(), 1);
+}
+
+#[tokio::test]
+async fn selection_by_tag_and_test() {
+    let smoke = only("ok").details(Details::Always).build();
+    let addr = app(smoke.clone()).await;
+    let v = get(addr, "/smoketest?tag=db&format=json", &[]).await.json();
+    assert_eq!(v["tests_run"], 1);
+    let name = format!("{MOD}::cache_answers");
+    let v = get(addr, &format!("/smoketest?test={name}&format=json"), &[])
+        .await
+        .json();
+    assert_eq!(v["tests_run"], 1);
+    assert_eq!(v["tests"][0]["name"], name);
+    let both = format!("/smoketest?test={name}&test={MOD}::database_answers&format=json");
+    assert_eq!(get(addr, &both, &[]).await.json()["tests_run"], 2);
+}
+
+#[tokio::test]
+async fn head_answers_the_status_without_a_body() {
+    let addr = app(only("broken").build()).await;
+    let r = Client::connect(addr)
+        .await
+        .send(Method::HEAD, "/smoketest", &[])
+        .await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(r.header("x-smoke-status"), "FAIL");
+    assert!(r.body.is_empty());
+}
+
+// ---- details and auth ---------------------------------------------------------------------
+
+#[tokio::test]
+async fn without_details_no_name_or_message_leaves() {
+    let addr = app(only("broken").build()).await;
+    let mut c = Client::connect(addr).await;
+    for format in ["text", "json", "health", "html", "junit"] {
+        let r = c.get(&format!("/smoketest?format={format}"), &[]).await;
+        assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{format}");
+        for leak in ["payments_reachable", "queue_reachable", "connect to"] {
+            assert!(!r.body.contains(leak), "{format} shows {leak}: {}", r.body);
+        }
+    }
+    let text = c.get("/smoketest", &[]).await.body;
+    assert!(text.contains("tests failed: 1"), "{text}");
+    let metrics = c.get("/smoketest/metrics", &[]).await.body;
+    assert!(!metrics.contains("payments_reachable"), "{metrics}");
+    // Unknown names are not listed to such callers either.
+    let r = c.get("/smoketest?tag=nope", &[]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(!r.body.contains("broken"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn bearer_token_gates_details_and_a_wrong_one_is_401_before_any_run() {
+    let smoke = only("broken")
+        .details(Details::WhenAuthorized("tok-3141".into()))
+        .build();
+    let addr = app(smoke.clone()).await;
+    let mut c = Client::connect(addr).await;
+
+    for bad in [
+        "Bearer tok-3142",
+        "Bearer tok-314",
+        "Basic dG9rLTMxNDE=",
+        "tok-3141",
+        "Bearer ",
+    ] {
+        for path in ["/smoketest", "/smoketest/metrics", "/smoketest/readyz"] {
+            let r = c.get(path, &[("authorization", bad)]).await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{bad} on {path}");
+            assert!(r.header("www-authenticate").starts_with("Bearer"), "{bad}");
+        }
+    }
+    assert_eq!(
+        smoke.runs(),
+        0,
+        "a request with a wrong token started a run"
+    );
+
+    let anonymous = c.get("/smoketest", &[]).await;
+    assert_eq!(anonymous.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(!anonymous.body.contains("payments_reachable"));
+    assert!(anonymous.header("cache-control").contains("no-store"));
+
+    let authorized = c
+        .get("/smoketest", &[("authorization", "Bearer tok-3141")])
+        .await;
+    assert_eq!(authorized.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        authorized.body.contains("payments_reachable"),
+        "{}",
+        authorized.body
+    );
+    let lower = c
+        .get("/smoketest", &[("authorization", "bearer tok-3141")])
+        .await;
+    assert!(lower.body.contains("payments_reachable"));
+    let metrics = c
+        .get(
+            "/smoketest/metrics",
+            &[("authorization", "Bearer tok-3141")],
+        )
+        .await;
+    assert!(
+        metrics.body.contains("payments_reachable"),
+        "{}",
+        metrics.body
+    );
+}
+
+// ---- redaction ----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn secrets_are_scrubbed_and_messages_capped_in_every_format() {
+    let addr = app(only("broken")
+        .details(Details::Always)
+        .secret("SECRET-VALUE-123")
+        .max_message_len(300)
+        .build())
+    .await;
+    let mut c = Client::connect(addr).await;
+    for format in ["text", "json", "health", "html", "junit"] {
+        let r = c.get(&format!("/smoketest?format={format}"), &[]).await;
+        assert!(
+            !r.body.contains("hunter2"),
+            "{format} leaks the URL password: {}",
+            r.body
+        );
+        assert!(
+            !r.body.contains("SECRET-VALUE-123"),
+            "{format} leaks the secret"
+        );
+        assert!(
+            r.body.contains("postgres://app:***@db.internal:5432/pay"),
+            "{format}: {}",
+            r.body
+        );
+        assert!(
+            r.body.contains("more characters)"),
+            "{format} is not capped"
+        );
+        assert!(!r.body.contains(&"x".repeat(400)), "{format} is not capped");
+    }
+}
+
+// ---- single-flight, cache, schedule -------------------------------------------------------
+
+#[tokio::test]
+async fn fifty_simultaneous_requests_share_one_run() {
+    let smoke = only("slow").details(Details::Always).build();
+    let addr = app(smoke.clone()).await;
+    let before = SLOW_RUNS.load(Ordering::SeqCst);
+    let mut clients = Vec::new();
+    for _ in 0..50 {
+        clients.push(Client::connect(addr).await);
+    }
+    let requests = clients
+        .into_iter()
+        .map(|mut c| tokio::spawn(async move { c.get("/smoketest?format=json", &[]).await }));
+    let mut started = Vec::new();
+    for r in futures_join(requests).await {
+        let r = r.expect("request task");
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        started.push(r.json()["tests"][0]["duration_ms"].as_f64().unwrap());
+    }
+    assert_eq!(
+        smoke.runs(),
+        1,
+        "50 simultaneous requests started {} runs",
+        smoke.runs()
+    );
+    assert_eq!(SLOW_RUNS.load(Ordering::SeqCst) - before, 1);
+    // They all got the very same result.
+    assert!(started.windows(2).all(|w| w[0] == w[1]));
+    // Without a cache, the next request runs again.
+    get(addr, "/smoketest", &[]).await;
+    assert_eq!(smoke.runs(), 2);
+}
+
+async fn futures_join<T>(
+    handles: impl Iterator<Item = tokio::task::JoinHandle<T>>,
+) -> Vec<Result<T, tokio::task::JoinError>> {
+    let mut out = Vec::new();
+    for h in handles.collect::<Vec<_>>() {
+        out.push(h.await);
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_cache_serves_a_result_with_its_age() {
+    let smoke = only("ok").cache(Duration::from_secs(60)).build();
+    let addr = app(smoke.clone()).await;
+    let first = get(addr, "/smoketest", &[]).await;
+    assert_eq!(first.header("cache-control"), "max-age=60");
+    assert_eq!(first.header("age"), "0");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let second = get(addr, "/smoketest?format=json", &[]).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(second.header("age"), "1");
+    assert_eq!(smoke.runs(), 1, "a cached result was run again");
+    // Another selection is another entry.
+    get(addr, "/smoketest?tag=db", &[]).await;
+    assert_eq!(smoke.runs(), 2);
+    get(addr, "/smoketest?tag=db", &[]).await;
+    assert_eq!(smoke.runs(), 2);
+
+    // Expired entries are run again.
+    let smoke = only("ok").cache(Duration::from_millis(300)).build();
+    let addr = app(smoke.clone()).await;
+    get(addr, "/smoketest", &[]).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    get(addr, "/smoketest", &[]).await;
+    assert_eq!(smoke.runs(), 2);
+}
+
+#[tokio::test]
+async fn the_schedule_runs_in_the_background_and_requests_serve_the_latest() {
+    // A long interval: one run at start, then requests serve it and start none.
+    let smoke = only("scheduled")
+        .details(Details::Always)
+        .schedule(Duration::from_secs(3600))
+        .build();
+    let addr = app(smoke.clone()).await;
+    // `build` inside a runtime starts the schedule: a run happens with no request at all.
+    for _ in 0..100 {
+        if smoke.latest().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(smoke.latest().is_some(), "the schedule did not run");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let mut c = Client::connect(addr).await;
+    for _ in 0..20 {
+        let r = c.get("/smoketest", &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.header("cache-control"), "max-age=3600");
+        assert!(
+            r.header("age").parse::<u64>().unwrap() >= 1,
+            "{:?}",
+            r.headers
+        );
+    }
+    let r = c
+        .get(
+            &format!("/smoketest?test={MOD}::scheduled_check&format=json"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.json()["tests_run"], 1);
+    assert_eq!(smoke.runs(), 1, "requests started runs of their own");
+    let metrics = c.get("/smoketest/metrics", &[]).await.body;
+    assert!(
+        metrics.contains(&format!(
+            "smoke_test_passed{{test=\"{MOD}::scheduled_check\",class=\"{MOD}\"}} 1"
+        )),
+        "{metrics}"
+    );
+
+    // A short interval: runs keep coming without requests.
+    let before = SCHEDULED_RUNS.load(Ordering::SeqCst);
+    let smoke = only("scheduled")
+        .schedule(Duration::from_millis(200))
+        .build();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        smoke.runs() >= 3,
+        "only {} scheduled runs in 1.5 s at 200 ms",
+        smoke.runs()
+    );
+    assert!(SCHEDULED_RUNS.load(Ordering::SeqCst) - before >= 3);
+}
+
+// ---- metrics, liveness, readiness ---------------------------------------------------------
+
+#[tokio::test]
+async fn metrics_come_from_the_latest_result_and_never_start_a_run() {
+    let smoke = only("broken").details(Details::Always).build();
+    let addr = app(smoke.clone()).await;
+    let r = get(addr, "/smoketest/metrics", &[]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.header("content-type"),
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    assert!(r.body.contains("smoke_runs_total 0\n"), "{}", r.body);
+    assert!(!r.body.contains("smoke_test_passed{"), "{}", r.body);
+    assert_eq!(smoke.runs(), 0, "a scrape started a run");
+
+    get(addr, "/smoketest", &[]).await;
+    let m = get(addr, "/smoketest/metrics", &[]).await.body;
+    assert_eq!(smoke.runs(), 1);
+    let t = |name: &str| format!("test=\"{MOD}::{name}\",class=\"{MOD}\"");
+    assert!(
+        m.contains(&format!(
+            "smoke_test_passed{{{}}} 0\n",
+            t("payments_reachable")
+        )),
+        "{m}"
+    );
+    assert!(
+        m.contains(&format!(
+            "smoke_test_passed{{{}}} 1\n",
+            t("queue_reachable")
+        )),
+        "{m}"
+    );
+    assert!(m.contains(&format!(
+        "smoke_test_outcome{{{},outcome=\"failed\"}} 1\n",
+        t("payments_reachable")
+    )));
+    assert!(m.contains(&format!(
+        "smoke_test_duration_seconds{{{}}} ",
+        t("queue_reachable")
+    )));
+    assert!(m.contains(&format!(
+        "smoke_test_last_run_timestamp_seconds{{{}}} 1",
+        t("queue_reachable")
+    )));
+    assert!(m.contains("smoke_last_run_passed 0\n"));
+    assert!(m.contains("smoke_last_run_tests{outcome=\"failed\"} 1\n"));
+    assert!(m.contains("smoke_runs_total 1\n"));
+    assert!(m.contains("smoke_runs_failed_total 1\n"));
+    assert!(m.contains("# TYPE smoke_runs_total counter\n"));
+    assert_eq!(smoke.runs(), 1);
+}
+
+#[tokio::test]
+async fn livez_runs_nothing_and_readyz_runs_the_readiness_tests() {
+    let smoke = only("probe").build();
+    let addr = app(smoke.clone()).await;
+    let live = get(addr, "/smoketest/livez", &[]).await;
+    assert_eq!((live.status, live.body.as_str()), (StatusCode::OK, "ok\n"));
+    assert_eq!(smoke.runs(), 0);
+
+    let before = READY_RUNS.load(Ordering::SeqCst);
+    let ready = get(addr, "/smoketest/readyz", &[]).await;
+    assert_eq!(ready.status, StatusCode::OK, "{}", ready.body);
+    assert!(ready.body.contains("tests run: 1\n"), "{}", ready.body);
+    assert_eq!(READY_RUNS.load(Ordering::SeqCst) - before, 1);
+    // The whole set fails (one non-readiness test fails).
+    assert_eq!(
+        get(addr, "/smoketest", &[]).await.status,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+
+    // Readiness tags are configurable.
+    let addr = app(only("probe").readiness_tags(["probe"]).build()).await;
+    let ready = get(addr, "/smoketest/readyz?format=json", &[]).await;
+    assert_eq!(ready.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(ready.json()["tests_run"], 2);
+}
+
+// ---- safety: deadline, panics, other routes -----------------------------------------------
+
+#[tokio::test]
+async fn a_hung_test_does_not_hold_the_request_past_the_deadline() {
+    let smoke = only("hang")
+        .details(Details::Always)
+        .deadline(Duration::from_millis(800))
+        .build();
+    let addr = app(smoke).await;
+    let r = tokio::time::timeout(
+        Duration::from_secs(10),
+        get(addr, "/smoketest?format=json", &[]),
+    )
+    .await
+    .expect("the request was held far past the deadline");
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let v = r.json();
+    assert_eq!(v["status"], "FAIL");
+    let tests = v["tests"].as_array().unwrap();
+    let hung = tests
+        .iter()
+        .find(|t| t["name"] == format!("{MOD}::hangs_forever"))
+        .unwrap();
+    assert_eq!(hung["outcome"], "timed_out", "{hung}");
+    let quick = tests
+        .iter()
+        .find(|t| t["name"] == format!("{MOD}::quick_beside_the_hang"))
+        .unwrap();
+    assert_eq!(quick["outcome"], "passed");
+}
+
+#[tokio::test]
+async fn a_panicking_test_errors_and_the_host_keeps_serving() {
+    let addr = app(only("panics").details(Details::Always).build()).await;
+    for _ in 0..3 {
+        let r = get(addr, "/smoketest?format=json", &[]).await;
+        assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+        let v = r.json();
+        assert_eq!(v["tests_errored"], 1, "{v}");
+        assert!(
+            v["tests"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("index out of bounds"),
+            "{v}"
+        );
+    }
+    assert_eq!(get(addr, "/", &[]).await.status, StatusCode::OK);
+    assert_eq!(
+        get(addr, "/smoketest/livez", &[]).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn the_service_answers_other_routes_while_tests_run() {
+    let smoke = only("slow").build();
+    let addr = app(smoke).await;
+    let slow = tokio::spawn(async move { get(addr, "/smoketest", &[]).await });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let own = get(addr, "/", &[]).await;
+    let live = get(addr, "/smoketest/livez", &[]).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert_eq!(live.status, StatusCode::OK);
+    assert!(
+        !slow.is_finished(),
+        "the smoke run ended before the other routes answered"
+    );
+    assert_eq!(slow.await.unwrap().status, StatusCode::OK);
+}
+
+// ---- plain hyper, base path ---------------------------------------------------------------
+
+#[tokio::test]
+async fn plain_hyper_with_a_base_path() {
+    let smoke = only("ok")
+        .base_path("/ops/smoke/")
+        .details(Details::Always)
+        .build();
+    let addr = serve_hyper(smoke.clone()).await;
+    let mut c = Client::connect(addr).await;
+    assert_eq!(c.get("/ops/smoke", &[]).await.status, StatusCode::OK);
+    assert_eq!(c.get("/ops/smoke/", &[]).await.status, StatusCode::OK);
+    assert_eq!(c.get("/ops/smoke/livez", &[]).await.body, "ok\n");
+    assert!(c
+        .get("/ops/smoke/metrics", &[])
+        .await
+        .body
+        .contains("smoke_runs_total 2\n"));
+    let r = c.get("/ops/smoke/readyz?format=health", &[]).await;
+    assert_eq!(r.json()["status"], "pass");
+    assert_eq!(
+        c.get("/ops/smokes", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(c.get("/elsewhere", &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        c.send(Method::PUT, "/ops/smoke", &[]).await.status,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+}
