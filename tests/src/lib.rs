@@ -2,4 +2,6 @@
 
 pub mod http_responder;
 
+pub mod db;
+
 pub mod http_client;
