@@ -478,7 +478,7 @@ impl Smoke {
     }
 
     /// Whether this caller may see details; `Err` is the 401 to answer with.
-    fn details_for(&self, headers: &HeaderMap) -> Result<bool, Response<String>> {
+    fn details_for(&self, headers: &HeaderMap) -> Result<bool, Box<Response<String>>> {
         match &self.inner.details {
             Details::Always => Ok(true),
             Details::Never => Ok(false),
@@ -510,7 +510,7 @@ impl Smoke {
                                 "Bearer realm=\"smoke\", error=\"invalid_token\"",
                             ),
                         );
-                        Err(response)
+                        Err(Box::new(response))
                     }
                 }
             }
@@ -520,7 +520,7 @@ impl Smoke {
     fn metrics(&self, headers: &HeaderMap) -> Response<String> {
         let details = match self.details_for(headers) {
             Ok(details) => details,
-            Err(response) => return response,
+            Err(response) => return *response,
         };
         let body = {
             let state = lock(&self.inner.state);
@@ -555,7 +555,7 @@ impl Smoke {
     async fn run_route<B>(&self, route: Route, request: &Request<B>) -> Response<String> {
         let details = match self.details_for(request.headers()) {
             Ok(details) => details,
-            Err(response) => return response,
+            Err(response) => return *response,
         };
         let allowed: &[&str] = match route {
             Route::Readyz => &["format"],

@@ -200,6 +200,9 @@ fn split_params(element: &str) -> Result<Vec<String>, String> {
     Ok(parts)
 }
 
+/// How well a format matches: weight, specificity, earliness in the header.
+type Score = (u16, u8, std::cmp::Reverse<usize>);
+
 /// Why no format answers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NegotiationError {
@@ -233,7 +236,7 @@ pub fn negotiate(accept: Option<&str>) -> Result<Format, NegotiationError> {
     if ranges.is_empty() {
         return Ok(Format::Text);
     }
-    let mut best: Option<((u16, u8, std::cmp::Reverse<usize>), Format)> = None;
+    let mut best: Option<(Score, Format)> = None;
     for format in Format::ALL {
         // The format's weight comes from the most specific range matching one of its types.
         let mut mine: Option<(u8, usize, u16)> = None;
