@@ -1,0 +1,254 @@
+//! MySQL/MariaDB rollback fixtures against the server in `SMOKE_TEST_MYSQL_URL`: smoke
+//! tests write rows and then pass, fail, error, panic or time out, and afterwards not one
+//! of their rows is left; concurrent tests do not see each other's uncommitted rows; a
+//! rollback that fails is reported.
+
+use std::time::Duration;
+
+use smoke_runtime::prelude::*;
+use smoke_runtime::rollback::drivers::sqlx::{
+    self, mysql::MySqlPoolOptions, Connection, MySqlConnection, MySqlPool,
+};
+use smoke_runtime::rollback::MySqlRollback;
+use smoke_runtime::{Outcome, Runner, Selection};
+use smoke_tests::db::{assert_outcome, result_of, run_marker, server_url};
+use tokio::sync::Barrier;
+
+/// Tags the rows one run of this file writes.
+struct Marker(String);
+
+async fn insert(conn: &mut MySqlConnection, marker: &Marker, label: &str) -> SmokeResult {
+    sqlx::query("insert into smoke_db_mysql_rows(marker, label) values (?, ?)")
+        .bind(&marker.0)
+        .bind(label)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+async fn count(conn: &mut MySqlConnection, marker: &Marker) -> SmokeResult<i64> {
+    Ok(
+        sqlx::query_scalar("select count(*) from smoke_db_mysql_rows where marker = ?")
+            .bind(&marker.0)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+#[smoke_test(tags("my-endings"))]
+async fn my_passes(tx: &mut MySqlRollback, marker: Resource<Marker>) -> SmokeResult {
+    insert(tx.as_mut(), &marker, "passes").await?;
+    insert(tx.as_mut(), &marker, "passes again").await?;
+    let seen = count(tx.as_mut(), &marker).await?;
+    if seen < 2 {
+        return Err(SmokeError::failure(format!(
+            "the test's own rows are not visible in its transaction: {seen}"
+        )));
+    }
+    Ok(())
+}
+
+#[smoke_test(tags("my-endings"))]
+async fn my_fails(tx: &mut MySqlRollback, marker: Resource<Marker>) -> SmokeResult {
+    insert(tx.as_mut(), &marker, "fails").await?;
+    Err(SmokeError::failure("an assertion did not hold"))
+}
+
+#[smoke_test(tags("my-endings"))]
+async fn my_errors(tx: &mut MySqlRollback, marker: Resource<Marker>) -> SmokeResult {
+    insert(tx.as_mut(), &marker, "errors").await?;
+    sqlx::query("select * from smoke_db_mysql_no_such_table")
+        .execute(tx.as_mut())
+        .await?;
+    Ok(())
+}
+
+#[smoke_test(tags("my-endings"))]
+async fn my_panics(tx: &mut MySqlRollback, marker: Resource<Marker>) -> SmokeResult {
+    insert(tx.as_mut(), &marker, "panics").await?;
+    panic!("the test panicked after writing");
+}
+
+#[smoke_test(timeout = "300ms", tags("my-endings"))]
+async fn my_times_out(tx: &mut MySqlRollback, marker: Resource<Marker>) -> SmokeResult {
+    insert(tx.as_mut(), &marker, "times out").await?;
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    Ok(())
+}
+
+#[smoke_test(timeout = "300ms", tags("my-endings"))]
+async fn my_times_out_mid_statement(
+    tx: &mut MySqlRollback,
+    marker: Resource<Marker>,
+) -> SmokeResult {
+    insert(tx.as_mut(), &marker, "times out mid-statement").await?;
+    // Still running on the server when the body is dropped.
+    sqlx::query("select sleep(1)").execute(tx.as_mut()).await?;
+    Ok(())
+}
+
+#[smoke_test(tags("my-endings"))]
+async fn my_code_that_commits(tx: &mut MySqlRollback, marker: Resource<Marker>) -> SmokeResult {
+    // Code under test that opens and commits a transaction of its own commits only a
+    // savepoint of the test's transaction.
+    let mut inner = tx.as_mut().begin().await?;
+    insert(&mut inner, &marker, "committed by the code under test").await?;
+    inner.commit().await?;
+    Ok(())
+}
+
+#[smoke_test(tags("my-isolation"))]
+async fn my_isolated_a(
+    tx: &mut MySqlRollback,
+    marker: Resource<Marker>,
+    both: Resource<Barrier>,
+) -> SmokeResult {
+    isolated(tx, &marker, &both).await
+}
+
+#[smoke_test(tags("my-isolation"))]
+async fn my_isolated_b(
+    tx: &mut MySqlRollback,
+    marker: Resource<Marker>,
+    both: Resource<Barrier>,
+) -> SmokeResult {
+    isolated(tx, &marker, &both).await
+}
+
+/// Writes a row, waits until the other test has written its own, and sees only its own.
+async fn isolated(tx: &mut MySqlRollback, marker: &Marker, both: &Barrier) -> SmokeResult {
+    insert(tx.as_mut(), marker, "isolated").await?;
+    both.wait().await;
+    let seen = count(tx.as_mut(), marker).await?;
+    both.wait().await;
+    if seen != 1 {
+        return Err(SmokeError::failure(format!(
+            "expected to see only this test's row, saw {seen}"
+        )));
+    }
+    Ok(())
+}
+
+#[smoke_test(tags("my-broken"))]
+async fn my_rollback_fails(tx: &mut MySqlRollback, marker: Resource<Marker>) -> SmokeResult {
+    insert(tx.as_mut(), &marker, "connection killed").await?;
+    // The server ends this connection: the tear-down's ROLLBACK cannot be sent.
+    let _ = sqlx::query("kill connection connection_id()")
+        .execute(tx.as_mut())
+        .await;
+    Ok(())
+}
+
+/// The pool of the run; a URL that is set but unreachable fails here.
+async fn pool(url: &str) -> MySqlPool {
+    let pool = MySqlPoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("SMOKE_TEST_MYSQL_URL is set but unreachable: {e}"));
+    sqlx::query(
+        "create table if not exists smoke_db_mysql_rows \
+         (marker varchar(100) not null, label varchar(100) not null) engine = InnoDB",
+    )
+    .execute(&pool)
+    .await
+    .expect("create the table");
+    pool
+}
+
+/// Rows with `marker`, counted on a connection of its own (outside any pool).
+async fn rows_left(url: &str, marker: &str) -> i64 {
+    let mut conn = MySqlConnection::connect(url).await.expect("connect");
+    let n = sqlx::query_scalar("select count(*) from smoke_db_mysql_rows where marker = ?")
+        .bind(marker)
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
+    conn.close().await.expect("close");
+    n
+}
+
+/// Waits until every connection of `pool` is back in it.
+async fn all_returned(pool: &MySqlPool) -> bool {
+    for _ in 0..100 {
+        if pool.num_idle() == pool.size() as usize {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_ending_is_rolled_back_on_mysql() {
+    let Some(url) = server_url("SMOKE_TEST_MYSQL_URL") else {
+        return;
+    };
+    let pool = pool(&url).await;
+    let marker = run_marker("endings");
+    let runner = Runner::builder()
+        .resource(pool.clone())
+        .resource(Marker(marker.clone()))
+        .build();
+    let report = runner.run(&Selection::all().tag("my-endings")).await;
+
+    assert_outcome(&report, "my_passes", Outcome::Passed);
+    assert_outcome(&report, "my_fails", Outcome::Failed);
+    assert_outcome(&report, "my_errors", Outcome::Errored);
+    assert_outcome(&report, "my_panics", Outcome::Errored);
+    assert_outcome(&report, "my_times_out", Outcome::TimedOut);
+    assert_outcome(&report, "my_times_out_mid_statement", Outcome::TimedOut);
+    assert_outcome(&report, "my_code_that_commits", Outcome::Passed);
+    assert_eq!(report.tests.len(), 7);
+
+    assert_eq!(rows_left(&url, &marker).await, 0, "rows left behind");
+    assert!(
+        all_returned(&pool).await,
+        "a connection did not come back to the pool"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_tests_do_not_see_each_others_rows_on_mysql() {
+    let Some(url) = server_url("SMOKE_TEST_MYSQL_URL") else {
+        return;
+    };
+    let pool = pool(&url).await;
+    let marker = run_marker("isolation");
+    let runner = Runner::builder()
+        .resource(pool.clone())
+        .resource(Marker(marker.clone()))
+        .resource(Barrier::new(2))
+        .default_timeout(Duration::from_secs(10))
+        .build();
+    let report = runner.run(&Selection::all().tag("my-isolation")).await;
+    assert_outcome(&report, "my_isolated_a", Outcome::Passed);
+    assert_outcome(&report, "my_isolated_b", Outcome::Passed);
+    assert_eq!(rows_left(&url, &marker).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_rollback_is_reported_on_the_test_on_mysql() {
+    let Some(url) = server_url("SMOKE_TEST_MYSQL_URL") else {
+        return;
+    };
+    let pool = pool(&url).await;
+    let marker = run_marker("broken");
+    let runner = Runner::builder()
+        .resource(pool.clone())
+        .resource(Marker(marker.clone()))
+        .build();
+    let report = runner.run(&Selection::all().tag("my-broken")).await;
+    assert_outcome(&report, "my_rollback_fails", Outcome::Errored);
+    let message = result_of(&report, "my_rollback_fails")
+        .message
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        message.contains("tear-down of fixture") && message.contains("the rollback failed"),
+        "{message}"
+    );
+    // The server ended the connection, and with it the transaction.
+    assert_eq!(rows_left(&url, &marker).await, 0);
+}
