@@ -1,2 +1,170 @@
-//! `cargo smoke`.
-fn main() {}
+//! `cargo smoke`: run a workspace's smoke tests, or check a deployed smoke endpoint.
+//!
+//! ```text
+//! cargo smoke [OPTIONS] [FILTER]... [-- ARGS...]     build and run the smoke targets
+//! cargo smoke --url URL [OPTIONS]                    check a deployed endpoint
+//! ```
+//!
+//! A smoke target is a `harness = false` test target named `smoke` whose `main` is
+//! `smoke_runtime::main!()`. See `docs/cargo-smoke.md` for the whole story.
+
+mod local;
+mod remote;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+
+/// Run a workspace's smoke tests, or check a deployed smoke endpoint.
+///
+/// Without --url: builds the workspace's smoke targets (`harness = false` test targets
+/// named `smoke`, or those given with --test) and runs them with the filters and options
+/// given; arguments after `--` go to the smoke program as they are.
+///
+/// With --url: asks the endpoint for its JSON report (django-smoketest's format), prints
+/// it, and exits 0 when it says PASS, 1 when it says FAIL, 2 when the endpoint cannot be
+/// reached or answers something that is not a smoke report (with --format nagios: 0 OK,
+/// 2 CRITICAL, 3 UNKNOWN).
+#[derive(Debug, Parser)]
+#[command(name = "cargo smoke", bin_name = "cargo smoke", version)]
+pub struct Cli {
+    /// Check the smoke endpoint at this URL instead of running local targets.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// A request header for --url, `Name: value` (repeatable), e.g. for authorization.
+    #[arg(long = "header", short = 'H', value_name = "HEADER", requires = "url")]
+    pub headers: Vec<String>,
+
+    /// With --url: keep asking until the report says PASS or this much time has passed
+    /// (for a service that is still starting), e.g. `60s`, `2m`.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "url")]
+    pub retry_for: Option<Duration>,
+
+    /// With --retry-for: the pause between two attempts.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2s")]
+    pub retry_interval: Duration,
+
+    /// With --url: trust the CA certificate(s) in this PEM file, besides the system's.
+    #[arg(long, value_name = "PEM", requires = "url")]
+    pub cacert: Option<PathBuf>,
+
+    /// How the result is written: pretty (default for local runs), terse, text, json,
+    /// junit; nagios for --url.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Local runs: the timeout of a test that sets none. With --url: how long one request
+    /// may take (default 30s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// Run only tests with one of these tags (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// Leave out tests whose name contains this (repeatable).
+    #[arg(long = "skip", value_name = "FILTER")]
+    pub skips: Vec<String>,
+
+    /// Filters match whole test names.
+    #[arg(long)]
+    pub exact: bool,
+
+    /// Stop starting tests after the first failure.
+    #[arg(long)]
+    pub fail_fast: bool,
+
+    /// List the tests instead of running them.
+    #[arg(long)]
+    pub list: bool,
+
+    /// Only the smoke targets of this package (repeatable).
+    #[arg(long = "package", short = 'p', value_name = "SPEC")]
+    pub packages: Vec<String>,
+
+    /// Run this test target as a smoke target (repeatable; default: targets named `smoke`).
+    #[arg(long = "test", value_name = "NAME")]
+    pub tests: Vec<String>,
+
+    /// Path to the workspace's (or package's) Cargo.toml.
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Build the smoke targets with the release profile.
+    #[arg(long, short = 'r')]
+    pub release: bool,
+
+    /// Features to enable when building (space- or comma-separated).
+    #[arg(long = "features", short = 'F', value_name = "FEATURES")]
+    pub features: Vec<String>,
+
+    /// Enable all features when building.
+    #[arg(long)]
+    pub all_features: bool,
+
+    /// Run tests whose full name contains one of these (all tests when none is given).
+    #[arg(value_name = "FILTER")]
+    pub filters: Vec<String>,
+
+    /// Passed to the smoke program as they are.
+    #[arg(last = true, value_name = "ARGS")]
+    pub program_args: Vec<String>,
+}
+
+/// The output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A line per test as it finishes, then the text report (local runs only).
+    Pretty,
+    /// A character per test, then the text report (local runs only).
+    Terse,
+    /// The django-smoketest text report, with what failed and why.
+    Text,
+    /// The JSON report (django-smoketest's keys and more).
+    Json,
+    /// JUnit XML for CI systems.
+    Junit,
+    /// A Nagios plugin line with performance data, and Nagios exit codes (--url only).
+    Nagios,
+}
+
+impl Format {
+    /// The name on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Pretty => "pretty",
+            Format::Terse => "terse",
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Junit => "junit",
+            Format::Nagios => "nagios",
+        }
+    }
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text.trim())
+        .map_err(|e| format!("{e} (write durations like 500ms, 30s, 2m)"))
+}
+
+/// The arguments as given, without the `smoke` that cargo inserts when it runs
+/// `cargo-smoke` as the `cargo smoke` subcommand.
+fn arguments() -> Vec<OsString> {
+    let mut args: Vec<OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "smoke") {
+        args.remove(1);
+    }
+    args
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse_from(arguments());
+    match &cli.url {
+        Some(url) => remote::main(&cli, url),
+        None => local::main(&cli),
+    }
+}

@@ -1,0 +1,358 @@
+//! `cargo smoke` in a workspace: build the smoke targets and run them.
+//!
+//! A smoke target is a test target with `harness = false` whose `main` is
+//! `smoke_runtime::main!()`, named `smoke` (others can be named with `--test`). It is
+//! found with `cargo metadata`, built with `cargo test --no-run`, and run directly from
+//! the package's directory (as `cargo test` would) with the filters and options given, so
+//! its progress and report reach the terminal as the tests finish.
+
+use std::ffi::OsString;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+use serde_json::Value;
+
+use crate::{Cli, Format};
+
+/// Exit status when the smoke targets cannot be found, built or started.
+const EXIT_CANNOT_RUN: u8 = 2;
+
+/// A smoke target of the workspace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmokeTarget {
+    /// The package's name.
+    pub package: String,
+    /// The directory of the package's Cargo.toml.
+    pub package_dir: PathBuf,
+    /// The test target's name.
+    pub target: String,
+}
+
+fn cargo() -> OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// The smoke targets in the output of `cargo metadata --format-version 1 --no-deps`:
+/// test targets named in `names`, of the packages in `packages` (all when empty).
+pub fn find_targets(metadata: &Value, names: &[String], packages: &[String]) -> Vec<SmokeTarget> {
+    let mut found = Vec::new();
+    let Some(list) = metadata.get("packages").and_then(Value::as_array) else {
+        return found;
+    };
+    for package in list {
+        let name = package.get("name").and_then(Value::as_str).unwrap_or("");
+        if !packages.is_empty() && !packages.iter().any(|p| p == name) {
+            continue;
+        }
+        let manifest = package
+            .get("manifest_path")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let package_dir = Path::new(manifest)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let targets = package
+            .get("targets")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for target in targets {
+            let target_name = target.get("name").and_then(Value::as_str).unwrap_or("");
+            let is_test = target
+                .get("kind")
+                .and_then(Value::as_array)
+                .is_some_and(|kinds| kinds.iter().any(|k| k == "test"));
+            if is_test && names.iter().any(|n| n == target_name) {
+                found.push(SmokeTarget {
+                    package: name.to_owned(),
+                    package_dir: package_dir.clone(),
+                    target: target_name.to_owned(),
+                });
+            }
+        }
+    }
+    found
+}
+
+fn metadata(cli: &Cli) -> Result<Value, String> {
+    let mut command = Command::new(cargo());
+    command.args(["metadata", "--format-version", "1", "--no-deps"]);
+    if let Some(path) = &cli.manifest_path {
+        command.arg("--manifest-path").arg(path);
+    }
+    let output = command
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run `cargo metadata`: {e}"))?;
+    if !output.status.success() {
+        return Err(
+            "`cargo metadata` failed (see above): run cargo smoke inside a Cargo \
+                    workspace, or give --manifest-path"
+                .to_owned(),
+        );
+    }
+    serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("cannot read the output of `cargo metadata`: {e}"))
+}
+
+/// Builds one smoke target; returns its executable.
+fn build(cli: &Cli, target: &SmokeTarget) -> Result<PathBuf, String> {
+    let mut command = Command::new(cargo());
+    command.args([
+        "test",
+        "--no-run",
+        "--message-format=json-render-diagnostics",
+    ]);
+    if let Some(path) = &cli.manifest_path {
+        command.arg("--manifest-path").arg(path);
+    }
+    command.args(["--package", &target.package, "--test", &target.target]);
+    if cli.release {
+        command.arg("--release");
+    }
+    if cli.all_features {
+        command.arg("--all-features");
+    }
+    for features in &cli.features {
+        command.args(["--features", features]);
+    }
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot run `cargo test --no-run`: {e}"))?;
+    let mut executable = None;
+    if let Some(stdout) = child.stdout.take() {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let Ok(message) = serde_json::from_str::<Value>(&line) else {
+                continue;
+            };
+            if message.get("reason").and_then(Value::as_str) != Some("compiler-artifact") {
+                continue;
+            }
+            let artifact_target = message.get("target");
+            let name = artifact_target
+                .and_then(|t| t.get("name"))
+                .and_then(Value::as_str);
+            let is_test = artifact_target
+                .and_then(|t| t.get("kind"))
+                .and_then(Value::as_array)
+                .is_some_and(|kinds| kinds.iter().any(|k| k == "test"));
+            if name == Some(target.target.as_str()) && is_test {
+                if let Some(path) = message.get("executable").and_then(Value::as_str) {
+                    executable = Some(PathBuf::from(path));
+                }
+            }
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|e| format!("waiting for cargo failed: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "building the smoke target `{}` of {} failed (see above)",
+            target.target, target.package
+        ));
+    }
+    executable.ok_or_else(|| {
+        format!(
+            "cargo built the smoke target `{}` of {} but named no executable for it",
+            target.target, target.package
+        )
+    })
+}
+
+/// The smoke program's command line for the options given to `cargo smoke`.
+pub fn program_args(cli: &Cli) -> Vec<String> {
+    let mut args = Vec::new();
+    if let Some(format) = cli.format {
+        args.push("--format".to_owned());
+        args.push(format.as_str().to_owned());
+    }
+    for tag in &cli.tags {
+        args.push("--tag".to_owned());
+        args.push(tag.clone());
+    }
+    for skip in &cli.skips {
+        args.push("--skip".to_owned());
+        args.push(skip.clone());
+    }
+    if let Some(timeout) = cli.timeout {
+        args.push("--timeout".to_owned());
+        args.push(format!("{}ms", timeout.as_millis()));
+    }
+    if cli.exact {
+        args.push("--exact".to_owned());
+    }
+    if cli.fail_fast {
+        args.push("--fail-fast".to_owned());
+    }
+    if cli.list {
+        args.push("--list".to_owned());
+    }
+    args.extend(cli.filters.iter().cloned());
+    args.extend(cli.program_args.iter().cloned());
+    args
+}
+
+const CONVENTION: &str = "a smoke target is a test target with `harness = false`, \
+named `smoke` (or given with --test); add to the package's Cargo.toml
+
+    [[test]]
+    name = \"smoke\"
+    harness = false
+
+and write tests/smoke.rs with your #[smoke_test] functions and `smoke_runtime::main!();`";
+
+/// Runs `cargo smoke` without `--url`.
+pub fn main(cli: &Cli) -> ExitCode {
+    if cli.format == Some(Format::Nagios) {
+        eprintln!("cargo smoke: --format nagios is for --url; local runs write pretty, terse, text, json or junit");
+        return ExitCode::from(EXIT_CANNOT_RUN);
+    }
+    let metadata = match metadata(cli) {
+        Ok(metadata) => metadata,
+        Err(why) => {
+            eprintln!("cargo smoke: {why}");
+            return ExitCode::from(EXIT_CANNOT_RUN);
+        }
+    };
+    let names = if cli.tests.is_empty() {
+        vec!["smoke".to_owned()]
+    } else {
+        cli.tests.clone()
+    };
+    let targets = find_targets(&metadata, &names, &cli.packages);
+    if targets.is_empty() {
+        let root = metadata
+            .get("workspace_root")
+            .and_then(Value::as_str)
+            .unwrap_or(".");
+        let whom = if cli.packages.is_empty() {
+            format!("the workspace at {root}")
+        } else {
+            format!("package(s) {} of {root}", cli.packages.join(", "))
+        };
+        eprintln!(
+            "cargo smoke: no test target named {} in {whom}; {CONVENTION}",
+            names.join(" or ")
+        );
+        return ExitCode::from(EXIT_CANNOT_RUN);
+    }
+    let mut executables = Vec::new();
+    for target in &targets {
+        match build(cli, target) {
+            Ok(path) => executables.push((target, path)),
+            Err(why) => {
+                eprintln!("cargo smoke: {why}");
+                return ExitCode::from(EXIT_CANNOT_RUN);
+            }
+        }
+    }
+    let args = program_args(cli);
+    let mut worst = 0u8;
+    for (target, executable) in executables {
+        eprintln!(
+            "     Running smoke target `{}` of {} ({})",
+            target.target,
+            target.package,
+            executable.display()
+        );
+        let status = Command::new(&executable)
+            .args(&args)
+            .current_dir(&target.package_dir)
+            .env("CARGO_MANIFEST_DIR", &target.package_dir)
+            .env("CARGO_PKG_NAME", &target.package)
+            .status();
+        let code = match status {
+            Ok(status) => match status.code() {
+                Some(0) => 0,
+                Some(code) => u8::try_from(code).unwrap_or(1).max(1),
+                None => {
+                    eprintln!(
+                        "cargo smoke: the smoke target `{}` of {} was killed ({status})",
+                        target.target, target.package
+                    );
+                    1
+                }
+            },
+            Err(e) => {
+                eprintln!("cargo smoke: cannot start {}: {e}", executable.display());
+                EXIT_CANNOT_RUN
+            }
+        };
+        worst = worst.max(code);
+    }
+    ExitCode::from(worst)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn smoke_targets_are_test_targets_with_the_name() {
+        let metadata = serde_json::json!({
+            "packages": [
+                {"name": "api", "manifest_path": "/w/api/Cargo.toml", "targets": [
+                    {"name": "api", "kind": ["lib"]},
+                    {"name": "smoke", "kind": ["test"]},
+                    {"name": "integration", "kind": ["test"]}
+                ]},
+                {"name": "worker", "manifest_path": "/w/worker/Cargo.toml", "targets": [
+                    {"name": "smoke", "kind": ["bin"]}
+                ]}
+            ]
+        });
+        let smoke = vec!["smoke".to_owned()];
+        let found = find_targets(&metadata, &smoke, &[]);
+        assert_eq!(
+            found,
+            [SmokeTarget {
+                package: "api".into(),
+                package_dir: "/w/api".into(),
+                target: "smoke".into()
+            }]
+        );
+        assert!(find_targets(&metadata, &smoke, &["worker".to_owned()]).is_empty());
+        let named = find_targets(&metadata, &["integration".to_owned()], &[]);
+        assert_eq!(named[0].target, "integration");
+    }
+
+    #[test]
+    fn options_are_passed_to_the_smoke_program() {
+        let cli = Cli::parse_from([
+            "cargo-smoke",
+            "--format",
+            "junit",
+            "--tag",
+            "db",
+            "--timeout",
+            "1500ms",
+            "--fail-fast",
+            "users",
+            "--",
+            "--test-threads",
+            "1",
+        ]);
+        assert_eq!(
+            program_args(&cli),
+            [
+                "--format",
+                "junit",
+                "--tag",
+                "db",
+                "--timeout",
+                "1500ms",
+                "--fail-fast",
+                "users",
+                "--test-threads",
+                "1"
+            ]
+        );
+    }
+}
