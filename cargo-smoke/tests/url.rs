@@ -1,0 +1,363 @@
+//! `cargo smoke --url` as a real process against a real HTTP server on loopback.
+
+use std::process::Output;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use smoke_tests::http_responder::{Request, Responder, Response};
+
+const PASS: &str = r#"{"status": "PASS", "test_classes": 3, "tests_run": 5, "tests_passed": 5,
+ "tests_failed": 0, "tests_errored": 0, "failed_tests": [], "errored_tests": [],
+ "time": 12.345, "hostname": "web-3"}"#;
+
+const FAIL: &str = r#"{"status": "FAIL", "test_classes": 3, "tests_run": 5, "tests_passed": 3,
+ "tests_failed": 1, "tests_errored": 1,
+ "failed_tests": ["main.tests.smoke.TestDb.test_write"],
+ "errored_tests": ["main.tests.smoke.TestCache.test_get errored: Connection <refused> & gone"],
+ "time": 40.5}"#;
+
+/// A report from smoke's own endpoint: with each test's detail.
+fn ours_failing() -> String {
+    use smoke_runtime::report::{json, RenderOptions};
+    use smoke_runtime::{Outcome, Report, TestReport};
+    let test = |name: &str, outcome, message: Option<&str>| TestReport {
+        name: format!("billing::smoke::{name}"),
+        class: "billing::smoke".into(),
+        file: "src/smoke.rs".into(),
+        line: 10,
+        tags: vec![],
+        outcome,
+        duration_ms: 1.5,
+        message: message.map(Into::into),
+        location: None,
+    };
+    let report = Report {
+        started_at: "2026-11-24T23:00:00.000Z".into(),
+        time_ms: 3.0,
+        test_classes: 1,
+        tests: vec![
+            test("ledger_reachable", Outcome::Passed, None),
+            test(
+                "invoices_dir_writable",
+                Outcome::Failed,
+                Some("directory /srv/invoices does not exist"),
+            ),
+        ],
+    };
+    json::render(&report, &RenderOptions::default())
+}
+
+/// The endpoint: JSON only for clients that ask for it, like django-smoketest.
+fn endpoint(request: &Request, json: &str, status: u16) -> Response {
+    if request.header("accept") == Some("application/json") {
+        Response::json(status, json)
+    } else {
+        Response::new(status, "text/html", "<html><body>PASS</body></html>")
+    }
+}
+
+async fn server() -> Responder {
+    let warming = Arc::new(AtomicUsize::new(0));
+    Responder::start(move |request| match request.path.as_str() {
+        "/pass" => endpoint(request, PASS, 200),
+        "/fail" => endpoint(request, FAIL, 500),
+        "/ours" => endpoint(request, &ours_failing(), 500),
+        "/garbage" => Response::new(200, "text/html", "<html><h1>Welcome to nginx!</h1></html>"),
+        "/other-json" => Response::json(200, r#"{"status": "ok", "uptime": 42}"#),
+        "/private" => match request.header("authorization") {
+            Some("Bearer s3cret") => endpoint(request, PASS, 200),
+            _ => Response::json(401, r#"{"detail": "authentication required"}"#),
+        },
+        "/warming" => {
+            if warming.fetch_add(1, Ordering::SeqCst) < 2 {
+                Response::text(503, "starting up")
+            } else {
+                endpoint(request, PASS, 200)
+            }
+        }
+        _ => Response::text(404, "not found"),
+    })
+    .await
+}
+
+async fn cargo_smoke(args: &[&str]) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_cargo-smoke"))
+        .arg("smoke") // as cargo runs a subcommand
+        .args(args)
+        .output()
+        .await
+        .expect("run cargo-smoke")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[track_caller]
+fn exits(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(output),
+        stderr(output)
+    );
+}
+
+#[tokio::test]
+async fn a_passing_endpoint_exits_0_with_the_text_report() {
+    let server = server().await;
+    let url = server.url("/pass");
+    let output = cargo_smoke(&["--url", &url]).await;
+    exits(&output, 0);
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "PASS\ntest classes: 3\ntests run: 5\ntests passed: 5\ntests failed: 0\n\
+             tests errored: 0\ntime: 12.345ms\n\nendpoint: {url} (HTTP 200)\n"
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_failing_endpoint_exits_1_and_says_what_failed() {
+    let server = server().await;
+    let output = cargo_smoke(&["--url", &server.url("/fail")]).await;
+    exits(&output, 1);
+    let out = stdout(&output);
+    assert!(
+        out.starts_with("FAIL\ntest classes: 3\ntests run: 5\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("failed tests:\n  main.tests.smoke.TestDb.test_write\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("errored tests:\n  main.tests.smoke.TestCache.test_get errored"),
+        "{out}"
+    );
+    assert!(out.contains("(HTTP 500)"), "{out}");
+}
+
+#[tokio::test]
+async fn json_is_the_endpoints_document() {
+    let server = server().await;
+    let output = cargo_smoke(&["--url", &server.url("/fail"), "--format", "json"]).await;
+    exits(&output, 1);
+    let printed: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let served: serde_json::Value = serde_json::from_str(FAIL).unwrap();
+    assert_eq!(printed, served);
+}
+
+#[tokio::test]
+async fn junit_lists_the_failed_and_errored_tests() {
+    let server = server().await;
+    let url = server.url("/fail");
+    let output = cargo_smoke(&["--url", &url, "--format", "junit"]).await;
+    exits(&output, 1);
+    let xml = stdout(&output);
+    assert!(
+        xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<testsuites name="smoke" tests="5" failures="1" errors="1" skipped="0" time="0.041">"#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(&format!(r#"<testsuite name="{url}" "#)),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<testcase classname="smoke" name="main.tests.smoke.TestDb.test_write">"#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<error message="main.tests.smoke.TestCache.test_get errored: Connection &lt;refused&gt; &amp; gone" type="errored">"#),
+        "{xml}"
+    );
+}
+
+#[tokio::test]
+async fn smokes_own_report_keeps_each_tests_detail() {
+    let server = server().await;
+    let url = server.url("/ours");
+    let output = cargo_smoke(&["--url", &url, "--format", "junit"]).await;
+    exits(&output, 1);
+    let xml = stdout(&output);
+    assert!(xml.contains(r#"name="ledger_reachable""#), "{xml}");
+    assert!(
+        xml.contains("directory /srv/invoices does not exist"),
+        "{xml}"
+    );
+
+    let output = cargo_smoke(&["--url", &url]).await;
+    exits(&output, 1);
+    let out = stdout(&output);
+    assert!(out.starts_with("FAIL\n"), "{out}");
+    assert!(
+        out.contains("billing::smoke::invoices_dir_writable"),
+        "{out}"
+    );
+    assert!(
+        out.contains("directory /srv/invoices does not exist"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn nagios_has_plugin_exit_codes_and_performance_data() {
+    let server = server().await;
+    let output = cargo_smoke(&["--url", &server.url("/pass"), "--format", "nagios"]).await;
+    exits(&output, 0);
+    assert_eq!(
+        stdout(&output),
+        "SMOKE OK - 5 tests passed | tests=5;;; failed=0;;; errored=0;;; time=12.3ms\n"
+    );
+
+    let output = cargo_smoke(&["--url", &server.url("/fail"), "--format", "nagios"]).await;
+    exits(&output, 2);
+    let out = stdout(&output);
+    let first = out.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "SMOKE CRITICAL - 1 of 5 tests failed, 1 errored: main.tests.smoke.TestDb.test_write, \
+         main.tests.smoke.TestCache.test_get | tests=5;;; failed=1;;; errored=1;;; time=40.5ms"
+    );
+    assert!(
+        out.contains("\nmain.tests.smoke.TestCache.test_get errored: Connection"),
+        "{out}"
+    );
+
+    let output = cargo_smoke(&["--url", &server.url("/garbage"), "--format", "nagios"]).await;
+    exits(&output, 3);
+    assert!(
+        stdout(&output).starts_with("SMOKE UNKNOWN - "),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_endpoint_is_no_report() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/smoketest", listener.local_addr().unwrap());
+    drop(listener);
+
+    let output = cargo_smoke(&["--url", &url]).await;
+    exits(&output, 2);
+    assert!(stdout(&output).is_empty());
+    assert!(
+        stderr(&output).contains(&format!("cannot check {url}")),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("Connection refused"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = cargo_smoke(&["--url", &url, "--format", "nagios"]).await;
+    exits(&output, 3);
+    assert!(stdout(&output).starts_with(&format!("SMOKE UNKNOWN - cannot check {url}")));
+
+    let output = cargo_smoke(&["--url", &url, "--format", "junit"]).await;
+    exits(&output, 2);
+    let xml = stdout(&output);
+    assert!(xml.contains(r#"errors="1""#), "{xml}");
+    assert!(xml.contains(r#"<error message="cannot check"#), "{xml}");
+}
+
+#[tokio::test]
+async fn something_that_is_not_a_smoke_report_is_no_report() {
+    let server = server().await;
+    let output = cargo_smoke(&["--url", &server.url("/garbage")]).await;
+    exits(&output, 2);
+    let err = stderr(&output);
+    assert!(
+        err.contains("answered HTTP 200 with something that is not a smoke report: not JSON"),
+        "{err}"
+    );
+    assert!(err.contains("it answered HTML"), "{err}");
+
+    let output = cargo_smoke(&["--url", &server.url("/other-json")]).await;
+    exits(&output, 2);
+    assert!(
+        stderr(&output).contains(r#"whose "status" is "ok""#),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test]
+async fn credentials_go_in_headers() {
+    let server = server().await;
+    let url = server.url("/private");
+    let output = cargo_smoke(&["--url", &url]).await;
+    exits(&output, 2);
+    let err = stderr(&output);
+    assert!(err.contains("answered HTTP 401"), "{err}");
+    assert!(
+        err.contains("pass them with --header 'Authorization: ...'"),
+        "{err}"
+    );
+
+    let output = cargo_smoke(&["--url", &url, "--header", "Authorization: Bearer s3cret"]).await;
+    exits(&output, 0);
+    assert!(stdout(&output).starts_with("PASS\n"));
+
+    let output = cargo_smoke(&["--url", &url, "--header", "no colon here"]).await;
+    exits(&output, 2);
+    assert!(stderr(&output).contains("is not `Name: value`"));
+}
+
+#[tokio::test]
+async fn retry_for_waits_for_a_service_that_is_still_starting() {
+    let server = server().await;
+    let output = cargo_smoke(&[
+        "--url",
+        &server.url("/warming"),
+        "--retry-for",
+        "30s",
+        "--retry-interval",
+        "50ms",
+    ])
+    .await;
+    exits(&output, 0);
+    let err = stderr(&output);
+    assert!(
+        err.contains("attempt 1: ") && err.contains("answered HTTP 503"),
+        "{err}"
+    );
+    assert!(err.contains("attempt 2: "), "{err}");
+    assert!(!err.contains("attempt 3: "), "{err}");
+    assert!(stdout(&output).starts_with("PASS\n"));
+}
+
+#[tokio::test]
+async fn retry_for_gives_up_with_the_last_answer() {
+    let server = server().await;
+    let output = cargo_smoke(&[
+        "--url",
+        &server.url("/fail"),
+        "--retry-for",
+        "300ms",
+        "--retry-interval",
+        "50ms",
+    ])
+    .await;
+    exits(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains("attempt 1: FAIL (HTTP 500, 1 failed, 1 errored of 5)"),
+        "{err}"
+    );
+    assert!(err.contains("still not passing after"), "{err}");
+    assert!(stdout(&output).starts_with("FAIL\n"));
+}
