@@ -21,8 +21,8 @@
 //! - `status`, `test_classes`, `tests_run`, `tests_passed`, `tests_failed`,
 //!   `tests_errored`, `failed_tests`, `errored_tests` and `time` are django-smoketest's:
 //!   monitors written for it read this report unchanged. Timed-out tests count as errored;
-//!   `time` is the run's wall time in milliseconds. The entries of `failed_tests` and
-//!   `errored_tests` read `full::name failed: message` (django-smoketest's
+//!   `time` is the run's wall time in milliseconds (to the microsecond, as is each test's
+//!   `duration_ms`). The entries of `failed_tests` and `errored_tests` read `full::name failed: message` (django-smoketest's
 //!   `module.Class.test failed: message`, with our full names); a timed-out test's entry
 //!   says `timed out`.
 //! - Added keys: `tests_timed_out` (the part of `tests_errored` that timed out),
@@ -116,7 +116,7 @@ impl From<&TestReport> for JsonTest {
             name: t.name.clone(),
             class: t.class.clone(),
             outcome: t.outcome,
-            duration_ms: t.duration_ms,
+            duration_ms: micros(t.duration_ms),
             tags: t.tags.clone(),
             message: t.message.clone(),
             file: t.file.clone(),
@@ -180,7 +180,7 @@ impl JsonReport {
             tests_errored: counts.errored,
             failed_tests: failed,
             errored_tests: errored,
-            time: report.time_ms,
+            time: micros(report.time_ms),
             tests_timed_out: counts.timed_out,
             tests_skipped: counts.skipped,
             started_at: report.started_at.clone(),
@@ -206,6 +206,11 @@ impl JsonReport {
             tests: tests.iter().cloned().map(TestReport::from).collect(),
         })
     }
+}
+
+/// Milliseconds rounded to the microsecond: `0.026`, not `0.025928999999999997`.
+fn micros(ms: f64) -> f64 {
+    (ms * 1000.0).round() / 1000.0
 }
 
 /// Renders `report` as pretty-printed JSON, ending with a newline.
@@ -256,7 +261,7 @@ mod tests {
     "app::smoke::Db::test_write errored: connection refused <db> & \"retry\"",
     "app::smoke::slow timed out: timed out after 2s"
   ],
-  "time": 3.200026,
+  "time": 3.2,
   "tests_timed_out": 1,
   "tests_skipped": 1,
   "started_at": "2026-11-24T23:00:00.000Z",
@@ -347,7 +352,7 @@ mod tests {
   "tests_errored": 2,
   "failed_tests": [],
   "errored_tests": [],
-  "time": 3.200026,
+  "time": 3.2,
   "tests_timed_out": 1,
   "tests_skipped": 1,
   "started_at": "2026-11-24T23:00:00.000Z"
@@ -358,9 +363,10 @@ mod tests {
 
     #[test]
     fn reads_back_into_the_same_report() {
-        let report = sample();
+        let mut report = sample();
         let back: JsonReport =
             serde_json::from_str(&render(&report, &RenderOptions::default())).unwrap();
+        report.time_ms = 3.2; // to the microsecond
         assert_eq!(back.to_report(), Some(report.clone()));
         assert!(!back.passed());
         let summary: JsonReport = serde_json::from_str(&render(
