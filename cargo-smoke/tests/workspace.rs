@@ -1,0 +1,163 @@
+//! `cargo smoke` in a real workspace: the fixture under `tests/fixture` is copied under
+//! the target directory and built and run by the real `cargo-smoke` binary with real
+//! `cargo`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The copy of the fixture workspace, made once per test run.
+fn fixture() -> &'static Path {
+    static COPY: OnceLock<PathBuf> = OnceLock::new();
+    COPY.get_or_init(|| {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixture");
+        let copy = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cargo-smoke-fixture");
+        let runtime = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../smoke-runtime")
+            .canonicalize()
+            .unwrap();
+        for file in ["src/lib.rs", "tests/smoke.rs"] {
+            let to = copy.join(file);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(source.join(file), &to).unwrap();
+        }
+        let manifest = std::fs::read_to_string(source.join("Cargo.toml"))
+            .unwrap()
+            .replace("../../../smoke-runtime", &runtime.to_string_lossy());
+        std::fs::write(copy.join("Cargo.toml"), manifest).unwrap();
+        // The same dependency versions as this workspace: no resolution from scratch.
+        let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
+        if lock.exists() {
+            std::fs::copy(lock, copy.join("Cargo.lock")).unwrap();
+        }
+        copy
+    })
+}
+
+/// Runs `cargo smoke ARGS` in `dir`, building into a target directory kept between runs.
+fn cargo_smoke_in(dir: &Path, args: &[&str]) -> Output {
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cargo-smoke-fixture-target");
+    Command::new(env!("CARGO_BIN_EXE_cargo-smoke"))
+        .arg("smoke")
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("FIXTURE_API_KEY_THAT_IS_NEVER_SET")
+        .output()
+        .expect("run cargo-smoke")
+}
+
+fn cargo_smoke(args: &[&str]) -> Output {
+    cargo_smoke_in(fixture(), args)
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[track_caller]
+fn exits(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(output),
+        stderr(output)
+    );
+}
+
+#[test]
+fn a_passing_selection_exits_0_with_progress_and_the_report() {
+    let output = cargo_smoke(&["healthy::"]);
+    exits(&output, 0);
+    let out = stdout(&output);
+    for test in ["data_dir_writable", "some_disk_left", "path_configured"] {
+        assert!(
+            out.contains(&format!("test smoke::healthy::{test} ... ok")),
+            "{out}"
+        );
+    }
+    assert!(
+        out.contains("PASS\ntest classes: 1\ntests run: 3\ntests passed: 3\n"),
+        "{out}"
+    );
+    assert!(!out.contains("broken::"), "{out}");
+    assert!(stderr(&output).contains("Running smoke target `smoke` of smoke-fixture"));
+}
+
+#[test]
+fn a_failing_selection_exits_1_and_says_why() {
+    let output = cargo_smoke(&["broken::"]);
+    exits(&output, 1);
+    let out = stdout(&output);
+    assert!(out.contains("test smoke::broken::arithmetic ... FAILED"), "{out}");
+    assert!(out.contains("arithmetic is off"), "{out}");
+    assert!(
+        out.contains("FIXTURE_API_KEY_THAT_IS_NEVER_SET is not set"),
+        "{out}"
+    );
+    assert!(out.contains("\nFAIL\ntest classes: 1\ntests run: 2\n"), "{out}");
+    assert!(out.contains("test result: FAILED. 0 passed; 2 failed"), "{out}");
+}
+
+#[test]
+fn formats_and_options_are_passed_through() {
+    let output = cargo_smoke(&["--format", "junit", "healthy::"]);
+    exits(&output, 0);
+    let xml = stdout(&output);
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(
+        xml.contains(r#"tests="3" failures="0" errors="0""#),
+        "{xml}"
+    );
+
+    let output = cargo_smoke(&["--format", "json", "--tag", "config"]);
+    exits(&output, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["status"], "FAIL");
+    assert_eq!(report["tests_run"], 1);
+    assert_eq!(report["tests_failed"], 1);
+
+    let output = cargo_smoke(&["--exact", "smoke::healthy::path_configured", "--format", "json"]);
+    exits(&output, 0);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["tests_run"], 1);
+
+    let output = cargo_smoke(&["--skip", "arithmetic", "--format", "json", "--", "broken::"]);
+    exits(&output, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["tests_run"], 1);
+    assert_eq!(report["tests"][0]["name"], "smoke::broken::api_key_configured");
+}
+
+#[test]
+fn a_workspace_without_smoke_targets_is_told_the_convention() {
+    let empty = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cargo-smoke-no-targets");
+    std::fs::create_dir_all(empty.join("src")).unwrap();
+    std::fs::write(
+        empty.join("Cargo.toml"),
+        "[package]\nname = \"plain\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(empty.join("src/lib.rs"), "").unwrap();
+    let output = cargo_smoke_in(&empty, &[]);
+    exits(&output, 2);
+    let err = stderr(&output);
+    assert!(
+        err.contains("no test target named smoke in the workspace at"),
+        "{err}"
+    );
+    assert!(err.contains("harness = false"), "{err}");
+
+    let output = cargo_smoke(&["-p", "no-such-package"]);
+    exits(&output, 2);
+    assert!(stderr(&output).contains("package(s) no-such-package"));
+
+    let output = cargo_smoke(&["--format", "nagios"]);
+    exits(&output, 2);
+    assert!(stderr(&output).contains("--format nagios is for --url"));
+}
