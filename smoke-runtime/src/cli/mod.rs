@@ -114,7 +114,11 @@ pub enum Color {
 #[derive(Clone, Debug, Default, Parser)]
 #[command(
     about = "Runs the smoke tests linked into this program.",
-    after_help = "Exit status: 0 when every test passed, 1 when one failed, errored or timed out, \
+    long_about = None,
+    after_help = "Also accepted, as libtest does, with no effect: --nocapture, --show-output, --test, \
+                  --ensure-time, --force-run-in-process, --exclude-should-panic, -Z FLAG; \
+                  --bench prints nothing and exits 0.\n\n\
+                  Exit status: 0 when every test passed, 1 when one failed, errored or timed out, \
                   2 for a bad command line."
 )]
 pub struct Args {
@@ -173,28 +177,28 @@ pub struct Args {
     #[arg(long, value_name = "PATH")]
     pub logfile: Option<PathBuf>,
     /// Accepted for libtest compatibility: test output is never captured.
-    #[arg(long, visible_alias = "no-capture")]
+    #[arg(long, visible_alias = "no-capture", hide = true)]
     pub nocapture: bool,
     /// Accepted for libtest compatibility: test output is never captured.
-    #[arg(long)]
+    #[arg(long, hide = true)]
     pub show_output: bool,
     /// Print nothing and exit 0: a smoke target has no benchmarks.
-    #[arg(long)]
+    #[arg(long, hide = true)]
     pub bench: bool,
     /// Accepted for libtest compatibility (running tests is the default).
-    #[arg(long)]
+    #[arg(long, hide = true)]
     pub test: bool,
     /// Accepted for libtest compatibility.
-    #[arg(long)]
+    #[arg(long, hide = true)]
     pub ensure_time: bool,
     /// Accepted for libtest compatibility (tests always run in this process).
-    #[arg(long)]
+    #[arg(long, hide = true)]
     pub force_run_in_process: bool,
     /// Accepted for libtest compatibility (smoke tests have no should_panic).
-    #[arg(long)]
+    #[arg(long, hide = true)]
     pub exclude_should_panic: bool,
     /// Accepted for libtest compatibility (`-Z unstable-options`).
-    #[arg(short = 'Z', value_name = "FLAG")]
+    #[arg(short = 'Z', value_name = "FLAG", hide = true)]
     pub unstable: Vec<String>,
 }
 
