@@ -94,14 +94,23 @@ fn a_failing_selection_exits_1_and_says_why() {
     let output = cargo_smoke(&["broken::"]);
     exits(&output, 1);
     let out = stdout(&output);
-    assert!(out.contains("test smoke::broken::arithmetic ... FAILED"), "{out}");
+    assert!(
+        out.contains("test smoke::broken::arithmetic ... FAILED"),
+        "{out}"
+    );
     assert!(out.contains("arithmetic is off"), "{out}");
     assert!(
         out.contains("FIXTURE_API_KEY_THAT_IS_NEVER_SET is not set"),
         "{out}"
     );
-    assert!(out.contains("\nFAIL\ntest classes: 1\ntests run: 2\n"), "{out}");
-    assert!(out.contains("test result: FAILED. 0 passed; 2 failed"), "{out}");
+    assert!(
+        out.contains("\nFAIL\ntest classes: 1\ntests run: 2\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("test result: FAILED. 0 passed; 2 failed"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -122,7 +131,12 @@ fn formats_and_options_are_passed_through() {
     assert_eq!(report["tests_run"], 1);
     assert_eq!(report["tests_failed"], 1);
 
-    let output = cargo_smoke(&["--exact", "smoke::healthy::path_configured", "--format", "json"]);
+    let output = cargo_smoke(&[
+        "--exact",
+        "smoke::healthy::path_configured",
+        "--format",
+        "json",
+    ]);
     exits(&output, 0);
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["tests_run"], 1);
@@ -131,7 +145,10 @@ fn formats_and_options_are_passed_through() {
     exits(&output, 1);
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["tests_run"], 1);
-    assert_eq!(report["tests"][0]["name"], "smoke::broken::api_key_configured");
+    assert_eq!(
+        report["tests"][0]["name"],
+        "smoke::broken::api_key_configured"
+    );
 }
 
 #[test]
