@@ -26,7 +26,10 @@
 use std::collections::BTreeMap;
 use std::io;
 
+use quick_xml::escape::partial_escape;
+use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::name::QName;
 use quick_xml::Writer;
 
 use crate::report::RenderOptions;
@@ -99,17 +102,17 @@ fn write_report(
         classes.entry(&test.class).or_default().push(test);
         total.add(test);
     }
-    let timestamp = xml_text(&report.started_at);
+    let timestamp = report.started_at.as_str();
     let mut root = w
         .create_element("testsuites")
-        .with_attribute(("name", "smoke"));
+        .with_attribute(attr("name", "smoke"));
     for (key, value) in total.attributes(report.time_ms / 1000.0) {
-        root = root.with_attribute((key, value.as_str()));
+        root = root.with_attribute(attr(key, value.as_str()));
     }
-    root.with_attribute(("timestamp", timestamp.as_str()))
+    root.with_attribute(attr("timestamp", timestamp))
         .write_inner_content(|w| {
             for (class, tests) in &classes {
-                write_suite(w, class, tests, &timestamp, options)?;
+                write_suite(w, class, tests, timestamp, options)?;
             }
             Ok(())
         })?;
@@ -125,15 +128,14 @@ fn write_suite(
 ) -> io::Result<()> {
     let mut tally = Tally::default();
     tests.iter().for_each(|t| tally.add(t));
-    let name = xml_text(class);
     let mut suite = w
         .create_element("testsuite")
-        .with_attribute(("name", name.as_str()));
+        .with_attribute(attr("name", class));
     for (key, value) in tally.attributes(tally.seconds) {
-        suite = suite.with_attribute((key, value.as_str()));
+        suite = suite.with_attribute(attr(key, value.as_str()));
     }
     suite
-        .with_attribute(("timestamp", timestamp))
+        .with_attribute(attr("timestamp", timestamp))
         .write_inner_content(|w| {
             for test in tests {
                 write_case(w, test, options)?;
@@ -153,18 +155,15 @@ fn write_case(
         .strip_prefix(test.class.as_str())
         .and_then(|rest| rest.strip_prefix("::"))
         .unwrap_or(&test.name);
-    let class = xml_text(&test.class);
-    let name = xml_text(short);
-    let file = xml_text(&test.file);
     let line = test.line.to_string();
     let time = format!("{:.3}", test.duration_ms / 1000.0);
-    let case = w.create_element("testcase").with_attributes([
-        ("classname", class.as_str()),
-        ("name", name.as_str()),
-        ("file", file.as_str()),
-        ("line", line.as_str()),
-        ("time", time.as_str()),
-    ]);
+    let case = w
+        .create_element("testcase")
+        .with_attribute(attr("classname", &test.class))
+        .with_attribute(attr("name", short))
+        .with_attribute(attr("file", &test.file))
+        .with_attribute(attr("line", &line))
+        .with_attribute(attr("time", &time));
     let element = match test.outcome {
         Outcome::Passed => None,
         Outcome::Failed => Some("failure"),
@@ -177,21 +176,21 @@ fn write_case(
     };
     case.write_inner_content(|w| {
         let message = test.message.as_deref().filter(|_| options.details);
-        let first_line = xml_text(message.and_then(|m| m.lines().next()).unwrap_or(""));
+        let first_line = message.and_then(|m| m.lines().next()).unwrap_or("");
         let inner = w.create_element(element);
         if test.outcome == Outcome::Skipped {
             let inner = match message {
-                Some(_) => inner.with_attribute(("message", first_line.as_str())),
+                Some(_) => inner.with_attribute(attr("message", first_line)),
                 None => inner,
             };
             inner.write_empty()?;
             return Ok(());
         }
         let inner = match message {
-            Some(_) => inner.with_attribute(("message", first_line.as_str())),
+            Some(_) => inner.with_attribute(attr("message", first_line)),
             None => inner,
         }
-        .with_attribute(("type", test.outcome.as_str()));
+        .with_attribute(attr("type", test.outcome.as_str()));
         match message {
             Some(message) => {
                 let at = match &test.location {
@@ -199,7 +198,7 @@ fn write_case(
                     None => format!("{}:{}", test.file, test.line),
                 };
                 let body = xml_text(&format!("{message}\nat {at}"));
-                inner.write_text_content(BytesText::new(&body))?;
+                inner.write_text_content(BytesText::from_escaped(partial_escape(&body)))?;
             }
             None => {
                 inner.write_empty()?;
@@ -208,6 +207,28 @@ fn write_case(
         Ok(())
     })?;
     Ok(())
+}
+
+/// An attribute whose value is escaped for double quotes: `&`, `<`, `>` and `"` as
+/// entities, tabs and line breaks as character references (so parsers keep them).
+fn attr<'a>(key: &'a str, value: &str) -> Attribute<'a> {
+    let mut escaped = String::with_capacity(value.len());
+    for c in xml_text(value).chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\t' => escaped.push_str("&#9;"),
+            '\n' => escaped.push_str("&#10;"),
+            '\r' => escaped.push_str("&#13;"),
+            c => escaped.push(c),
+        }
+    }
+    Attribute {
+        key: QName(key.as_bytes()),
+        value: escaped.into_bytes().into(),
+    }
 }
 
 /// `text` with the characters XML 1.0 cannot carry written as `\u{..}`.
@@ -257,7 +278,7 @@ at src/smoke.rs:10</error>
   <testsuite name="app::smoke::Db" tests="2" failures="0" errors="1" skipped="0" time="0.014" timestamp="2026-11-24T23:00:00.000Z">
     <testcase classname="app::smoke::Db" name="test_read" file="src/smoke.rs" line="40" time="0.012"/>
     <testcase classname="app::smoke::Db" name="test_write" file="src/smoke.rs" line="10" time="0.002">
-      <error message="connection refused &lt;db&gt; &amp; &quot;retry&quot;" type="errored">connection refused &lt;db&gt; &amp; &quot;retry&quot;
+      <error message="connection refused &lt;db&gt; &amp; &quot;retry&quot;" type="errored">connection refused &lt;db&gt; &amp; "retry"
 at src/smoke.rs:10</error>
     </testcase>
   </testsuite>
@@ -279,6 +300,15 @@ at src/smoke.rs:10</error>
         assert!(xml.contains("<skipped/>"), "{xml}");
         assert!(!xml.contains("free space"), "{xml}");
         assert!(!xml.contains("needs staging"), "{xml}");
+    }
+
+    #[test]
+    fn attributes_keep_tabs_and_line_breaks() {
+        let a = attr("message", "a\tb\r\nc \"d\" <e> & 'f'");
+        assert_eq!(
+            std::str::from_utf8(&a.value).unwrap(),
+            "a&#9;b&#13;&#10;c &quot;d&quot; &lt;e&gt; &amp; 'f'"
+        );
     }
 
     #[test]
