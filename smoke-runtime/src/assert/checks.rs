@@ -289,12 +289,12 @@ pub fn check_regex(
         (Some(_), true) | (None, false) => Ok(()),
         (None, _) => Err(Failure::new(site)
             .field("text", show(Shown::Debug(&text)))
-            .field("expected", format!("a match for {:?}", regex.as_str()))
+            .field("expected", format!("a match for /{}/", regex.as_str()))
             .message(message)
             .into_error()),
         (Some(m), _) => Err(Failure::new(site)
             .field("text", show(Shown::Debug(&text)))
-            .field("expected", format!("no match for {:?}", regex.as_str()))
+            .field("expected", format!("no match for /{}/", regex.as_str()))
             .field("found", format!("{:?} at {}", m.as_str(), m.start()))
             .message(message)
             .into_error()),

@@ -452,7 +452,7 @@ fn regex_assertions() {
             Ok(())
         }),
         "assert_regex!(version, r\"version [6-9]\\.\") failed\n  \
-         text:     \"ffmpeg version 5.1\"\n  expected: a match for \"version [6-9]\\\\.\""
+         text:     \"ffmpeg version 5.1\"\n  expected: a match for /version [6-9]\\./"
     );
     assert_eq!(
         message(|| {
@@ -460,7 +460,7 @@ fn regex_assertions() {
             Ok(())
         }),
         "assert_not_regex!(\"an Error here\", \"(?i)error\") failed\n  \
-         text:     \"an Error here\"\n  expected: no match for \"(?i)error\"\n  found:    \"Error\" at 3"
+         text:     \"an Error here\"\n  expected: no match for /(?i)error/\n  found:    \"Error\" at 3"
     );
 }
 
