@@ -170,15 +170,15 @@ fn describe(answer: &HttpResponse, why: &str, url: &str) -> String {
 }
 
 async fn attempt(check: &HttpCheck) -> Attempt {
-    let url = check.url().to_owned();
+    let url = check.url();
     match check.fetch().await {
-        Err(e) => Attempt::Problem(format!("cannot check {url}: {}", e.message())),
+        Err(e) => Attempt::Problem(e.message().to_owned()),
         Ok(answer) => match Remote::parse(&answer.body) {
             Ok(remote) => Attempt::Report {
                 remote: Box::new(remote),
                 answer,
             },
-            Err(why) => Attempt::Problem(describe(&answer, &why, &url)),
+            Err(why) => Attempt::Problem(describe(&answer, &why, url)),
         },
     }
 }
@@ -239,7 +239,7 @@ async fn check_with_retries(cli: &Cli, check: &HttpCheck) -> Attempt {
             if !passed && number > 1 {
                 eprintln!(
                     "cargo smoke: still not passing after {number} attempts in {}",
-                    humantime::format_duration(Duration::from_millis(elapsed.as_millis() as u64))
+                    humantime::format_duration(Duration::from_secs(elapsed.as_secs()))
                 );
             }
             return result;
@@ -355,8 +355,9 @@ fn nagios(remote: &Remote) -> String {
     let names = remote.problem_names();
     let shown: Vec<String> = names.iter().take(5).map(|n| one_line(n)).collect();
     let mut line = format!(
-        "SMOKE CRITICAL - {} of {} tests failed, {} errored",
-        remote.tests_failed, remote.tests_run, remote.tests_errored
+        "SMOKE CRITICAL - {} of {} tests did not pass",
+        remote.tests_failed + remote.tests_errored,
+        remote.tests_run
     );
     if !shown.is_empty() {
         let _ = write!(line, ": {}", shown.join(", "));

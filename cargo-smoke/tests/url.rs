@@ -226,7 +226,7 @@ async fn nagios_has_plugin_exit_codes_and_performance_data() {
     let first = out.lines().next().unwrap();
     assert_eq!(
         first,
-        "SMOKE CRITICAL - 1 of 5 tests failed, 1 errored: main.tests.smoke.TestDb.test_write, \
+        "SMOKE CRITICAL - 2 of 5 tests did not pass: main.tests.smoke.TestDb.test_write, \
          main.tests.smoke.TestCache.test_get | tests=5;;; failed=1;;; errored=1;;; time=40.5ms"
     );
     assert!(
@@ -253,7 +253,7 @@ async fn an_unreachable_endpoint_is_no_report() {
     exits(&output, 2);
     assert!(stdout(&output).is_empty());
     assert!(
-        stderr(&output).contains(&format!("cannot check {url}")),
+        stderr(&output).contains(&format!("cargo smoke: GET {url}: could not connect to")),
         "{}",
         stderr(&output)
     );
@@ -265,13 +265,16 @@ async fn an_unreachable_endpoint_is_no_report() {
 
     let output = cargo_smoke(&["--url", &url, "--format", "nagios"]).await;
     exits(&output, 3);
-    assert!(stdout(&output).starts_with(&format!("SMOKE UNKNOWN - cannot check {url}")));
+    assert!(stdout(&output).starts_with(&format!("SMOKE UNKNOWN - GET {url}: could not connect")));
 
     let output = cargo_smoke(&["--url", &url, "--format", "junit"]).await;
     exits(&output, 2);
     let xml = stdout(&output);
     assert!(xml.contains(r#"errors="1""#), "{xml}");
-    assert!(xml.contains(r#"<error message="cannot check"#), "{xml}");
+    assert!(
+        xml.contains(r#"<error message="GET http://127.0.0.1:"#),
+        "{xml}"
+    );
 }
 
 #[tokio::test]
