@@ -52,7 +52,7 @@ use clap::error::{ContextKind, ContextValue};
 use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
 
 use crate::report::{self, RenderOptions};
-use crate::{Ignored, Report, RunnerBuilder, Selection, SmokeResult, TestDescriptor};
+use crate::{Ignored, Report, RunnerBuilder, Selection, SmokeError, SmokeResult, TestDescriptor};
 
 mod output;
 
@@ -64,7 +64,8 @@ pub type SetupFuture<'a> = Pin<Box<dyn Future<Output = SmokeResult> + 'a>>;
 /// A setup function, as [`main!`](crate::main!) wraps `async fn setup(runner: &mut
 /// RunnerBuilder) -> SmokeResult`: it registers resources and configures the runner
 /// before the tests run. The command line's `--timeout`, `--deadline`, `--test-threads`
-/// and `--fail-fast` apply after it, so they override what it set.
+/// and `--fail-fast` apply after it, so they override what it set; `--deadline` also
+/// bounds the setup itself.
 pub type Setup = for<'a> fn(&'a mut RunnerBuilder) -> SetupFuture<'a>;
 
 /// How the results are written.
@@ -376,7 +377,19 @@ async fn run(
 ) -> u8 {
     let mut builder = RunnerBuilder::default();
     if let Some(setup) = setup {
-        if let Err(e) = setup(&mut builder).await {
+        // A setup that hangs (a database that never answers) is bounded by --deadline.
+        let result = match args.deadline {
+            Some(deadline) => tokio::time::timeout(deadline, setup(&mut builder))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(SmokeError::error(format!(
+                        "it did not finish within the deadline of {}",
+                        humantime::format_duration(deadline)
+                    )))
+                }),
+            None => setup(&mut builder).await,
+        };
+        if let Err(e) = result {
             let _ = writeln!(err, "error: the smoke tests' setup failed: {e}");
             return 1;
         }

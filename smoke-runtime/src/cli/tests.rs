@@ -399,6 +399,20 @@ fn setup_registers_resources_and_its_failure_exits_one() {
     );
 }
 
+fn hanging_setup(_runner: &mut RunnerBuilder) -> SetupFuture<'_> {
+    Box::pin(std::future::pending())
+}
+
+#[test]
+fn the_deadline_bounds_the_setup() {
+    let (code, out, err) = run_cli(&["ok_a", "--deadline", "50ms"], Some(hanging_setup));
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_eq!(
+        err,
+        "error: the smoke tests' setup failed: it did not finish within the deadline of 50ms\n"
+    );
+}
+
 #[test]
 fn listing_and_bench_do_not_run_the_setup() {
     let (code, out, _) = run_cli(
