@@ -214,7 +214,7 @@ async fn a_program_that_fails_or_prints_no_version_fails_the_check() {
         "echo 'libfoo.so: not found' >&2; exit 127",
     );
     let error = failed(checks::executable_version(&broken, &["--version"], "1").await);
-    says(&error, "exited with");
+    says(&error, "exited with status 127");
     says(&error, "libfoo.so: not found");
 
     let mute = script(dir.path(), "mute", "echo 'usage: mute [options]'");

@@ -151,7 +151,10 @@ pub async fn executable_version(
             "`{command_line}` ({}) exited with {}; it printed: {first_line:?}; check the \
              installation, or the arguments that print its version",
             path.display(),
-            output.status
+            match output.status.code() {
+                Some(code) => format!("status {code}"),
+                None => output.status.to_string(),
+            }
         )));
     }
     let (found_text, found) = find_version(&text).ok_or_else(|| {
