@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use smoke_tests::http_responder::{Request, Responder, Response};
+use smoke_tests::tls::{Ca, TlsServer};
 
 const PASS: &str = r#"{"status": "PASS", "test_classes": 3, "tests_run": 5, "tests_passed": 5,
  "tests_failed": 0, "tests_errored": 0, "failed_tests": [], "errored_tests": [],
@@ -363,4 +364,42 @@ async fn retry_for_gives_up_with_the_last_answer() {
     );
     assert!(err.contains("still not passing after"), "{err}");
     assert!(stdout(&output).starts_with("FAIL\n"));
+}
+
+#[tokio::test]
+async fn https_endpoints_are_verified_against_the_ca_given() {
+    let ca = Ca::new("Smoke Test CA");
+    let server = TlsServer::start(ca.leaf(-1, 90), |request| endpoint(request, PASS, 200)).await;
+    let url = format!("https://localhost:{}/smoketest", server.port());
+
+    let output = cargo_smoke(&["--url", &url]).await;
+    exits(&output, 2);
+    let err = stderr(&output);
+    assert!(
+        err.contains("not signed by a CA this machine trusts"),
+        "{err}"
+    );
+
+    let pem = std::env::temp_dir().join(format!("cargo-smoke-ca-{}.pem", std::process::id()));
+    std::fs::write(&pem, &ca.pem).unwrap();
+    let output = cargo_smoke(&[
+        "--url",
+        &url,
+        "--cacert",
+        pem.to_str().unwrap(),
+        "--format",
+        "nagios",
+    ])
+    .await;
+    let _ = std::fs::remove_file(&pem);
+    exits(&output, 0);
+    assert!(
+        stdout(&output).starts_with("SMOKE OK - 5 tests passed | "),
+        "{}",
+        stdout(&output)
+    );
+
+    let output = cargo_smoke(&["--url", &url, "--cacert", "/no/such/ca.pem"]).await;
+    exits(&output, 2);
+    assert!(stderr(&output).contains("cannot read --cacert /no/such/ca.pem"));
 }

@@ -2,6 +2,8 @@
 
 pub mod http_responder;
 
+pub mod tls;
+
 pub mod db;
 
 pub mod http_client;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use smoke_runtime::checks::{self, AddressFamily, HttpCheck, TlsCheck};
 use smoke_runtime::{ErrorKind, SmokeError, SmokeResult};
 use smoke_tests::http_responder::{Responder, Response};
+use smoke_tests::tls::{Ca, TlsServer};
 
 /// A fresh empty directory under the target directory, removed on drop.
 struct Scratch(PathBuf);
@@ -383,102 +384,11 @@ async fn an_http_url_that_does_not_answer_in_time_fails() {
 
 // ---- TLS ---------------------------------------------------------------------------
 
-mod pki {
-    use rcgen::{
-        BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-    };
-    use time::{Duration, OffsetDateTime};
-    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-
-    /// A private certificate authority made for the test.
-    pub struct Ca {
-        pub pem: String,
-        issuer: Issuer<'static, KeyPair>,
-    }
-
-    impl Ca {
-        pub fn new(name: &str) -> Ca {
-            let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-            params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-            params.distinguished_name.push(DnType::CommonName, name);
-            params.key_usages = vec![
-                KeyUsagePurpose::KeyCertSign,
-                KeyUsagePurpose::CrlSign,
-                KeyUsagePurpose::DigitalSignature,
-            ];
-            let key = KeyPair::generate().unwrap();
-            let cert = params.self_signed(&key).unwrap();
-            Ca {
-                pem: cert.pem(),
-                issuer: Issuer::new(params, key),
-            }
-        }
-
-        /// A certificate for `localhost` and `127.0.0.1`, valid from `from_days` to
-        /// `to_days` days from now.
-        pub fn leaf(
-            &self,
-            from_days: i64,
-            to_days: i64,
-        ) -> (CertificateDer<'static>, PrivateKeyDer<'static>) {
-            let mut params =
-                CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-                    .unwrap();
-            params
-                .distinguished_name
-                .push(DnType::CommonName, "localhost");
-            let now = OffsetDateTime::now_utc();
-            params.not_before = now + Duration::days(from_days);
-            params.not_after = now + Duration::days(to_days);
-            let key = KeyPair::generate().unwrap();
-            let cert = params.signed_by(&key, &self.issuer).unwrap();
-            (
-                cert.der().clone(),
-                PrivatePkcs8KeyDer::from(key.serialize_der()).into(),
-            )
-        }
-    }
-}
-
-/// A TLS server on loopback that answers HTTP with `ok`.
-async fn tls_server(
-    cert: tokio_rustls::rustls::pki_types::CertificateDer<'static>,
-    key: tokio_rustls::rustls::pki_types::PrivateKeyDer<'static>,
-) -> (String, tokio::task::JoinHandle<()>) {
-    use std::sync::Arc;
-    use tokio_rustls::rustls;
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(vec![cert], key)
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap().to_string();
-    let handler: smoke_tests::http_responder::Handler =
-        Arc::new(|_: &smoke_tests::http_responder::Request| Response::text(200, "ok over tls"));
-    let task = tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            let handler = handler.clone();
-            tokio::spawn(async move {
-                if let Ok(tls) = acceptor.accept(tcp).await {
-                    let _ = smoke_tests::http_responder::serve(tls, &handler).await;
-                }
-            });
-        }
-    });
-    (address, task)
-}
-
 #[tokio::test]
 async fn a_trusted_certificate_valid_long_enough_passes() {
-    let ca = pki::Ca::new("Smoke Test CA");
-    let (cert, key) = ca.leaf(-1, 90);
-    let (address, server) = tls_server(cert, key).await;
+    let ca = Ca::new("Smoke Test CA");
+    let server = TlsServer::start(ca.leaf(-1, 90), |_| Response::text(200, "ok over tls")).await;
+    let address = server.address.clone();
     let info = TlsCheck::new(&address)
         .root_certificate_pem(&ca.pem)
         .min_days(30)
@@ -490,21 +400,21 @@ async fn a_trusted_certificate_valid_long_enough_passes() {
     assert!((88..=90).contains(&info.days_left), "{info:?}");
 
     // The same server through the HTTP check, over https.
-    let port = address.rsplit_once(':').unwrap().1;
+    let port = server.port();
     let answer = HttpCheck::new(format!("https://localhost:{port}/"))
         .root_certificate_pem(&ca.pem)
         .run()
         .await
         .unwrap();
     assert_eq!(answer.text(), "ok over tls");
-    server.abort();
+    drop(server);
 }
 
 #[tokio::test]
 async fn a_certificate_expiring_soon_fails_with_its_date() {
-    let ca = pki::Ca::new("Smoke Test CA");
-    let (cert, key) = ca.leaf(-80, 10);
-    let (address, server) = tls_server(cert, key).await;
+    let ca = Ca::new("Smoke Test CA");
+    let server = TlsServer::start(ca.leaf(-80, 10), |_| Response::text(200, "ok over tls")).await;
+    let address = server.address.clone();
     let result = TlsCheck::new(&address)
         .root_certificate_pem(&ca.pem)
         .min_days(14)
@@ -516,14 +426,14 @@ async fn a_certificate_expiring_soon_fails_with_its_date() {
         "the certificate of 127.0.0.1 (CN=localhost) expires on ",
     );
     says(&error, "less than the 14 days required; renew it");
-    server.abort();
+    drop(server);
 }
 
 #[tokio::test]
 async fn an_expired_certificate_fails_with_when_it_expired() {
-    let ca = pki::Ca::new("Smoke Test CA");
-    let (cert, key) = ca.leaf(-100, -3);
-    let (address, server) = tls_server(cert, key).await;
+    let ca = Ca::new("Smoke Test CA");
+    let server = TlsServer::start(ca.leaf(-100, -3), |_| Response::text(200, "ok over tls")).await;
+    let address = server.address.clone();
     let result = TlsCheck::new(&address)
         .root_certificate_pem(&ca.pem)
         .run()
@@ -532,20 +442,20 @@ async fn an_expired_certificate_fails_with_when_it_expired() {
     says(&error, "the TLS handshake with 127.0.0.1 failed");
     says(&error, "expired on ");
     says(&error, "3 days ago: renew it");
-    server.abort();
+    drop(server);
 }
 
 #[tokio::test]
 async fn an_untrusted_or_misnamed_certificate_fails() {
-    let ca = pki::Ca::new("Private CA");
-    let (cert, key) = ca.leaf(-1, 90);
-    let (address, server) = tls_server(cert, key).await;
+    let ca = Ca::new("Private CA");
+    let server = TlsServer::start(ca.leaf(-1, 90), |_| Response::text(200, "ok over tls")).await;
+    let address = server.address.clone();
 
     let error = failed(checks::tls_cert_valid_for(&address, 1).await);
     says(&error, "not signed by a CA this machine trusts");
     says(&error, "issued by CN=Private CA");
 
-    let port = address.rsplit_once(':').unwrap().1;
+    let port = server.port();
     let error = failed(
         HttpCheck::new(format!("https://127.0.0.1:{port}/"))
             .run()
@@ -561,7 +471,7 @@ async fn an_untrusted_or_misnamed_certificate_fails() {
         .await;
     let error = failed(result.map(|_| ()));
     says(&error, "is not valid for the name api.example.com");
-    server.abort();
+    drop(server);
 
     let closed = closed_port().await;
     let error = failed(checks::tls_cert_valid_for(&closed, 1).await);
