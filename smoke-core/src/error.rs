@@ -165,6 +165,11 @@ where
 /// `E: Display`.
 ///
 /// The generated wrapper calls this to turn the return value into a [`SmokeResult`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a smoke test outcome",
+    label = "a smoke test cannot return this",
+    note = "a smoke test returns `()`, `SmokeResult`, or `Result<(), E>` where `E: Display`"
+)]
 pub trait IntoSmokeResult {
     /// The value as a [`SmokeResult`].
     fn into_smoke_result(self) -> SmokeResult;

@@ -33,6 +33,13 @@ use crate::{Context, SmokeError, SmokeResult};
 ///     }
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a fixture, so a smoke test cannot take it as a parameter",
+    label = "not a fixture",
+    note = "a smoke test parameter is `&Context`, or a fixture taken as `&T`, `&mut T` or `T`: \
+            a `Resource<T>` (a value registered with the runner) or a type that implements \
+            `Fixture`"
+)]
 pub trait Fixture: Sized + Send + Sync + 'static {
     /// Builds the fixture for one test. An `Err` errors the test, which does not run.
     fn set_up(ctx: &Context) -> impl Future<Output = SmokeResult<Self>> + Send;

@@ -49,6 +49,8 @@ pub struct Test<'a> {
     pub target: Target<'a>,
     /// Where the function is written (for `file!()` / `line!()`).
     pub span: Span,
+    /// The function's parameter list.
+    pub params_span: Span,
     /// A distinct suffix for the generated items' names.
     pub suffix: &'a Ident,
 }
@@ -114,7 +116,16 @@ pub fn registration(test: &Test) -> TestTokens {
 /// The generated items of one test.
 pub struct TestTokens(pub TokenStream);
 
+/// The wrapper's body.
+///
+/// Spans decide where rustc reports type errors: whatever needs the fixtures to be
+/// `Fixture`s is spanned at the parameter list (every such use at the same span, so a type
+/// that is not a fixture is reported once, there, naming the type); the conversion of the
+/// returned value at the return type; the clone of a by-value fixture at its type.
 fn wrapper_body(test: &Test, private: &TokenStream) -> TokenStream {
+    // Tokens interpolated into `quote_spanned!` keep their own spans; `at` gives the paths
+    // the span too, so that the whole expression is the user's.
+    let at = |span: Span| respan(private.clone(), span);
     let sig = test.sig;
     // The fixtures as a nested tuple type `(A, (B, ()))`, and the pattern that borrows
     // each of them out of it.
@@ -127,25 +138,27 @@ fn wrapper_body(test: &Test, private: &TokenStream) -> TokenStream {
         quote!(__smoke_ctx)
     };
     for (i, param) in sig.params.iter().enumerate() {
-        let binding = format_ident!("__smoke_p{}", i);
-        match param {
-            Param::Context => call_args.push(ctx_arg.clone()),
-            Param::Ref(ty) => {
-                fixture_types.push(fixture_type(ty));
-                call_args.push(quote!(&*#binding));
-                bindings.push(binding);
+        let (ty, call) = match param {
+            Param::Context => {
+                call_args.push(ctx_arg.clone());
+                continue;
             }
-            Param::RefMut(ty) => {
-                fixture_types.push(fixture_type(ty));
-                call_args.push(quote!(&mut *#binding));
-                bindings.push(binding);
-            }
-            Param::Value(ty) => {
-                fixture_types.push(fixture_type(ty));
-                call_args.push(quote_spanned!(ty.span()=> ::core::clone::Clone::clone(&*#binding)));
-                bindings.push(binding);
-            }
-        }
+            Param::Ref(ty) => (ty, CallKind::Ref),
+            Param::RefMut(ty) => (ty, CallKind::RefMut),
+            Param::Value(ty) => (ty, CallKind::Value),
+        };
+        // Spanned at the user's parameter type: errors about it point there.
+        let span = ty.span();
+        let binding = format_ident!("__smoke_p{}", i, span = span);
+        fixture_types.push(quote!(#ty));
+        call_args.push(match call {
+            CallKind::Ref => quote!(&*#binding),
+            CallKind::RefMut => quote!(&mut *#binding),
+            // (The path keeps the call site's span: rustc then notes what `Clone` is for
+            // and suggests deriving it.)
+            CallKind::Value => quote_spanned!(span=> #private::ByValue::clone_for_test(&*#binding)),
+        });
+        bindings.push(binding);
     }
     let mut set_ty = quote!(());
     for ty in fixture_types.iter().rev() {
@@ -175,49 +188,88 @@ fn wrapper_body(test: &Test, private: &TokenStream) -> TokenStream {
         }
     };
 
+    // Spanned at the return type: a type that is not a test outcome is reported there.
     let output_span = sig.output.as_ref().map_or(test.span, |t| t.span());
-    let into_result = quote_spanned!(output_span=> #private::IntoSmokeResult::into_smoke_result);
+    let returned = Ident::new("__smoke_returned", output_span);
+    let into_result = {
+        let private = at(output_span);
+        quote_spanned!(output_span=> #private::IntoSmokeResult::into_smoke_result(#returned))
+    };
+
+    let params = test.params_span;
+    let private = at(params);
+    let set_up = quote_spanned! {params=>
+        <#state_ty as #private::FixtureSet>::set_up_all(&__smoke_ctx).await?
+    };
 
     if sig.is_async {
-        quote! {
+        // The body's future is spanned at the function's name, so a future that is not
+        // `Send` is reported on the test rather than on the attribute.
+        let body = quote_spanned! {test.span=>
+            async {
+                let __smoke_state = &mut __smoke_state;
+                #unpack
+                let #returned = #call_path(#(#call_args),*).await;
+                #into_result
+            }
+        };
+        let in_body = at(test.span);
+        let run = quote_spanned!(test.span=> #in_body::run_body(&__smoke_ctx, #body).await);
+        let finish = quote_spanned! {params=>
+            #private::finish(
+                &__smoke_ctx,
+                __smoke_result,
+                #private::FixtureSet::tear_down_all(__smoke_state),
+            )
+            .await
+        };
+        quote_spanned! {params=>
             ::std::boxed::Box::pin(async move {
-                let mut __smoke_state =
-                    <#state_ty as #private::FixtureSet>::set_up_all(&__smoke_ctx).await?;
-                let __smoke_result = #private::run_body(&__smoke_ctx, async {
-                    let __smoke_state = &mut __smoke_state;
-                    #unpack
-                    #into_result(#call_path(#(#call_args),*).await)
-                })
-                .await;
-                #private::finish(
-                    &__smoke_ctx,
-                    __smoke_result,
-                    #private::FixtureSet::tear_down_all(__smoke_state),
-                )
-                .await
+                let mut __smoke_state = #set_up;
+                let __smoke_result = #run;
+                #finish
             })
         }
     } else {
-        quote! {
+        let body = quote! {
+            |__smoke_state: &mut #state_ty, __smoke_ctx: &#private::Context| {
+                #unpack
+                let #returned = #call_path(#(#call_args),*);
+                #into_result
+            }
+        };
+        let run = quote_spanned! {params=>
+            #private::run_sync(__smoke_ctx, __smoke_state, #body).await
+        };
+        quote_spanned! {params=>
             ::std::boxed::Box::pin(async move {
-                let __smoke_state =
-                    <#state_ty as #private::FixtureSet>::set_up_all(&__smoke_ctx).await?;
-                #private::run_sync(
-                    __smoke_ctx,
-                    __smoke_state,
-                    |__smoke_state: &mut #state_ty, __smoke_ctx: &#private::Context| {
-                        #unpack
-                        #into_result(#call_path(#(#call_args),*))
-                    },
-                )
-                .await
+                let __smoke_state = #set_up;
+                #run
             })
         }
     }
 }
 
-/// The fixture type as written by the user (its tokens keep the user's spans, so an
-/// unsatisfied `Fixture` bound points at the parameter).
-fn fixture_type(ty: &Type) -> TokenStream {
-    quote!(#ty)
+enum CallKind {
+    Ref,
+    RefMut,
+    Value,
+}
+
+/// `tokens` with every span set to `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let proc_macro2::TokenTree::Group(group) = &tree {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tree = proc_macro2::TokenTree::Group(inner);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
 }

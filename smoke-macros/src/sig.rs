@@ -1,7 +1,5 @@
 //! Validating a test function's signature: what each parameter is, what it returns.
 
-use proc_macro2::Span;
-use syn::spanned::Spanned;
 use syn::{FnArg, GenericParam, Pat, ReturnType, Signature, Type, WherePredicate};
 
 use crate::errors::Errors;
@@ -46,20 +44,20 @@ pub struct TestSig {
     pub output: Option<Type>,
     /// The receiver.
     pub receiver: Receiver,
-    /// Where the receiver is written, for errors about it.
-    pub receiver_span: Option<Span>,
+    /// The receiver as written, for errors about it.
+    pub receiver_tokens: Option<proc_macro2::TokenStream>,
 }
 
 /// Checks the parts of a signature every kind of test shares; records each problem.
 pub fn analyze(sig: &Signature, what: &str, errors: &mut Errors) -> TestSig {
     common(sig, what, errors);
     let mut receiver = Receiver::None;
-    let mut receiver_span = None;
+    let mut receiver_tokens = None;
     let mut params = Vec::new();
     for input in &sig.inputs {
         match input {
             FnArg::Receiver(r) => {
-                receiver_span = Some(r.span());
+                receiver_tokens = Some(quote::ToTokens::to_token_stream(r));
                 receiver = if r.colon_token.is_none() && r.reference.is_some() {
                     Receiver::Borrowed
                 } else {
@@ -84,7 +82,7 @@ pub fn analyze(sig: &Signature, what: &str, errors: &mut Errors) -> TestSig {
         params,
         output,
         receiver,
-        receiver_span,
+        receiver_tokens,
     }
 }
 
@@ -271,10 +269,7 @@ pub fn return_type(ty: &Type, errors: &mut Errors) -> Option<Type> {
             if NOT_RESULTS.contains(&name.as_str()) {
                 errors.spanned(
                     ty,
-                    format!(
-                        "`{}` is not a test outcome; {RETURN_HELP}",
-                        quote::quote!(#ty)
-                    ),
+                    format!("`{}` is not a test outcome; {RETURN_HELP}", type_text(ty)),
                 );
                 return None;
             }
@@ -311,4 +306,24 @@ pub fn return_type(ty: &Type, errors: &mut Errors) -> Option<Type> {
             None
         }
     }
+}
+
+/// A type as the user would write it (`Option<()>`, not `Option < () >`).
+pub fn type_text(ty: &Type) -> String {
+    let mut text = quote::quote!(#ty).to_string();
+    for (from, to) in [
+        (" < ", "<"),
+        ("< ", "<"),
+        (" <", "<"),
+        (" >", ">"),
+        (" ,", ","),
+        (":: ", "::"),
+        (" ::", "::"),
+        ("& ", "&"),
+        ("( ", "("),
+        (" )", ")"),
+    ] {
+        text = text.replace(from, to);
+    }
+    text
 }

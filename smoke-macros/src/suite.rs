@@ -60,6 +60,7 @@ struct TestMethod {
     sig: TestSig,
     args: Args,
     span: Span,
+    params_span: Span,
 }
 
 /// How `set_up` hands back the suite's value.
@@ -115,10 +116,10 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
         let smoke_args = take_smoke_attributes(method, errors);
         let name = crate::unraw(&method.sig.ident);
         let is_test = name.starts_with("test_");
-        if let Some((span, _)) = &smoke_args {
+        if let Some((attr, _)) = &smoke_args {
             if !is_test {
-                errors.at(
-                    *span,
+                errors.spanned(
+                    attr,
                     format!(
                         "#[smoke(...)] goes on `test_*` methods, and `{name}` is not one; \
                          rename it `test_{name}` to make it a test"
@@ -146,8 +147,10 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
                              `fn {name}(&mut self) -> SmokeResult`; rename it if it is not a test"
                         ),
                     ),
-                    Receiver::Other => errors.at(
-                        sig.receiver_span.unwrap_or_else(|| method.sig.span()),
+                    Receiver::Other => errors.spanned(
+                        sig.receiver_tokens
+                            .clone()
+                            .unwrap_or_else(|| quote::ToTokens::to_token_stream(&method.sig)),
                         format!(
                             "a suite test borrows the suite's value: write `&mut self` \
                              (`fn {name}(&mut self) -> SmokeResult`)"
@@ -159,6 +162,7 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
                     sig,
                     args: smoke_args.map(|(_, a)| a).unwrap_or_default(),
                     span: method.sig.ident.span(),
+                    params_span: method.sig.paren_token.span.join(),
                 });
             }
             _ => {}
@@ -254,6 +258,7 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
                 suite_static: &suite_static,
             },
             span: t.span,
+            params_span: t.params_span,
             suffix: &t.ident,
         };
         registration(&test).0
@@ -308,8 +313,11 @@ fn hook_call(private: &TokenStream, call: TokenStream, hook: &Hook) -> TokenStre
 }
 
 /// Removes the method's `#[smoke(...)]` attributes and parses them (there should be one).
-fn take_smoke_attributes(method: &mut ImplItemFn, errors: &mut Errors) -> Option<(Span, Args)> {
-    let mut found: Option<(Span, Args)> = None;
+fn take_smoke_attributes(
+    method: &mut ImplItemFn,
+    errors: &mut Errors,
+) -> Option<(TokenStream, Args)> {
+    let mut found: Option<(TokenStream, Args)> = None;
     let mut kept = Vec::with_capacity(method.attrs.len());
     for attr in std::mem::take(&mut method.attrs) {
         let path = attr.path();
@@ -326,7 +334,7 @@ fn take_smoke_attributes(method: &mut ImplItemFn, errors: &mut Errors) -> Option
             kept.push(attr);
             continue;
         }
-        let span = attr.span();
+        let span = quote::ToTokens::to_token_stream(&attr);
         let args = match &attr.meta {
             syn::Meta::Path(_) => Args::default(),
             syn::Meta::List(list) => parse_args(list.tokens.clone(), Site::Method, errors),
@@ -339,7 +347,7 @@ fn take_smoke_attributes(method: &mut ImplItemFn, errors: &mut Errors) -> Option
             }
         };
         if found.is_some() {
-            errors.at(
+            errors.spanned(
                 span,
                 "a method takes one #[smoke(...)] attribute: put every argument in it",
             );
@@ -361,12 +369,14 @@ fn no_parameters(method: &ImplItemFn, receiver_allowed: bool, errors: &mut Error
                 has_receiver = true;
                 let borrowed = r.colon_token.is_none() && r.reference.is_some();
                 if !receiver_allowed {
+                    let returns = if name == "set_up" {
+                        "SmokeResult<Self>"
+                    } else {
+                        "SmokeResult"
+                    };
                     errors.spanned(
                         r,
-                        format!(
-                            "`{name}` belongs to the suite, not to one test's value: remove \
-                             `self` (`fn {name}() -> SmokeResult`)"
-                        ),
+                        format!("`{name}` takes no `self`: remove it (`fn {name}() -> {returns}`)"),
                     );
                     ok = false;
                 } else if !borrowed {

@@ -42,8 +42,12 @@ pub fn smoke_test(args: TokenStream, item: TokenStream) -> TokenStream {
 fn validate_and_expand(function: &ItemFn, args: Args, errors: &mut Errors) -> Option<TokenStream> {
     let sig = analyze(&function.sig, "a smoke test", errors);
     if sig.receiver != Receiver::None {
-        errors.at(
-            sig.receiver_span.unwrap_or_else(|| function.sig.span()),
+        let receiver = sig
+            .receiver_tokens
+            .clone()
+            .unwrap_or_else(|| quote::ToTokens::to_token_stream(&function.sig));
+        errors.spanned(
+            receiver,
             "#[smoke_test] goes on a free function, and `self` is only allowed in a \
              #[smoke_suite]: put #[smoke_suite] on the `impl` block and name the method \
              `test_...`, or make this a free function",
@@ -69,6 +73,7 @@ fn validate_and_expand(function: &ItemFn, args: Args, errors: &mut Errors) -> Op
         },
         target: Target::Free(ident),
         span: function.sig.ident.span(),
+        params_span: function.sig.paren_token.span.join(),
         suffix: ident,
     };
     let tokens = registration(&test).0;

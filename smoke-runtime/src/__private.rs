@@ -149,3 +149,20 @@ impl<T: Default> DefaultSuite for T {
 pub fn default_suite<T: DefaultSuite>() -> T {
     T::default_suite()
 }
+
+/// A fixture a test takes by value: it gets a clone.
+#[diagnostic::on_unimplemented(
+    message = "the test takes `{Self}` by value, so `{Self}` must implement `Clone`",
+    label = "taken by value, but not `Clone`",
+    note = "take it as `&{Self}` or `&mut {Self}`, or implement `Clone` for it (the test gets a clone; the original is torn down)"
+)]
+pub trait ByValue: Sized {
+    /// The clone the test receives.
+    fn clone_for_test(&self) -> Self;
+}
+
+impl<T: Clone> ByValue for T {
+    fn clone_for_test(&self) -> Self {
+        self.clone()
+    }
+}

@@ -1,0 +1,13 @@
+//! Every misuse of `#[smoke_test]` / `#[smoke_suite]` is a compile error that points at
+//! the user's code and says what to write (`tests/ui/*.stderr` hold the exact messages);
+//! correct uses compile and run (`tests/pass/*.rs`).
+//!
+//! After changing a message: `TRYBUILD=overwrite cargo test -p smoke-ui-tests`, then read
+//! the new `.stderr` files.
+
+#[test]
+fn ui() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/*.rs");
+    t.pass("tests/pass/*.rs");
+}

@@ -1,0 +1,12 @@
+use smoke_runtime::prelude::*;
+
+#[smoke_test]
+unsafe fn unsafe_test() {}
+
+#[smoke_test]
+extern "C" fn extern_test() {}
+
+#[smoke_test]
+const fn const_test() {}
+
+fn main() {}
