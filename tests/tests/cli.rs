@@ -579,3 +579,60 @@ fn cargo_nextest_lists_and_runs_the_smoke_target() {
     assert_eq!(ignored.status.code(), Some(0), "{text}");
     assert!(text.contains("1 test run: 1 passed"), "{text}");
 }
+
+#[test]
+fn the_quickstart_example_passes_as_the_readme_runs_it() {
+    // `cargo run -p smoke-runtime --example quickstart`, in the sample's target directory
+    // so it never waits on the workspace's own build.
+    let s = sample();
+    let root = workspace();
+    let mut cmd = cargo(&root, &s.target);
+    let out = run(
+        cmd.args([
+            "run",
+            "--offline",
+            "-q",
+            "-p",
+            "smoke-runtime",
+            "--example",
+            "quickstart",
+        ]),
+        Duration::from_secs(600),
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}\n{}", stderr(&out));
+    assert!(
+        text.contains("\nPASS\ntest classes: 2\ntests run: 5\ntests passed: 5\n"),
+        "{text}"
+    );
+    assert_eq!(
+        counts_of(&text),
+        "test result: ok. 5 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out"
+    );
+
+    // An empty API_URL makes its settings test fail: exit 1, and the JSON says why.
+    let out = run(
+        cargo(&root, &s.target)
+            .args([
+                "run",
+                "--offline",
+                "-q",
+                "-p",
+                "smoke-runtime",
+                "--example",
+                "quickstart",
+            ])
+            .args(["--", "--format", "json", "-q"])
+            .env("API_URL", ""),
+        Duration::from_secs(600),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: JsonReport = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report.failed_tests,
+        [
+            "quickstart::api_url_configured failed: setting API_URL is present but empty; \
+          give it a value in the service's configuration"
+        ]
+    );
+}
