@@ -6,42 +6,83 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-/// The copy of the fixture workspace, made once per test run.
+/// The workspace's target directory.
+fn target_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target")
+}
+
+/// Writes `content` to `path` unless it is there already (so cargo sees unchanged sources
+/// as fresh), through a rename (so that concurrent test processes never read half a file).
+fn write_if_changed(path: &Path, content: &[u8]) {
+    if std::fs::read(path).ok().as_deref() == Some(content) {
+        return;
+    }
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&temporary, content).unwrap();
+    std::fs::rename(&temporary, path).unwrap();
+}
+
+/// The copy of the fixture workspace, made once per test process.
 fn fixture() -> &'static Path {
     static COPY: OnceLock<PathBuf> = OnceLock::new();
     COPY.get_or_init(|| {
         let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixture");
-        let copy = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cargo-smoke-fixture");
+        let copy = target_root().join("cargo-smoke-fixture");
         let runtime = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../smoke-runtime")
             .canonicalize()
             .unwrap();
         for file in ["src/lib.rs", "tests/smoke.rs"] {
-            let to = copy.join(file);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::copy(source.join(file), &to).unwrap();
+            write_if_changed(&copy.join(file), &std::fs::read(source.join(file)).unwrap());
         }
         let manifest = std::fs::read_to_string(source.join("Cargo.toml"))
             .unwrap()
             .replace("../../../smoke-runtime", &runtime.to_string_lossy());
-        std::fs::write(copy.join("Cargo.toml"), manifest).unwrap();
-        // The same dependency versions as this workspace: no resolution from scratch.
+        write_if_changed(&copy.join("Cargo.toml"), manifest.as_bytes());
+        // The same dependency versions as this workspace: nothing to resolve or fetch.
         let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
-        if lock.exists() {
-            std::fs::copy(lock, copy.join("Cargo.lock")).unwrap();
+        if let Ok(lock) = std::fs::read(lock) {
+            write_if_changed(&copy.join("Cargo.lock"), &lock);
         }
         copy
     })
 }
 
-/// Runs `cargo smoke ARGS` in `dir`, building into a target directory kept between runs.
+/// Runs `cargo smoke ARGS` in `dir` without the variables the outer `cargo test` (or
+/// nextest) sets for this test. The build goes to the target directory the CLI tests
+/// build their sample crate in: the same smoke-runtime with the same features, so the
+/// dependencies are built once for both.
 fn cargo_smoke_in(dir: &Path, args: &[&str]) -> Output {
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cargo-smoke-fixture-target");
-    Command::new(env!("CARGO_BIN_EXE_cargo-smoke"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-smoke"));
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy().into_owned();
+        let outer = key.starts_with("NEXTEST")
+            || key.starts_with("CARGO_PKG_")
+            || key.starts_with("CARGO_BIN_")
+            || matches!(
+                key.as_str(),
+                "CARGO_MANIFEST_DIR"
+                    | "CARGO_MANIFEST_PATH"
+                    | "CARGO_CRATE_NAME"
+                    | "CARGO_PRIMARY_PACKAGE"
+                    | "CARGO_TARGET_TMPDIR"
+                    | "CARGO_BUILD_TARGET_DIR"
+                    | "RUST_TEST_THREADS"
+            );
+        if outer {
+            command.env_remove(&key);
+        }
+    }
+    command
         .arg("smoke")
         .args(args)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
+        .env(
+            "CARGO_TARGET_DIR",
+            target_root().join("sample-crate/target"),
+        )
+        .env("CARGO_TERM_COLOR", "never")
         .env_remove("FIXTURE_API_KEY_THAT_IS_NEVER_SET")
         .output()
         .expect("run cargo-smoke")
@@ -153,7 +194,7 @@ fn formats_and_options_are_passed_through() {
 
 #[test]
 fn a_workspace_without_smoke_targets_is_told_the_convention() {
-    let empty = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cargo-smoke-no-targets");
+    let empty = target_root().join("cargo-smoke-no-targets");
     std::fs::create_dir_all(empty.join("src")).unwrap();
     std::fs::write(
         empty.join("Cargo.toml"),
