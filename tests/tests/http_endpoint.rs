@@ -56,6 +56,20 @@ async fn slow_dependency() -> SmokeResult {
     Ok(())
 }
 
+static EXCLUSIVE_NOW: AtomicUsize = AtomicUsize::new(0);
+static EXCLUSIVE_MAX: AtomicUsize = AtomicUsize::new(0);
+static EXCLUSIVE_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+#[smoke_test(tags("exclusive"))]
+async fn never_beside_itself() -> SmokeResult {
+    let now = EXCLUSIVE_NOW.fetch_add(1, Ordering::SeqCst) + 1;
+    EXCLUSIVE_MAX.fetch_max(now, Ordering::SeqCst);
+    EXCLUSIVE_RUNS.fetch_add(1, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    EXCLUSIVE_NOW.fetch_sub(1, Ordering::SeqCst);
+    Ok(())
+}
+
 static READY_RUNS: AtomicUsize = AtomicUsize::new(0);
 
 #[smoke_test(tags("readiness", "probe"))]
@@ -520,6 +534,40 @@ async fn fifty_simultaneous_requests_share_one_run() {
     // Without a cache, the next request runs again.
     get(addr, "/smoketest", &[]).await;
     assert_eq!(smoke.runs(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_a_steady_stream_of_requests_one_selection_never_runs_twice_at_once() {
+    let smoke = only("exclusive").build();
+    let addr = app(smoke.clone()).await;
+    let until = std::time::Instant::now() + Duration::from_millis(1500);
+    let mut tasks = Vec::new();
+    for _ in 0..64 {
+        tasks.push(tokio::spawn(async move {
+            let mut c = Client::connect(addr).await;
+            let mut answered = 0;
+            while std::time::Instant::now() < until {
+                assert_eq!(c.get("/smoketest", &[]).await.status, StatusCode::OK);
+                answered += 1;
+            }
+            answered
+        }));
+    }
+    let mut answered = 0;
+    for t in tasks {
+        answered += t.await.unwrap();
+    }
+    assert_eq!(
+        EXCLUSIVE_MAX.load(Ordering::SeqCst),
+        1,
+        "two runs of one selection overlapped"
+    );
+    let runs = smoke.runs();
+    assert_eq!(runs as usize, EXCLUSIVE_RUNS.load(Ordering::SeqCst));
+    assert!(
+        runs >= 5 && (runs as usize) < answered,
+        "{runs} runs for {answered} answers"
+    );
 }
 
 async fn futures_join<T>(

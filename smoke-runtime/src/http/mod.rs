@@ -54,6 +54,9 @@ use crate::{Outcome, Report, Runner, RunnerBuilder, Selection, TestDescriptor, T
 /// The overall deadline of a run when none is configured.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(30);
 
+/// How many selections' results the cache keeps.
+const MAX_CACHED: usize = 128;
+
 /// How long past the deadline a request waits for the runner to report the timed-out
 /// tests before it answers from what it has.
 const DEADLINE_MARGIN: Duration = Duration::from_millis(250);
@@ -331,6 +334,8 @@ struct Finished {
 /// A run in progress that requests for the same tests join.
 #[derive(Clone, Debug)]
 struct Flight {
+    /// The run's number (1 for the endpoint's first run), which tells flights apart.
+    id: u64,
     result: watch::Receiver<Option<Arc<Report>>>,
     partial: Arc<Mutex<Vec<TestReport>>>,
     tests: Arc<Vec<&'static TestDescriptor>>,
@@ -791,14 +796,15 @@ impl Smoke {
     /// Starts a run of `tests` on its own task; the caller records the flight.
     fn start(&self, key: Key, tests: Vec<&'static TestDescriptor>) -> Flight {
         let (sender, receiver) = watch::channel(None);
+        let id = self.inner.runs.fetch_add(1, Ordering::SeqCst) + 1;
         let flight = Flight {
+            id,
             result: receiver,
             partial: Arc::new(Mutex::new(Vec::new())),
             tests: Arc::new(tests),
             started: Instant::now(),
             started_at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
         };
-        self.inner.runs.fetch_add(1, Ordering::SeqCst);
         let inner = self.inner.clone();
         let partial = flight.partial.clone();
         let tests = flight.tests.clone();
@@ -808,6 +814,7 @@ impl Smoke {
             let _done = FlightDone {
                 inner: inner.clone(),
                 key: key.clone(),
+                id,
             };
             let mut report = inner
                 .runner
@@ -827,14 +834,28 @@ impl Smoke {
                         .insert(t.name.clone(), (t.clone(), ended));
                 }
                 state.last_run = Some((report.clone(), ended));
-                state.finished.insert(
-                    key.clone(),
-                    Finished {
-                        report: report.clone(),
-                        at: Instant::now(),
-                    },
-                );
-                state.flights.remove(&key);
+                // Results are kept only when something serves them again, and only for
+                // so many selections, oldest out first.
+                if inner.cache.is_some() || inner.schedule.is_some() {
+                    if state.finished.len() >= MAX_CACHED && !state.finished.contains_key(&key) {
+                        let oldest = state
+                            .finished
+                            .iter()
+                            .min_by_key(|(_, f)| f.at)
+                            .map(|(k, _)| k.clone());
+                        if let Some(oldest) = oldest {
+                            state.finished.remove(&oldest);
+                        }
+                    }
+                    state.finished.insert(
+                        key.clone(),
+                        Finished {
+                            report: report.clone(),
+                            at: Instant::now(),
+                        },
+                    );
+                }
+                remove_flight(&mut state, &key, id);
             }
             let _ = sender.send(Some(report));
         });
@@ -888,11 +909,20 @@ impl Smoke {
 struct FlightDone {
     inner: Arc<Inner>,
     key: Key,
+    id: u64,
 }
 
 impl Drop for FlightDone {
     fn drop(&mut self) {
-        lock(&self.inner.state).flights.remove(&self.key);
+        remove_flight(&mut lock(&self.inner.state), &self.key, self.id);
+    }
+}
+
+/// Removes the flight `id` of `key`, and not a newer flight of the same tests that
+/// started after it finished.
+fn remove_flight(state: &mut State, key: &Key, id: u64) {
+    if state.flights.get(key).is_some_and(|f| f.id == id) {
+        state.flights.remove(key);
     }
 }
 
