@@ -25,7 +25,7 @@
 //! ```
 //!
 //! Output: `pretty` prints a libtest line per test as it finishes (`test a::b ... ok`),
-//! then the text report ([`report::text`](crate::report::text)) and libtest's closing line
+//! then the text report ([`crate::report::text`]) and libtest's closing line
 //! (`test result: ok. 3 passed; 0 failed; ...`); `terse` prints a character per test
 //! instead of a line. With `text`, `json` and `junit`, standard output carries the
 //! document alone (the text report and closing line for `text`) and the per-test progress
