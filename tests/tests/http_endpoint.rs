@@ -113,6 +113,9 @@ fn scheduled_check() -> SmokeResult {
 
 const MOD: &str = "http_endpoint";
 
+/// Request headers, as name and value.
+type Headers<'a> = &'a [(&'a str, &'a str)];
+
 fn only(tag: &str) -> SmokeBuilder {
     Smoke::builder().only(Selection::all().tag(tag))
 }
@@ -283,7 +286,7 @@ async fn bad_requests_are_4xx_with_a_clear_message_and_run_nothing() {
         assert!(r.body.contains(media), "{media} missing from {}", r.body);
     }
 
-    let cases: &[(&str, &[(&str, &str)], &str)] = &[
+    let cases: &[(&str, Headers, &str)] = &[
         (
             "/smoketest?tag=nope",
             &[],
