@@ -33,13 +33,23 @@ fn fixture() -> &'static Path {
             .join("../smoke-runtime")
             .canonicalize()
             .unwrap();
-        for file in ["src/lib.rs", "tests/smoke.rs"] {
+        for file in [
+            "src/lib.rs",
+            "tests/smoke.rs",
+            "worker/src/lib.rs",
+            "worker/tests/smoke.rs",
+        ] {
             write_if_changed(&copy.join(file), &std::fs::read(source.join(file)).unwrap());
         }
-        let manifest = std::fs::read_to_string(source.join("Cargo.toml"))
-            .unwrap()
-            .replace("../../../smoke-runtime", &runtime.to_string_lossy());
-        write_if_changed(&copy.join("Cargo.toml"), manifest.as_bytes());
+        for (manifest, relative) in [
+            ("Cargo.toml", "../../../smoke-runtime"),
+            ("worker/Cargo.toml", "../../../../smoke-runtime"),
+        ] {
+            let text = std::fs::read_to_string(source.join(manifest))
+                .unwrap()
+                .replace(relative, &runtime.to_string_lossy());
+            write_if_changed(&copy.join(manifest), text.as_bytes());
+        }
         // The same dependency versions as this workspace: nothing to resolve or fetch.
         let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
         if let Ok(lock) = std::fs::read(lock) {
@@ -127,7 +137,44 @@ fn a_passing_selection_exits_0_with_progress_and_the_report() {
         "{out}"
     );
     assert!(!out.contains("broken::"), "{out}");
-    assert!(stderr(&output).contains("Running smoke target `smoke` of smoke-fixture"));
+    let err = stderr(&output);
+    assert!(
+        err.contains("Running smoke target `smoke` of smoke-fixture ("),
+        "{err}"
+    );
+    // The worker's target runs too, its one test filtered out.
+    assert!(
+        err.contains("Running smoke target `smoke` of smoke-fixture-worker ("),
+        "{err}"
+    );
+    assert!(
+        out.contains("0 passed; 0 failed; 0 ignored; 0 measured; 1 filtered out"),
+        "{out}"
+    );
+}
+
+#[test]
+fn every_smoke_target_runs_and_the_worst_status_is_returned() {
+    let output = cargo_smoke(&[]);
+    exits(&output, 1);
+    let out = stdout(&output);
+    assert!(
+        out.contains("test smoke::queue::spool_writable ... ok"),
+        "{out}"
+    );
+    assert!(
+        out.contains("test smoke::broken::arithmetic ... FAILED"),
+        "{out}"
+    );
+
+    let output = cargo_smoke(&["-p", "smoke-fixture-worker"]);
+    exits(&output, 0);
+    let out = stdout(&output);
+    assert!(
+        out.contains("test smoke::queue::spool_writable ... ok"),
+        "{out}"
+    );
+    assert!(!out.contains("broken::"), "{out}");
 }
 
 #[test]
@@ -156,7 +203,7 @@ fn a_failing_selection_exits_1_and_says_why() {
 
 #[test]
 fn formats_and_options_are_passed_through() {
-    let output = cargo_smoke(&["--format", "junit", "healthy::"]);
+    let output = cargo_smoke(&["-p", "smoke-fixture", "--format", "junit", "healthy::"]);
     exits(&output, 0);
     let xml = stdout(&output);
     assert!(xml.starts_with("<?xml"), "{xml}");
@@ -165,7 +212,7 @@ fn formats_and_options_are_passed_through() {
         "{xml}"
     );
 
-    let output = cargo_smoke(&["--format", "json", "--tag", "config"]);
+    let output = cargo_smoke(&["-p", "smoke-fixture", "--format", "json", "--tag", "config"]);
     exits(&output, 1);
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["status"], "FAIL");
@@ -173,6 +220,8 @@ fn formats_and_options_are_passed_through() {
     assert_eq!(report["tests_failed"], 1);
 
     let output = cargo_smoke(&[
+        "--package",
+        "smoke-fixture",
         "--exact",
         "smoke::healthy::path_configured",
         "--format",
@@ -182,7 +231,16 @@ fn formats_and_options_are_passed_through() {
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["tests_run"], 1);
 
-    let output = cargo_smoke(&["--skip", "arithmetic", "--format", "json", "--", "broken::"]);
+    let output = cargo_smoke(&[
+        "-p",
+        "smoke-fixture",
+        "--skip",
+        "arithmetic",
+        "--format",
+        "json",
+        "--",
+        "broken::",
+    ]);
     exits(&output, 1);
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["tests_run"], 1);
