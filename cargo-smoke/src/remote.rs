@@ -1,6 +1,7 @@
 //! `cargo smoke --url URL`: check a deployed smoke endpoint.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -11,6 +12,9 @@ use smoke_runtime::report::{junit, text, RenderOptions};
 use smoke_runtime::Report;
 
 use crate::{Cli, Format};
+
+/// How long one request may take, unless --timeout says otherwise.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Exit status when the report says FAIL.
 const EXIT_FAIL: u8 = 1;
@@ -185,7 +189,7 @@ async fn attempt(check: &HttpCheck) -> Attempt {
 
 fn build_check(cli: &Cli, url: &str) -> Result<HttpCheck, String> {
     let mut check = HttpCheck::new(url)
-        .timeout(cli.timeout.unwrap_or(Duration::from_secs(30)))
+        .timeout(cli.timeout.unwrap_or(DEFAULT_TIMEOUT))
         .header("Accept", "application/json");
     for header in &cli.headers {
         let (name, value) = header.split_once(':').ok_or_else(|| {
@@ -228,8 +232,19 @@ fn summary(attempt: &Attempt) -> String {
 async fn check_with_retries(cli: &Cli, check: &HttpCheck) -> Attempt {
     let started = Instant::now();
     let mut number = 1;
+    let request_timeout = cli.timeout.unwrap_or(DEFAULT_TIMEOUT);
     loop {
-        let result = attempt(check).await;
+        // No attempt runs past the end of --retry-for (but each gets at least a second).
+        let this_check = match cli.retry_for {
+            Some(retry_for) => {
+                let left = retry_for.saturating_sub(started.elapsed());
+                check
+                    .clone()
+                    .timeout(request_timeout.min(left.max(Duration::from_secs(1))))
+            }
+            None => check.clone(),
+        };
+        let result = attempt(&this_check).await;
         let passed = matches!(&result, Attempt::Report { remote, .. } if remote.passed);
         let Some(retry_for) = cli.retry_for else {
             return result;
@@ -286,7 +301,11 @@ pub fn main(cli: &Cli, url: &str) -> ExitCode {
     };
     let result = runtime.block_on(check_with_retries(cli, &check));
     let (out, code) = render(&result, url, format);
-    print!("{out}");
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush());
     ExitCode::from(code)
 }
 

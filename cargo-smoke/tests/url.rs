@@ -63,6 +63,7 @@ async fn server() -> Responder {
         "/pass" => endpoint(request, PASS, 200),
         "/fail" => endpoint(request, FAIL, 500),
         "/ours" => endpoint(request, &ours_failing(), 500),
+        "/hang" => endpoint(request, PASS, 200).delayed(std::time::Duration::from_secs(60)),
         "/garbage" => Response::new(200, "text/html", "<html><h1>Welcome to nginx!</h1></html>"),
         "/other-json" => Response::json(200, r#"{"status": "ok", "uptime": 42}"#),
         "/private" => match request.header("authorization") {
@@ -402,4 +403,17 @@ async fn https_endpoints_are_verified_against_the_ca_given() {
     let output = cargo_smoke(&["--url", &url, "--cacert", "/no/such/ca.pem"]).await;
     exits(&output, 2);
     assert!(stderr(&output).contains("cannot read --cacert /no/such/ca.pem"));
+}
+
+#[tokio::test]
+async fn no_attempt_runs_past_the_end_of_retry_for() {
+    let server = server().await;
+    let url = server.url("/hang");
+    let output = cargo_smoke(&["--url", &url, "--retry-for", "1s", "--timeout", "50s"]).await;
+    exits(&output, 2);
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!("GET {url} got no complete answer within 1s")),
+        "{err}"
+    );
 }
