@@ -143,28 +143,6 @@ async fn free_space_of_a_missing_path_is_an_error() {
     says(&error, "not a percentage");
 }
 
-// ---- settings ----------------------------------------------------------------------
-
-#[test]
-fn environment_variables_are_checked_without_showing_their_value() {
-    std::env::set_var("SMOKE_CHECKS_SET", "s3cr3t-value");
-    std::env::set_var("SMOKE_CHECKS_BLANK", "   ");
-    std::env::remove_var("SMOKE_CHECKS_UNSET");
-
-    checks::env_var_set("SMOKE_CHECKS_SET").unwrap();
-    let error = failed(checks::env_var_set("SMOKE_CHECKS_BLANK"));
-    says(&error, "SMOKE_CHECKS_BLANK is set but empty");
-    let error = failed(checks::env_var_set("SMOKE_CHECKS_UNSET"));
-    says(&error, "SMOKE_CHECKS_UNSET is not set");
-
-    checks::setting_present("db.password", Some("s3cr3t-value")).unwrap();
-    let error = failed(checks::setting_present("db.password", Some("")));
-    says(&error, "db.password is present but empty");
-    let error = failed(checks::setting_present("db.password", None));
-    says(&error, "db.password is missing");
-    assert!(!error.message().contains("s3cr3t"));
-}
-
 // ---- executables -------------------------------------------------------------------
 
 /// A shell script named `name` in `dir` that runs `body`.
