@@ -25,8 +25,76 @@ pub struct SmokeTarget {
     pub package: String,
     /// The directory of the package's Cargo.toml.
     pub package_dir: PathBuf,
-    /// The test target's name.
+    /// The target's name.
     pub target: String,
+    /// A test target, or a bin.
+    pub kind: TargetKind,
+}
+
+/// What kind of target a smoke target is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetKind {
+    /// A `harness = false` test target (built by `cargo test --no-run`).
+    Test,
+    /// A binary (built by `cargo build --bin`).
+    Bin,
+}
+
+impl TargetKind {
+    fn cargo_kind(self) -> &'static str {
+        match self {
+            TargetKind::Test => "test",
+            TargetKind::Bin => "bin",
+        }
+    }
+}
+
+/// Which targets are smoke targets: test targets and bins, by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Wanted {
+    /// Names of test targets.
+    pub tests: Vec<String>,
+    /// Names of bins.
+    pub bins: Vec<String>,
+}
+
+impl Wanted {
+    /// What the command line asks for: `--test` and `--bin` names, or the test targets
+    /// named `smoke` when it names none.
+    pub fn from_cli(cli: &Cli) -> Wanted {
+        if cli.tests.is_empty() && cli.bins.is_empty() {
+            return Wanted {
+                tests: vec!["smoke".to_owned()],
+                bins: Vec::new(),
+            };
+        }
+        Wanted {
+            tests: cli.tests.clone(),
+            bins: cli.bins.clone(),
+        }
+    }
+
+    fn kind_of(&self, kinds: &[Value], name: &str) -> Option<TargetKind> {
+        let has = |k: &str| kinds.iter().any(|v| v == k);
+        if has("test") && self.tests.iter().any(|n| n == name) {
+            Some(TargetKind::Test)
+        } else if has("bin") && self.bins.iter().any(|n| n == name) {
+            Some(TargetKind::Bin)
+        } else {
+            None
+        }
+    }
+
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.tests.is_empty() {
+            parts.push(format!("test target named {}", self.tests.join(" or ")));
+        }
+        if !self.bins.is_empty() {
+            parts.push(format!("bin named {}", self.bins.join(" or ")));
+        }
+        parts.join(" and no ")
+    }
 }
 
 fn cargo() -> OsString {
@@ -34,8 +102,8 @@ fn cargo() -> OsString {
 }
 
 /// The smoke targets in the output of `cargo metadata --format-version 1 --no-deps`:
-/// test targets named in `names`, of the packages in `packages` (all when empty).
-pub fn find_targets(metadata: &Value, names: &[String], packages: &[String]) -> Vec<SmokeTarget> {
+/// the targets `wanted`, of the packages in `packages` (all when empty).
+pub fn find_targets(metadata: &Value, wanted: &Wanted, packages: &[String]) -> Vec<SmokeTarget> {
     let mut found = Vec::new();
     let Some(list) = metadata.get("packages").and_then(Value::as_array) else {
         return found;
@@ -60,15 +128,17 @@ pub fn find_targets(metadata: &Value, names: &[String], packages: &[String]) -> 
             .unwrap_or(&[]);
         for target in targets {
             let target_name = target.get("name").and_then(Value::as_str).unwrap_or("");
-            let is_test = target
+            let kinds = target
                 .get("kind")
                 .and_then(Value::as_array)
-                .is_some_and(|kinds| kinds.iter().any(|k| k == "test"));
-            if is_test && names.iter().any(|n| n == target_name) {
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            if let Some(kind) = wanted.kind_of(kinds, target_name) {
                 found.push(SmokeTarget {
                     package: name.to_owned(),
                     package_dir: package_dir.clone(),
                     target: target_name.to_owned(),
+                    kind,
                 });
             }
         }
@@ -100,15 +170,19 @@ fn metadata(cli: &Cli) -> Result<Value, String> {
 /// Builds one smoke target; returns its executable.
 fn build(cli: &Cli, target: &SmokeTarget) -> Result<PathBuf, String> {
     let mut command = Command::new(cargo());
-    command.args([
-        "test",
-        "--no-run",
-        "--message-format=json-render-diagnostics",
-    ]);
+    match target.kind {
+        TargetKind::Test => command.args(["test", "--no-run"]),
+        TargetKind::Bin => command.arg("build"),
+    };
+    command.arg("--message-format=json-render-diagnostics");
     if let Some(path) = &cli.manifest_path {
         command.arg("--manifest-path").arg(path);
     }
-    command.args(["--package", &target.package, "--test", &target.target]);
+    let selector = match target.kind {
+        TargetKind::Test => "--test",
+        TargetKind::Bin => "--bin",
+    };
+    command.args(["--package", &target.package, selector, &target.target]);
     if cli.release {
         command.arg("--release");
     }
@@ -122,7 +196,7 @@ fn build(cli: &Cli, target: &SmokeTarget) -> Result<PathBuf, String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| format!("cannot run `cargo test --no-run`: {e}"))?;
+        .map_err(|e| format!("cannot run cargo to build the smoke targets: {e}"))?;
     let mut executable = None;
     if let Some(stdout) = child.stdout.take() {
         for line in std::io::BufReader::new(stdout).lines() {
@@ -137,11 +211,11 @@ fn build(cli: &Cli, target: &SmokeTarget) -> Result<PathBuf, String> {
             let name = artifact_target
                 .and_then(|t| t.get("name"))
                 .and_then(Value::as_str);
-            let is_test = artifact_target
+            let same_kind = artifact_target
                 .and_then(|t| t.get("kind"))
                 .and_then(Value::as_array)
-                .is_some_and(|kinds| kinds.iter().any(|k| k == "test"));
-            if name == Some(target.target.as_str()) && is_test {
+                .is_some_and(|kinds| kinds.iter().any(|k| k == target.kind.cargo_kind()));
+            if name == Some(target.target.as_str()) && same_kind {
                 if let Some(path) = message.get("executable").and_then(Value::as_str) {
                     executable = Some(PathBuf::from(path));
                 }
@@ -199,7 +273,8 @@ pub fn program_args(cli: &Cli) -> Vec<String> {
 }
 
 const CONVENTION: &str = "a smoke target is a test target with `harness = false`, \
-named `smoke` (or given with --test); add to the package's Cargo.toml
+named `smoke` (or a test target or bin given with --test or --bin); add to the
+package's Cargo.toml
 
     [[test]]
     name = \"smoke\"
@@ -220,12 +295,8 @@ pub fn main(cli: &Cli) -> ExitCode {
             return ExitCode::from(EXIT_CANNOT_RUN);
         }
     };
-    let names = if cli.tests.is_empty() {
-        vec!["smoke".to_owned()]
-    } else {
-        cli.tests.clone()
-    };
-    let targets = find_targets(&metadata, &names, &cli.packages);
+    let wanted = Wanted::from_cli(cli);
+    let targets = find_targets(&metadata, &wanted, &cli.packages);
     if targets.is_empty() {
         let root = metadata
             .get("workspace_root")
@@ -237,8 +308,8 @@ pub fn main(cli: &Cli) -> ExitCode {
             format!("package(s) {} of {root}", cli.packages.join(", "))
         };
         eprintln!(
-            "cargo smoke: no test target named {} in {whom}; {CONVENTION}",
-            names.join(" or ")
+            "cargo smoke: no {} in {whom}; {CONVENTION}",
+            wanted.describe()
         );
         return ExitCode::from(EXIT_CANNOT_RUN);
     }
@@ -256,7 +327,8 @@ pub fn main(cli: &Cli) -> ExitCode {
     let mut worst = 0u8;
     for (target, executable) in executables {
         eprintln!(
-            "     Running smoke target `{}` of {} ({})",
+            "     Running smoke {} `{}` of {} ({})",
+            target.kind.cargo_kind(),
             target.target,
             target.package,
             executable.display()
@@ -308,19 +380,35 @@ mod tests {
                 ]}
             ]
         });
-        let smoke = vec!["smoke".to_owned()];
+        let smoke = Wanted {
+            tests: vec!["smoke".to_owned()],
+            bins: vec![],
+        };
         let found = find_targets(&metadata, &smoke, &[]);
         assert_eq!(
             found,
             [SmokeTarget {
                 package: "api".into(),
                 package_dir: "/w/api".into(),
-                target: "smoke".into()
+                target: "smoke".into(),
+                kind: TargetKind::Test,
             }]
         );
         assert!(find_targets(&metadata, &smoke, &["worker".to_owned()]).is_empty());
-        let named = find_targets(&metadata, &["integration".to_owned()], &[]);
-        assert_eq!(named[0].target, "integration");
+        let named = Wanted {
+            tests: vec!["integration".to_owned()],
+            bins: vec!["smoke".to_owned()],
+        };
+        let named = find_targets(&metadata, &named, &[]);
+        assert_eq!(named.len(), 2);
+        assert_eq!(
+            (named[0].target.as_str(), named[0].kind),
+            ("integration", TargetKind::Test)
+        );
+        assert_eq!(
+            (named[1].package.as_str(), named[1].kind),
+            ("worker", TargetKind::Bin)
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ use clap::{Parser, ValueEnum};
 /// Run a workspace's smoke tests, or check a deployed smoke endpoint.
 ///
 /// Without --url: builds the workspace's smoke targets (`harness = false` test targets
-/// named `smoke`, or those given with --test) and runs them with the filters and options
+/// named `smoke`, or the test targets and bins given with --test and --bin) and runs them with the filters and options
 /// given; arguments after `--` go to the smoke program as they are.
 ///
 /// With --url: asks the endpoint for its JSON report (django-smoketest's format), prints
@@ -89,6 +89,11 @@ pub struct Cli {
     /// Run this test target as a smoke target (repeatable; default: targets named `smoke`).
     #[arg(long = "test", value_name = "NAME")]
     pub tests: Vec<String>,
+
+    /// Run this bin as a smoke program (repeatable): a bin whose `main` is
+    /// `smoke_runtime::main!()`.
+    #[arg(long = "bin", value_name = "NAME")]
+    pub bins: Vec<String>,
 
     /// Path to the workspace's (or package's) Cargo.toml.
     #[arg(long, value_name = "PATH")]

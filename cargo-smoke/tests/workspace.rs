@@ -38,6 +38,7 @@ fn fixture() -> &'static Path {
             "tests/smoke.rs",
             "worker/src/lib.rs",
             "worker/tests/smoke.rs",
+            "worker/src/bin/worker-smoke.rs",
         ] {
             write_if_changed(&copy.join(file), &std::fs::read(source.join(file)).unwrap());
         }
@@ -139,12 +140,12 @@ fn a_passing_selection_exits_0_with_progress_and_the_report() {
     assert!(!out.contains("broken::"), "{out}");
     let err = stderr(&output);
     assert!(
-        err.contains("Running smoke target `smoke` of smoke-fixture ("),
+        err.contains("Running smoke test `smoke` of smoke-fixture ("),
         "{err}"
     );
     // The worker's target runs too, its one test filtered out.
     assert!(
-        err.contains("Running smoke target `smoke` of smoke-fixture-worker ("),
+        err.contains("Running smoke test `smoke` of smoke-fixture-worker ("),
         "{err}"
     );
     assert!(
@@ -175,6 +176,27 @@ fn every_smoke_target_runs_and_the_worst_status_is_returned() {
         "{out}"
     );
     assert!(!out.contains("broken::"), "{out}");
+}
+
+#[test]
+fn a_bin_runs_as_a_smoke_program() {
+    let output = cargo_smoke(&["--bin", "worker-smoke", "--format", "json"]);
+    exits(&output, 0);
+    let err = stderr(&output);
+    assert!(
+        err.contains("Running smoke bin `worker-smoke` of smoke-fixture-worker ("),
+        "{err}"
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["tests_run"], 1);
+    assert_eq!(
+        report["tests"][0]["name"],
+        "smoke_fixture_worker::temp_dir_exists"
+    );
+
+    let output = cargo_smoke(&["--bin", "no-such-bin"]);
+    exits(&output, 2);
+    assert!(stderr(&output).contains("no bin named no-such-bin in the workspace"));
 }
 
 #[test]
