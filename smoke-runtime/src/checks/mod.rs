@@ -46,8 +46,8 @@
 //!
 //! # Features
 //!
-//! [`HttpCheck`] and [`http_status`] need the `http-check` feature; `https://` URLs and
-//! [`TlsCheck`] / [`tls_cert_valid_for`] need the `tls` feature (rustls with the ring
+//! `HttpCheck` and `http_status` need the `http-check` feature; `https://` URLs and
+//! `TlsCheck` / `tls_cert_valid_for` need the `tls` feature (rustls with the ring
 //! provider, the system's root certificates).
 
 mod env;
