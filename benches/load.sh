@@ -54,7 +54,8 @@ run() { # scenario connections metrics?
 }
 
 echo "cores: $(nproc), ${seconds}s per scenario, $(rustc --version)"
-run bare "$connections"
+run bare 1
 run noop 1
+run bare "$connections"
 run noop "$connections"
 run wait 200
