@@ -146,6 +146,41 @@ pub fn find_targets(metadata: &Value, wanted: &Wanted, packages: &[String]) -> V
     found
 }
 
+/// The member whose directory holds `dir`, as `cargo test` picks it, when that is not the
+/// workspace's root package (run from the root, every member is meant).
+pub fn current_member(metadata: &Value, dir: &Path) -> Option<String> {
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let root = metadata
+        .get("workspace_root")
+        .and_then(Value::as_str)
+        .map(|r| {
+            Path::new(r)
+                .canonicalize()
+                .unwrap_or_else(|_| PathBuf::from(r))
+        })?;
+    let mut best: Option<(usize, String)> = None;
+    for package in metadata.get("packages")?.as_array()? {
+        let Some(manifest) = package.get("manifest_path").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some(package_dir) = Path::new(manifest).parent() else {
+            continue;
+        };
+        let package_dir = package_dir
+            .canonicalize()
+            .unwrap_or_else(|_| package_dir.to_path_buf());
+        if package_dir == root || !dir.starts_with(&package_dir) {
+            continue;
+        }
+        let depth = package_dir.components().count();
+        if best.as_ref().is_none_or(|(d, _)| depth > *d) {
+            let name = package.get("name").and_then(Value::as_str)?.to_owned();
+            best = Some((depth, name));
+        }
+    }
+    best.map(|(_, name)| name)
+}
+
 fn metadata(cli: &Cli) -> Result<Value, String> {
     let mut command = Command::new(cargo());
     command.args(["metadata", "--format-version", "1", "--no-deps"]);
@@ -296,16 +331,25 @@ pub fn main(cli: &Cli) -> ExitCode {
         }
     };
     let wanted = Wanted::from_cli(cli);
-    let targets = find_targets(&metadata, &wanted, &cli.packages);
+    let packages = if cli.packages.is_empty() && !cli.workspace {
+        let here = match &cli.manifest_path {
+            Some(path) => path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            None => std::env::current_dir().unwrap_or_default(),
+        };
+        current_member(&metadata, &here).into_iter().collect()
+    } else {
+        cli.packages.clone()
+    };
+    let targets = find_targets(&metadata, &wanted, &packages);
     if targets.is_empty() {
         let root = metadata
             .get("workspace_root")
             .and_then(Value::as_str)
             .unwrap_or(".");
-        let whom = if cli.packages.is_empty() {
+        let whom = if packages.is_empty() {
             format!("the workspace at {root}")
         } else {
-            format!("package(s) {} of {root}", cli.packages.join(", "))
+            format!("package(s) {} of {root}", packages.join(", "))
         };
         eprintln!(
             "cargo smoke: no {} in {whom}; {CONVENTION}",

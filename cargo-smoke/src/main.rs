@@ -82,9 +82,14 @@ pub struct Cli {
     #[arg(long)]
     pub list: bool,
 
-    /// Only the smoke targets of this package (repeatable).
+    /// Only the smoke targets of this package (repeatable). In a member's directory the
+    /// default is that member, as with `cargo test`.
     #[arg(long = "package", short = 'p', value_name = "SPEC")]
     pub packages: Vec<String>,
+
+    /// The smoke targets of every member, even in a member's directory.
+    #[arg(long, conflicts_with = "packages")]
+    pub workspace: bool,
 
     /// Run this test target as a smoke target (repeatable; default: targets named `smoke`).
     #[arg(long = "test", value_name = "NAME")]

@@ -179,6 +179,22 @@ fn every_smoke_target_runs_and_the_worst_status_is_returned() {
 }
 
 #[test]
+fn in_a_members_directory_that_member_runs_unless_workspace_is_given() {
+    let worker = fixture().join("worker");
+    let output = cargo_smoke_in(&worker, &[]);
+    exits(&output, 0);
+    let err = stderr(&output);
+    assert!(err.contains("of smoke-fixture-worker ("), "{err}");
+    assert!(!err.contains("of smoke-fixture ("), "{err}");
+
+    let output = cargo_smoke_in(&worker, &["--workspace"]);
+    exits(&output, 1);
+    let err = stderr(&output);
+    assert!(err.contains("of smoke-fixture-worker ("), "{err}");
+    assert!(err.contains("of smoke-fixture ("), "{err}");
+}
+
+#[test]
 fn a_bin_runs_as_a_smoke_program() {
     let output = cargo_smoke(&["--bin", "worker-smoke", "--format", "json"]);
     exits(&output, 0);
