@@ -178,7 +178,10 @@ fn wrapper_body(test: &Test, private: &TokenStream) -> TokenStream {
         Target::Method {
             self_ty, method, ..
         } => {
-            let state = quote!(#private::SuiteState<#self_ty, #set_ty>);
+            // Spanned at the suite's type: what the suite type lacks is reported there.
+            let span = self_ty.span();
+            let suite_private = at(span);
+            let state = quote_spanned!(span=> #suite_private::SuiteState<#self_ty, #set_ty>);
             let unpack = quote! {
                 let (__smoke_self, __smoke_fixtures) = #private::SuiteState::parts(__smoke_state);
                 let #set_pat = *__smoke_fixtures;

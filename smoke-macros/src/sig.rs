@@ -161,7 +161,6 @@ fn is_context(ty: &Type) -> bool {
 }
 
 fn parameter(pat: &Pat, ty: &Type, errors: &mut Errors) -> Option<Param> {
-    let mut ok = true;
     match pat {
         Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => {}
         Pat::Wild(_) => {}
@@ -171,7 +170,8 @@ fn parameter(pat: &Pat, ty: &Type, errors: &mut Errors) -> Option<Param> {
                 "a smoke test parameter must be a plain name, as in `db: Resource<PgPool>`; \
                  destructure it inside the function",
             );
-            ok = false;
+            // One message per parameter: the type is not looked at.
+            return None;
         }
     }
     let param = match peel(ty) {
@@ -243,11 +243,7 @@ fn parameter(pat: &Pat, ty: &Type, errors: &mut Errors) -> Option<Param> {
             None
         }
     };
-    if ok {
-        param
-    } else {
-        None
-    }
+    param
 }
 
 /// Names that are certainly not a test's return type: rejected here with a clear message
