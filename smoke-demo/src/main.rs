@@ -1,2 +1,256 @@
-//! The demo service.
-fn main() {}
+//! The demo service: a small notes service over an embedded SQLite file, with smoke
+//! tests (see `smoke.rs`) served at `/smoketest`.
+//!
+//! ```text
+//! cargo run -p smoke-demo                      # http://127.0.0.1:8000
+//! cargo run -p smoke-demo -- --listen 127.0.0.1:9000 --db /tmp/notes.db
+//! ```
+//!
+//! Settings (flags win over the environment):
+//!
+//! | flag | variable | default |
+//! |---|---|---|
+//! | `--listen ADDR` | `DEMO_LISTEN` | `127.0.0.1:8000` |
+//! | `--db PATH` | `DEMO_DB` | `<temp dir>/smoke-demo/notes.db` |
+//! | | `DEMO_CONTACT_EMAIL` | `ops@example.com` (the required setting) |
+//! | | `DEMO_REQUIRED_EXE` | `sh` (the required executable) |
+//! | | `DEMO_MIN_FREE_MB` | `10` (free space wanted beside the database) |
+//! | | `DEMO_SMOKE_TOKEN` | unset: everyone sees test names and messages |
+
+mod smoke;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+use smoke_runtime::http::{Details, Smoke};
+use smoke_runtime::rollback::drivers::rusqlite::{self, Connection};
+use smoke_runtime::rollback::RusqliteDb;
+
+/// What the service and its smoke tests are configured with.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Where the service listens.
+    pub listen: SocketAddr,
+    /// The SQLite database file.
+    pub db: PathBuf,
+    /// Where the operators are reached; the service refuses to be without one.
+    pub contact_email: String,
+    /// A program the service shells out to.
+    pub required_exe: String,
+    /// Free space wanted on the database's file system, in bytes.
+    pub min_free_bytes: u64,
+}
+
+impl Settings {
+    /// Reads the flags and the environment.
+    fn load() -> Result<Settings, String> {
+        let env = |name: &str, default: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
+        let default_db = std::env::temp_dir().join("smoke-demo").join("notes.db");
+        let mut listen = env("DEMO_LISTEN", "127.0.0.1:8000");
+        let mut db = std::env::var_os("DEMO_DB")
+            .filter(|v| !v.is_empty())
+            .map_or(default_db, PathBuf::from);
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--listen" => listen = args.next().ok_or("--listen needs an address")?,
+                "--db" => db = args.next().ok_or("--db needs a path")?.into(),
+                "-h" | "--help" => {
+                    println!(
+                        "smoke-demo [--listen ADDR] [--db PATH]\n\n\
+                         Serves notes at /notes and the smoke tests at /smoketest.\n\
+                         Environment: DEMO_LISTEN, DEMO_DB, DEMO_CONTACT_EMAIL, \
+                         DEMO_REQUIRED_EXE, DEMO_MIN_FREE_MB, DEMO_SMOKE_TOKEN."
+                    );
+                    std::process::exit(0);
+                }
+                other => return Err(format!("unknown argument {other:?}; see --help")),
+            }
+        }
+        let min_free_mb: u64 = env("DEMO_MIN_FREE_MB", "10")
+            .parse()
+            .map_err(|_| "DEMO_MIN_FREE_MB must be a whole number of megabytes")?;
+        Ok(Settings {
+            listen: listen
+                .parse()
+                .map_err(|e| format!("--listen {listen:?}: {e}"))?,
+            db,
+            contact_email: env("DEMO_CONTACT_EMAIL", "ops@example.com"),
+            required_exe: env("DEMO_REQUIRED_EXE", "sh"),
+            min_free_bytes: min_free_mb * 1024 * 1024,
+        })
+    }
+}
+
+/// Creates the database file and its table if needed, with a first note.
+fn open_database(path: &Path) -> rusqlite::Result<Connection> {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.execute_batch(
+        "pragma journal_mode = wal;
+         create table if not exists notes (
+             id integer primary key,
+             body text not null,
+             created_at text not null default current_timestamp
+         );
+         insert into notes(body) select 'welcome to the smoke demo'
+             where not exists (select 1 from notes);",
+    )?;
+    Ok(conn)
+}
+
+type Db = Arc<Mutex<Connection>>;
+
+async fn index(State(db): State<Db>) -> Result<String, (StatusCode, String)> {
+    let n: i64 = db
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .query_row("select count(*) from notes", [], |r| r.get(0))
+        .map_err(internal)?;
+    Ok(format!(
+        "smoke-demo: {n} note(s) at /notes (GET to list, POST to add); smoke tests at /smoketest\n"
+    ))
+}
+
+async fn list_notes(State(db): State<Db>) -> Result<String, (StatusCode, String)> {
+    let conn = db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut stmt = conn
+        .prepare("select id, body from notes order by id")
+        .map_err(internal)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(format!(
+                "{}\t{}\n",
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?
+            ))
+        })
+        .map_err(internal)?;
+    let mut out = String::new();
+    for row in rows {
+        out.push_str(&row.map_err(internal)?);
+    }
+    Ok(out)
+}
+
+async fn add_note(
+    State(db): State<Db>,
+    body: String,
+) -> Result<(StatusCode, String), (StatusCode, String)> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err((StatusCode::BAD_REQUEST, "a note needs a body\n".to_owned()));
+    }
+    let conn = db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    conn.execute("insert into notes(body) values (?1)", [body])
+        .map_err(internal)?;
+    Ok((
+        StatusCode::CREATED,
+        format!("{}\n", conn.last_insert_rowid()),
+    ))
+}
+
+fn internal(e: rusqlite::Error) -> (StatusCode, String) {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("database error: {e}\n"),
+    )
+}
+
+/// The service's routes with the smoke endpoint nested at `/smoketest`.
+fn app(settings: &Settings, db: Db) -> Router {
+    let details = match std::env::var("DEMO_SMOKE_TOKEN") {
+        Ok(token) if !token.is_empty() => Details::WhenAuthorized(token),
+        _ => Details::Always,
+    };
+    let smoke = Smoke::builder()
+        .resource(RusqliteDb::new(&settings.db))
+        .resource(settings.clone())
+        .default_timeout(Duration::from_secs(5))
+        .deadline(Duration::from_secs(20))
+        .details(details)
+        .build();
+    Router::new()
+        .route("/", get(index))
+        .route("/notes", get(list_notes).post(add_note))
+        .with_state(db)
+        .nest("/smoketest", smoke_runtime::axum::router(smoke))
+}
+
+/// Resolves at Ctrl-C (SIGINT) or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    eprintln!("smoke-demo: shutting down");
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("smoke-demo: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let conn = match open_database(&settings.db) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("smoke-demo: cannot open {}: {e}", settings.db.display());
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(settings.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("smoke-demo: cannot listen on {}: {e}", settings.listen);
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let addr = listener.local_addr().unwrap_or(settings.listen);
+    eprintln!(
+        "smoke-demo: listening on http://{addr} (database {}); smoke tests at http://{addr}/smoketest",
+        settings.db.display()
+    );
+    let app = app(&settings, Arc::new(Mutex::new(conn)));
+    match axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("smoke-demo: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! End to end: the demo binary started on a loopback port, asked over real HTTP for its
+//! pages and smoke report (text, JSON, HTML), and stopped with SIGINT (Ctrl-C).
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running demo, killed if the test ends early.
+struct Demo {
+    child: Option<Child>,
+    addr: SocketAddr,
+    dir: PathBuf,
+}
+
+impl Demo {
+    fn start(label: &str, env: &[(&str, &str)]) -> Demo {
+        let dir =
+            std::env::temp_dir().join(format!("smoke-demo-e2e-{label}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let addr = {
+            let probe = TcpListener::bind("127.0.0.1:0").expect("a free port");
+            probe.local_addr().expect("its address")
+        };
+        let mut command = Command::new(env!("CARGO_BIN_EXE_smoke-demo"));
+        command
+            .args(["--listen", &addr.to_string()])
+            .env("DEMO_DB", dir.join("notes.db"))
+            .env_remove("DEMO_SMOKE_TOKEN")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let child = command.spawn().expect("start smoke-demo");
+        let demo = Demo {
+            child: Some(child),
+            addr,
+            dir,
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(addr).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "smoke-demo did not start listening"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        demo
+    }
+
+    /// One HTTP/1.1 request; returns the status, the head and the body.
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[&str],
+        body: &str,
+    ) -> (u16, String, String) {
+        let mut stream = TcpStream::connect(self.addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("timeout");
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        for h in headers {
+            head.push_str(h);
+            head.push_str("\r\n");
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).expect("send");
+        stream.write_all(body.as_bytes()).expect("send");
+        let mut raw = String::new();
+        stream.read_to_string(&mut raw).expect("read");
+        let (head, body) = raw.split_once("\r\n\r\n").expect("a response head");
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("a status");
+        (status, head.to_ascii_lowercase(), body.to_owned())
+    }
+
+    fn get(&self, path: &str, headers: &[&str]) -> (u16, String, String) {
+        self.request("GET", path, headers, "")
+    }
+
+    /// Sends SIGINT, as Ctrl-C does, and waits for the exit.
+    fn interrupt(&mut self) -> ExitStatus {
+        let mut child = self.child.take().expect("running");
+        let sent = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("smoke-demo did not exit after SIGINT");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn serves_text_json_and_html_reports_rolls_back_and_stops_on_ctrl_c() {
+    let mut demo = Demo::start("pass", &[]);
+
+    let (status, _, body) = demo.get("/", &[]);
+    assert_eq!(status, 200);
+    assert!(body.contains("1 note(s)"), "{body}");
+
+    let (status, head, text) = demo.get("/smoketest", &["Accept: text/plain"]);
+    assert_eq!(status, 200, "{text}");
+    assert!(head.contains("content-type: text/plain"), "{head}");
+    assert!(
+        text.starts_with("PASS\ntest classes: 1\ntests run: 6\ntests passed: 6\n"),
+        "{text}"
+    );
+
+    let (status, head, json) = demo.get("/smoketest?format=json", &[]);
+    assert_eq!(status, 200);
+    assert!(head.contains("application/json"), "{head}");
+    let report: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(report["status"], "PASS");
+    assert_eq!(report["tests_run"], 6);
+    let names: Vec<&str> = report["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .map(|t| t["name"].as_str().expect("name"))
+        .collect();
+    for name in [
+        "notes_readable",
+        "notes_writable",
+        "temp_dir_writable",
+        "disk_space_for_the_database",
+        "required_executable_present",
+        "contact_email_set",
+    ] {
+        assert!(
+            names.contains(&format!("smoke_demo::smoke::{name}").as_str()),
+            "{names:?}"
+        );
+    }
+
+    let (status, head, html) = demo.get("/smoketest", &["Accept: text/html"]);
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/html"), "{head}");
+    assert!(
+        html.contains("<html") && html.contains("notes_writable"),
+        "{html}"
+    );
+
+    // Three runs of notes_writable later, its notes were all rolled back.
+    let (_, _, body) = demo.get("/", &[]);
+    assert!(body.contains("1 note(s)"), "{body}");
+
+    // The service itself still writes.
+    let (status, _, _) = demo.request("POST", "/notes", &[], "kept");
+    assert_eq!(status, 201);
+    let (_, _, notes) = demo.get("/notes", &[]);
+    assert!(notes.ends_with("\tkept\n"), "{notes}");
+
+    let exit = demo.interrupt();
+    assert!(exit.success(), "exit status after SIGINT: {exit:?}");
+}
+
+#[test]
+fn a_missing_executable_fails_the_run_with_500_and_says_why() {
+    let mut demo = Demo::start(
+        "fail",
+        &[("DEMO_REQUIRED_EXE", "smoke-demo-no-such-program")],
+    );
+    let (status, head, text) = demo.get("/smoketest", &["Accept: text/plain"]);
+    assert_eq!(status, 500, "{text}");
+    assert!(head.contains("x-smoke-status: fail"), "{head}");
+    assert!(text.starts_with("FAIL\n"), "{text}");
+    assert!(text.contains("required_executable_present"), "{text}");
+    assert!(text.contains("smoke-demo-no-such-program"), "{text}");
+
+    let (_, _, json) = demo.get("/smoketest?format=json", &[]);
+    let report: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(report["status"], "FAIL");
+    assert_eq!(report["tests_passed"], 5);
+
+    assert!(demo.interrupt().success());
+}
