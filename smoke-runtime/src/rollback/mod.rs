@@ -8,6 +8,7 @@
 //! | `MySqlRollback` | `mysql` | `sqlx::MySqlPool` |
 //! | `SqliteRollback` | `sqlite` | `sqlx::SqlitePool` |
 //! | `RusqliteRollback` | `rusqlite` | [`RusqliteDb`](crate::rollback::RusqliteDb) |
+//! | `DieselRollback<C>` | `diesel` | `diesel::r2d2::Pool<ConnectionManager<C>>` |
 //! | `RedisKeys` | `redis` | `redis::Client` |
 //! | [`Rollback<H>`] | (none) | your `H: TransactionHook` |
 //! | [`RunWideTx<T>`] | (none) | [`each_test`] configured on the runner |
@@ -49,6 +50,11 @@ mod rusqlite;
 #[cfg(feature = "rusqlite")]
 pub use self::rusqlite::{RusqliteDb, RusqliteRollback};
 
+#[cfg(feature = "diesel")]
+mod diesel;
+#[cfg(feature = "diesel")]
+pub use self::diesel::DieselRollback;
+
 #[cfg(feature = "redis")]
 mod redis;
 #[cfg(feature = "redis")]
@@ -56,6 +62,8 @@ pub use self::redis::RedisKeys;
 
 /// The driver crates the fixtures are built on, at the versions they use.
 pub mod drivers {
+    #[cfg(feature = "diesel")]
+    pub use ::diesel;
     #[cfg(feature = "redis")]
     pub use ::redis;
     #[cfg(feature = "rusqlite")]
