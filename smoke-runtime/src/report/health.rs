@@ -26,7 +26,9 @@
 //! assert_eq!(body["checks"]["app::db_reachable"][0]["output"], "connection refused");
 //! ```
 
-use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
 
 use crate::report::RenderOptions;
 use crate::{Outcome, Report};
@@ -53,6 +55,30 @@ fn check_status(outcome: Outcome) -> &'static str {
     }
 }
 
+/// The document, in the draft's order of fields.
+#[derive(Serialize)]
+struct Document<'a> {
+    status: &'static str,
+    description: &'static str,
+    output: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checks: Option<BTreeMap<&'a str, [Check<'a>; 1]>>,
+}
+
+/// One check: one test's latest result.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Check<'a> {
+    component_type: &'static str,
+    status: &'static str,
+    outcome: Outcome,
+    time: &'a str,
+    observed_value: f64,
+    observed_unit: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<&'a str>,
+}
+
 /// The health+json document of `report` (pretty-printed).
 pub fn render(report: &Report, options: &RenderOptions) -> String {
     let c = report.counts();
@@ -63,28 +89,31 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     if c.timed_out > 0 {
         summary.push_str(&format!(" ({} timed out)", c.timed_out));
     }
-    let mut doc = Map::new();
-    doc.insert("status".into(), json!(status(report)));
-    doc.insert("description".into(), json!("smoke tests"));
-    doc.insert("output".into(), json!(summary));
-    if options.details {
-        let mut checks = Map::new();
-        for t in &report.tests {
-            let mut check = Map::new();
-            check.insert("componentType".into(), json!("component"));
-            check.insert("status".into(), json!(check_status(t.outcome)));
-            check.insert("outcome".into(), json!(t.outcome));
-            check.insert("time".into(), json!(report.started_at));
-            check.insert("observedValue".into(), json!(round3(t.duration_ms)));
-            check.insert("observedUnit".into(), json!("ms"));
-            if let Some(message) = &t.message {
-                check.insert("output".into(), json!(message));
-            }
-            checks.insert(t.name.clone(), Value::Array(vec![Value::Object(check)]));
-        }
-        doc.insert("checks".into(), Value::Object(checks));
-    }
-    let mut out = serde_json::to_string_pretty(&Value::Object(doc)).unwrap_or_default();
+    let checks = options.details.then(|| {
+        report
+            .tests
+            .iter()
+            .map(|t| {
+                let check = Check {
+                    component_type: "component",
+                    status: check_status(t.outcome),
+                    outcome: t.outcome,
+                    time: &report.started_at,
+                    observed_value: round3(t.duration_ms),
+                    observed_unit: "ms",
+                    output: t.message.as_deref(),
+                };
+                (t.name.as_str(), [check])
+            })
+            .collect()
+    });
+    let document = Document {
+        status: status(report),
+        description: "smoke tests",
+        output: summary,
+        checks,
+    };
+    let mut out = serde_json::to_string_pretty(&document).unwrap_or_default();
     out.push('\n');
     out
 }
@@ -97,6 +126,7 @@ fn round3(x: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::TestReport;
+    use serde_json::Value;
 
     fn test(name: &str, outcome: Outcome, message: Option<&str>) -> TestReport {
         TestReport {
@@ -136,6 +166,21 @@ mod tests {
         assert_eq!(v["checks"]["m::b"][0]["status"], "warn");
         assert_eq!(v["checks"]["m::a"][0]["observedValue"], 1.235);
         assert_eq!(v["checks"]["m::a"][0]["time"], "2026-01-02T03:04:05.000Z");
+    }
+
+    #[test]
+    fn fields_come_in_the_drafts_order() {
+        let out = render(
+            &report(vec![test("m::a", Outcome::Failed, Some("no"))]),
+            &RenderOptions::default(),
+        );
+        assert!(
+            out.starts_with("{\n  \"status\": \"fail\",\n  \"description\""),
+            "{out}"
+        );
+        let check = out.find("\"componentType\"").unwrap();
+        assert!(check < out.find("\"observedValue\"").unwrap());
+        assert!(out.find("\"observedValue\"").unwrap() < out.find("\"output\": \"no\"").unwrap());
     }
 
     #[test]

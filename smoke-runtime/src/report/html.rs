@@ -55,7 +55,7 @@ main { padding: 20px 28px; }
 table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid #d0d7de; }
 th, td { text-align: left; padding: 8px 10px; border-bottom: 1px solid #d0d7de; vertical-align: top; }
 th { background: #eaeef2; font-size: 13px; text-transform: uppercase; letter-spacing: .5px; }
-td.name { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; word-break: break-all; }
+td.name { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; overflow-wrap: anywhere; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 700; color: #fff; white-space: nowrap; }
 .passed { background: #1a7f37; } .failed, .errored { background: #cf222e; }
@@ -122,7 +122,8 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
                  <td class=\"num\">{duration:.1} ms</td><td>",
                 problem = if t.outcome.is_problem() { " problem" } else { "" },
                 class = class_of(t.outcome),
-                name = escape(&t.name),
+                // Long paths may wrap after `::`, never inside a name.
+                name = escape(&t.name).replace("::", "::<wbr>"),
                 outcome = t.outcome.as_str(),
                 duration = t.duration_ms,
             );
@@ -178,7 +179,7 @@ mod tests {
         let page = render(&report, &RenderOptions::default());
         assert!(!page.contains("<script>"), "{page}");
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-        assert!(page.contains("m::&lt;b&gt;"));
+        assert!(page.contains("m::<wbr>&lt;b&gt;"));
         assert!(page.contains("x&quot;y"));
         assert!(page.contains(r#"id="status">FAIL<"#));
         assert!(!page.contains("http://") && !page.contains("https://"));
