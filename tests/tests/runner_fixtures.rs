@@ -1,0 +1,150 @@
+//! The runner against misbehaving fixtures: a set-up or tear-down that hangs does not hold
+//! the run (the test is timed out once its timeout and the tear-down grace have passed), a
+//! set-up that panics errors the test, a tear-down's `Err` is reported on the test, and a
+//! test past its timeout still has its fixtures torn down.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use smoke_runtime::prelude::*;
+use smoke_runtime::{Outcome, Report, Runner, Selection, TestReport};
+
+struct HangingSetUp;
+
+impl Fixture for HangingSetUp {
+    async fn set_up(_: &Context) -> SmokeResult<Self> {
+        std::future::pending().await
+    }
+}
+
+struct HangingTearDown;
+
+impl Fixture for HangingTearDown {
+    async fn set_up(_: &Context) -> SmokeResult<Self> {
+        Ok(HangingTearDown)
+    }
+
+    async fn tear_down(self) -> SmokeResult {
+        std::future::pending().await
+    }
+}
+
+struct PanickingSetUp;
+
+impl Fixture for PanickingSetUp {
+    async fn set_up(_: &Context) -> SmokeResult<Self> {
+        panic!("the pool builder blew up")
+    }
+}
+
+struct FailingTearDown;
+
+impl Fixture for FailingTearDown {
+    async fn set_up(_: &Context) -> SmokeResult<Self> {
+        Ok(FailingTearDown)
+    }
+
+    async fn tear_down(self) -> SmokeResult {
+        Err(SmokeError::error("could not drop the scratch schema"))
+    }
+}
+
+static TORN_DOWN: AtomicU32 = AtomicU32::new(0);
+
+struct Counted;
+
+impl Fixture for Counted {
+    async fn set_up(_: &Context) -> SmokeResult<Self> {
+        Ok(Counted)
+    }
+
+    async fn tear_down(self) -> SmokeResult {
+        TORN_DOWN.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+mod cases {
+    use super::*;
+
+    #[smoke_test(timeout = "200ms")]
+    async fn set_up_hangs(_f: &HangingSetUp) {}
+
+    #[smoke_test(timeout = "200ms")]
+    async fn tear_down_hangs(_f: &HangingTearDown) {}
+
+    #[smoke_test]
+    async fn set_up_panics(_f: &PanickingSetUp) {}
+
+    #[smoke_test]
+    fn tear_down_fails(_f: &FailingTearDown) {}
+
+    #[smoke_test(timeout = "100ms")]
+    async fn times_out_with_a_fixture(_f: &Counted) {
+        std::future::pending::<()>().await;
+    }
+
+    #[smoke_test]
+    fn passes_with_a_fixture(_f: &mut Counted) {}
+}
+
+fn find<'a>(report: &'a Report, name: &str) -> &'a TestReport {
+    report
+        .tests
+        .iter()
+        .find(|t| t.name.ends_with(&format!("::{name}")))
+        .unwrap_or_else(|| panic!("no test {name} in {:#?}", report.tests))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn misbehaving_fixtures_end_their_test_and_not_the_run() {
+    let mut builder = Runner::builder();
+    builder.config_mut().tear_down_grace = Duration::from_millis(200);
+    let start = Instant::now();
+    let report = builder
+        .build()
+        .run(&Selection::all().filter("runner_fixtures::cases::"))
+        .await;
+    let elapsed = start.elapsed();
+    // Both hanging fixtures give up after 200 ms + 200 ms; nothing waits for them longer.
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+
+    let hang_message = "timed out after 200ms, and its tear-down did not finish within 200ms more";
+    for name in ["set_up_hangs", "tear_down_hangs"] {
+        let t = find(&report, name);
+        assert_eq!(
+            (t.outcome, t.message.as_deref()),
+            (Outcome::TimedOut, Some(hang_message)),
+            "{name}"
+        );
+    }
+
+    let t = find(&report, "set_up_panics");
+    assert_eq!(t.outcome, Outcome::Errored);
+    let message = t.message.as_deref().unwrap_or("");
+    assert!(message.contains("the pool builder blew up"), "{message}");
+
+    let t = find(&report, "tear_down_fails");
+    assert_eq!(t.outcome, Outcome::Errored);
+    assert!(
+        t.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("could not drop the scratch schema"),
+        "{t:?}"
+    );
+
+    assert_eq!(
+        find(&report, "times_out_with_a_fixture").outcome,
+        Outcome::TimedOut
+    );
+    assert_eq!(
+        find(&report, "passes_with_a_fixture").outcome,
+        Outcome::Passed
+    );
+    assert_eq!(
+        TORN_DOWN.load(Ordering::SeqCst),
+        2,
+        "the timed-out test's fixture is torn down too"
+    );
+}
