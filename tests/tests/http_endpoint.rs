@@ -70,6 +70,15 @@ async fn never_beside_itself() -> SmokeResult {
     Ok(())
 }
 
+/// What the host registers for the tests (see `Smoke::from_runner`).
+struct Greeting(&'static str);
+
+#[smoke_test(tags("resource"))]
+fn uses_a_resource(greeting: Resource<Greeting>) -> SmokeResult {
+    assert_equal!(greeting.0, "hello");
+    Ok(())
+}
+
 static READY_RUNS: AtomicUsize = AtomicUsize::new(0);
 
 #[smoke_test(tags("readiness", "probe"))]
@@ -848,4 +857,52 @@ async fn plain_hyper_with_a_base_path() {
         c.send(Method::PUT, "/ops/smoke", &[]).await.status,
         StatusCode::METHOD_NOT_ALLOWED
     );
+}
+
+// ---- resources and the programmatic API ---------------------------------------------------
+
+#[tokio::test]
+async fn resources_reach_the_tests_and_run_shares_the_endpoint_state() {
+    let runner = smoke_runtime::RunnerBuilder::default().resource(Greeting("hello"));
+    let smoke = Smoke::from_runner(runner)
+        .only(Selection::all().tag("resource"))
+        .build();
+    let report = smoke.run(&Selection::all()).await;
+    assert!(report.passed(), "{report:?}");
+    assert_eq!(report.tests.len(), 1);
+    assert_eq!(smoke.runs(), 1);
+    assert_eq!(
+        smoke.latest().unwrap().tests[0].name,
+        format!("{MOD}::uses_a_resource")
+    );
+
+    // Without the resource the test errors, and says what is missing.
+    let smoke = only("resource").details(Details::Always).build();
+    let addr = app(smoke).await;
+    let r = get(addr, "/smoketest?format=json", &[]).await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        r.json()["tests"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Greeting"),
+        "{}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn one_cached_run_answers_anonymous_and_authorized_callers_each_their_way() {
+    let smoke = only("broken")
+        .details(Details::WhenAuthorized("k".into()))
+        .cache(Duration::from_secs(60))
+        .build();
+    let addr = app(smoke.clone()).await;
+    let anonymous = get(addr, "/smoketest", &[]).await;
+    let authorized = get(addr, "/smoketest", &[("authorization", "Bearer k")]).await;
+    assert_eq!(smoke.runs(), 1);
+    assert!(!anonymous.body.contains("payments_reachable"));
+    assert!(authorized.body.contains("payments_reachable"));
+    assert_eq!(authorized.header("cache-control"), "private, max-age=60");
+    assert_eq!(authorized.header("vary"), "Accept, Authorization");
 }
