@@ -148,6 +148,7 @@ async fn all_passing_is_200_with_the_django_smoketest_text() {
     assert_eq!(r.header("content-type"), "text/plain; charset=utf-8");
     assert_eq!(r.header("cache-control"), "no-store");
     assert_eq!(r.header("x-smoke-status"), "PASS");
+    assert_eq!(r.header("x-content-type-options"), "nosniff");
     assert!(
         r.body
             .starts_with("PASS\ntest classes: 1\ntests run: 2\ntests passed: 2\n"),
@@ -343,6 +344,7 @@ async fn bad_requests_are_4xx_with_a_clear_message_and_run_nothing() {
     for (path, headers, message) in cases {
         let r = c.get(path, headers).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
+        assert_eq!(r.header("x-content-type-options"), "nosniff");
         assert!(
             r.body.contains(message),
             "{path}: {:?} does not contain {message:?}",

@@ -54,6 +54,9 @@ use crate::{Outcome, Report, Runner, RunnerBuilder, Selection, TestDescriptor, T
 /// The overall deadline of a run when none is configured.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(30);
 
+/// Browsers take every answer as the type it says (error messages quote the request).
+const NOSNIFF: (&str, &str) = ("x-content-type-options", "nosniff");
+
 /// How many selections' results the cache keeps.
 const MAX_CACHED: usize = 128;
 
@@ -554,6 +557,7 @@ impl Smoke {
             HeaderValue::from_static(prometheus::CONTENT_TYPE),
         );
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(NOSNIFF.0, HeaderValue::from_static(NOSNIFF.1));
         response
     }
 
@@ -711,6 +715,7 @@ impl Smoke {
             HeaderValue::from_static("Accept, Authorization"),
         );
         headers.insert("x-smoke-status", HeaderValue::from_static(report.status()));
+        headers.insert(NOSNIFF.0, HeaderValue::from_static(NOSNIFF.1));
         response
     }
 
@@ -1014,6 +1019,7 @@ fn plain(status: StatusCode, message: &str) -> Response<String> {
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(NOSNIFF.0, HeaderValue::from_static(NOSNIFF.1));
     response
 }
 
