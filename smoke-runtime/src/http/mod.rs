@@ -265,6 +265,7 @@ impl SmokeBuilder {
         }
         let mut runner = self.runner;
         let deadline = *runner.config_mut().deadline.get_or_insert(DEFAULT_DEADLINE);
+        let exposed = self.only.apply(smoke_core::registered());
         let inner = Arc::new(Inner {
             runner: runner.build(),
             deadline,
@@ -274,7 +275,8 @@ impl SmokeBuilder {
             schedule: self.schedule,
             redactor: self.redactor,
             readiness: self.readiness_tags,
-            only: self.only,
+            exposed: exposed.clone(),
+            names: exposed.iter().map(|t| t.full_name()).collect(),
             base_path: self.base_path,
             state: Mutex::new(State::default()),
             runs: AtomicU64::new(0),
@@ -305,7 +307,10 @@ struct Inner {
     schedule: Option<Duration>,
     redactor: Redactor,
     readiness: Vec<String>,
-    only: Selection,
+    /// The tests exposed (registered ones the `only` selection takes), sorted, with
+    /// their full names; the registry does not change while the program runs.
+    exposed: Vec<&'static TestDescriptor>,
+    names: Vec<String>,
     base_path: String,
     state: Mutex<State>,
     runs: AtomicU64,
@@ -409,7 +414,7 @@ impl Smoke {
 
     /// The tests this endpoint exposes, sorted by full name.
     pub fn tests(&self) -> Vec<&'static TestDescriptor> {
-        self.inner.only.apply(smoke_core::registered())
+        self.inner.exposed.clone()
     }
 
     /// Runs the tests `selection` takes (within those exposed), through the same
@@ -616,7 +621,7 @@ impl Smoke {
             .iter()
             .flat_map(|t| t.tags.iter().copied())
             .collect();
-        let names: Vec<String> = exposed.iter().map(|t| t.full_name()).collect();
+        let names = &self.inner.names;
         let unknown_tags: Vec<&'q str> = query
             .tags
             .iter()
@@ -654,7 +659,7 @@ impl Smoke {
             .zip(names)
             .filter(|(t, name)| {
                 (query.tags.is_empty() || query.tags.iter().any(|q| t.tags.contains(&q.as_str())))
-                    && (query.tests.is_empty() || query.tests.iter().any(|q| q == name))
+                    && (query.tests.is_empty() || query.tests.iter().any(|q| q == *name))
             })
             .map(|(t, _)| t)
             .collect())
