@@ -51,6 +51,8 @@ pub struct Test<'a> {
     pub span: Span,
     /// The function's parameter list.
     pub params_span: Span,
+    /// The function's `#[cfg(...)]` attributes, repeated on what is generated for it.
+    pub cfgs: Vec<syn::Attribute>,
     /// A distinct suffix for the generated items' names.
     pub suffix: &'a Ident,
 }
@@ -87,7 +89,9 @@ pub fn registration(test: &Test) -> TestTokens {
     let line = quote_spanned!(test.span=> ::core::line!());
     let body = wrapper_body(test, &private);
 
+    let cfgs = &test.cfgs;
     let tokens = quote! {
+        #(#cfgs)*
         #[#private::linkme::distributed_slice(#private::SMOKE_CORE_TESTS)]
         #[linkme(crate = #private::linkme)]
         static #descriptor: #private::TestDescriptor = #private::TestDescriptor {
@@ -103,6 +107,7 @@ pub fn registration(test: &Test) -> TestTokens {
             run: #wrapper,
         };
 
+        #(#cfgs)*
         #[allow(unused_mut, unused_variables, clippy::all)]
         fn #wrapper(
             __smoke_ctx: #private::Arc<#private::Context>,
@@ -126,6 +131,16 @@ fn wrapper_body(test: &Test, private: &TokenStream) -> TokenStream {
     // Tokens interpolated into `quote_spanned!` keep their own spans; `at` gives the paths
     // the span too, so that the whole expression is the user's.
     let at = |span: Span| respan(private.clone(), span);
+    // The wrapper's own variables: placed at `span`, but always with the call site's
+    // hygiene, so that they resolve even when the user's tokens come from a
+    // `macro_rules!` (whose hygiene would hide them from one another).
+    let local = |name: &str, span: Span| Ident::new(name, span.resolved_at(Span::call_site()));
+    let here = Span::call_site();
+    let ctx = local("__smoke_ctx", here);
+    let state = local("__smoke_state", here);
+    let this = local("__smoke_self", here);
+    let fixtures = local("__smoke_fixtures", here);
+
     let sig = test.sig;
     // The fixtures as a nested tuple type `(A, (B, ()))`, and the pattern that borrows
     // each of them out of it.
@@ -133,9 +148,9 @@ fn wrapper_body(test: &Test, private: &TokenStream) -> TokenStream {
     let mut bindings = Vec::new();
     let mut call_args = Vec::new();
     let ctx_arg = if sig.is_async {
-        quote!(&*__smoke_ctx)
+        quote!(&*#ctx)
     } else {
-        quote!(__smoke_ctx)
+        quote!(#ctx)
     };
     for (i, param) in sig.params.iter().enumerate() {
         let (ty, call) = match param {
@@ -147,16 +162,19 @@ fn wrapper_body(test: &Test, private: &TokenStream) -> TokenStream {
             Param::RefMut(ty) => (ty, CallKind::RefMut),
             Param::Value(ty) => (ty, CallKind::Value),
         };
-        // Spanned at the user's parameter type: errors about it point there.
-        let span = ty.span();
-        let binding = format_ident!("__smoke_p{}", i, span = span);
+        let name = format!("__smoke_p{i}");
+        let binding = local(&name, here);
         fixture_types.push(quote!(#ty));
         call_args.push(match call {
             CallKind::Ref => quote!(&*#binding),
             CallKind::RefMut => quote!(&mut *#binding),
-            // (The path keeps the call site's span: rustc then notes what `Clone` is for
-            // and suggests deriving it.)
-            CallKind::Value => quote_spanned!(span=> #private::ByValue::clone_for_test(&*#binding)),
+            // Spanned at the parameter's type: a fixture that is not `Clone` is reported
+            // there.
+            CallKind::Value => {
+                let span = ty.span();
+                let binding = local(&name, span);
+                quote_spanned!(span=> <#ty as #private::ByValue>::clone_for_test(&*#binding))
+            }
         });
         bindings.push(binding);
     }
@@ -170,83 +188,93 @@ fn wrapper_body(test: &Test, private: &TokenStream) -> TokenStream {
     }
 
     let (state_ty, unpack, call_path) = match &test.target {
-        Target::Free(ident) => (
-            set_ty,
-            quote!(let #set_pat = *__smoke_state;),
-            quote!(#ident),
-        ),
+        Target::Free(ident) => (set_ty, quote!(let #set_pat = *#state;), quote!(#ident)),
         Target::Method {
             self_ty, method, ..
         } => {
             // Spanned at the suite's type: what the suite type lacks is reported there.
             let span = self_ty.span();
             let suite_private = at(span);
-            let state = quote_spanned!(span=> #suite_private::SuiteState<#self_ty, #set_ty>);
+            let state_ty = quote_spanned!(span=> #suite_private::SuiteState<#self_ty, #set_ty>);
             let unpack = quote! {
-                let (__smoke_self, __smoke_fixtures) = #private::SuiteState::parts(__smoke_state);
-                let #set_pat = *__smoke_fixtures;
+                let (#this, #fixtures) = #private::SuiteState::parts(#state);
+                let #set_pat = *#fixtures;
             };
-            call_args.insert(0, quote!(__smoke_self));
-            (state, unpack, quote!(<#self_ty>::#method))
+            call_args.insert(0, quote!(#this));
+            (state_ty, unpack, quote!(<#self_ty>::#method))
         }
     };
 
     // Spanned at the return type: a type that is not a test outcome is reported there.
     let output_span = sig.output.as_ref().map_or(test.span, |t| t.span());
-    let returned = Ident::new("__smoke_returned", output_span);
+    let returned = local("__smoke_returned", here);
     let into_result = {
         let private = at(output_span);
-        quote_spanned!(output_span=> #private::IntoSmokeResult::into_smoke_result(#returned))
+        let returned = local("__smoke_returned", output_span);
+        let output = match &sig.output {
+            Some(ty) => quote!(#ty),
+            None => quote!(()),
+        };
+        quote_spanned! {output_span=>
+            <#output as #private::IntoSmokeResult>::into_smoke_result(#returned)
+        }
     };
 
+    // What needs the fixtures to be fixtures is spanned at the parameter list.
     let params = test.params_span;
     let private = at(params);
+    let p_ctx = local("__smoke_ctx", params);
+    let p_state = local("__smoke_state", params);
+    let p_result = local("__smoke_result", params);
     let set_up = quote_spanned! {params=>
-        <#state_ty as #private::FixtureSet>::set_up_all(&__smoke_ctx).await?
+        <#state_ty as #private::FixtureSet>::set_up_all(&#p_ctx).await?
     };
 
     if sig.is_async {
         // The body's future is spanned at the function's name, so a future that is not
         // `Send` is reported on the test rather than on the attribute.
-        let body = quote_spanned! {test.span=>
+        let span = test.span;
+        let b_ctx = local("__smoke_ctx", span);
+        let b_state = local("__smoke_state", span);
+        let body = quote_spanned! {span=>
             async {
-                let __smoke_state = &mut __smoke_state;
+                let #b_state = &mut #b_state;
                 #unpack
                 let #returned = #call_path(#(#call_args),*).await;
                 #into_result
             }
         };
-        let in_body = at(test.span);
-        let run = quote_spanned!(test.span=> #in_body::run_body(&__smoke_ctx, #body).await);
+        let in_body = at(span);
+        let run = quote_spanned!(span=> #in_body::run_body(&#b_ctx, #body).await);
         let finish = quote_spanned! {params=>
             #private::finish(
-                &__smoke_ctx,
-                __smoke_result,
-                #private::FixtureSet::tear_down_all(__smoke_state),
+                &#p_ctx,
+                #p_result,
+                <#state_ty as #private::FixtureSet>::tear_down_all(#p_state),
             )
             .await
         };
         quote_spanned! {params=>
             ::std::boxed::Box::pin(async move {
-                let mut __smoke_state = #set_up;
-                let __smoke_result = #run;
+                let mut #p_state = #set_up;
+                let #p_result = #run;
                 #finish
             })
         }
     } else {
         let body = quote! {
-            |__smoke_state: &mut #state_ty, __smoke_ctx: &#private::Context| {
+            |#state: &mut #state_ty, #ctx: &#private::Context| {
                 #unpack
                 let #returned = #call_path(#(#call_args),*);
                 #into_result
             }
         };
         let run = quote_spanned! {params=>
-            #private::run_sync(__smoke_ctx, __smoke_state, #body).await
+            #private::run_sync(#p_ctx, { #p_state }, #body).await
         };
         quote_spanned! {params=>
             ::std::boxed::Box::pin(async move {
-                let __smoke_state = #set_up;
+                let #p_state = #set_up;
                 #run
             })
         }
@@ -274,5 +302,14 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
             }
             tree
         })
+        .collect()
+}
+
+/// The `#[cfg(...)]` attributes among `attrs`.
+pub fn cfg_attributes(attrs: &[syn::Attribute]) -> Vec<syn::Attribute> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .cloned()
         .collect()
 }

@@ -118,9 +118,10 @@ pub fn smoke_test(args: TokenStream, item: TokenStream) -> TokenStream {
 ///   parameters a `#[smoke_test]` takes, and returns what a `#[smoke_test]` returns.
 ///   `#[smoke(name = "...", timeout = "...", tags(...), skip = "...", serial)]` on a method
 ///   gives it arguments.
-/// - `set_up()` (optional, sync or `async`): builds the value each test runs on; returns
-///   `Self` or `SmokeResult<Self>` (any `Result<Self, E: Display>`). When it fails, that
-///   test errors. Without it, the value is `Default::default()`.
+/// - `set_up()` or `set_up(ctx: &Context)` (optional, sync or `async`): builds the value
+///   each test runs on; returns `Self` or `SmokeResult<Self>` (any `Result<Self, E:
+///   Display>`). When it fails, that test errors. Without it, the value is
+///   `Default::default()`.
 /// - `tear_down(&mut self)` (optional): runs after each test, whatever the outcome;
 ///   returns `()` or a result.
 /// - `set_up_suite()` / `tear_down_suite()` (optional): run once before the suite's first

@@ -156,7 +156,8 @@ pub fn last_ident(ty: &Type) -> Option<(&syn::Ident, &syn::PathArguments)> {
     }
 }
 
-fn is_context(ty: &Type) -> bool {
+/// Whether `ty` names the test context (`Context`, under any path).
+pub fn is_context(ty: &Type) -> bool {
     matches!(last_ident(ty), Some((ident, syn::PathArguments::None)) if ident == "Context")
 }
 

@@ -7,8 +7,8 @@ use syn::{FnArg, ImplItem, ImplItemFn, Item, ItemImpl, LitStr, ReturnType, Type}
 
 use crate::args::{parse_args, Args, Site};
 use crate::errors::Errors;
-use crate::expand::{registration, Meta, Target, Test};
-use crate::sig::{analyze, common, last_ident, peel, return_type, Receiver, TestSig};
+use crate::expand::{cfg_attributes, registration, Meta, Target, Test};
+use crate::sig::{analyze, common, is_context, last_ident, peel, return_type, Receiver, TestSig};
 
 /// The whole macro: the `impl` block (without its `#[smoke(...)]` attributes), then either
 /// the suite's registration or the errors.
@@ -61,16 +61,17 @@ struct TestMethod {
     args: Args,
     span: Span,
     params_span: Span,
+    cfgs: Vec<syn::Attribute>,
 }
 
 /// How `set_up` hands back the suite's value.
 enum SetUp {
     /// No `set_up`: `Default::default()`.
     Default,
-    /// `fn set_up() -> Self`.
-    Value { is_async: bool },
+    /// `fn set_up() -> Self` (or `fn set_up(ctx: &Context)`).
+    Value { is_async: bool, takes_context: bool },
     /// `fn set_up() -> SmokeResult<Self>` (or any `Result<Self, E: Display>`).
-    Result { is_async: bool },
+    Result { is_async: bool, takes_context: bool },
 }
 
 /// A hook returning `()` or a result: `tear_down`, `set_up_suite`, `tear_down_suite`.
@@ -163,6 +164,7 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
                     args: smoke_args.map(|(_, a)| a).unwrap_or_default(),
                     span: method.sig.ident.span(),
                     params_span: method.sig.paren_token.span.join(),
+                    cfgs: cfg_attributes(&method.attrs),
                 });
             }
             _ => {}
@@ -196,12 +198,20 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
         SetUp::Default => quote_spanned! {self_ty.span()=>
             ::core::result::Result::Ok(#private::default_suite::<#self_ty>())
         },
-        SetUp::Value { is_async } => {
-            let call = maybe_await(quote!(<#self_ty>::set_up()), is_async);
+        SetUp::Value {
+            is_async,
+            takes_context,
+        } => {
+            let arg = takes_context.then(|| quote!(__smoke_ctx));
+            let call = maybe_await(quote!(<#self_ty>::set_up(#arg)), is_async);
             quote!(::core::result::Result::Ok(#call))
         }
-        SetUp::Result { is_async } => {
-            let call = maybe_await(quote!(<#self_ty>::set_up()), is_async);
+        SetUp::Result {
+            is_async,
+            takes_context,
+        } => {
+            let arg = takes_context.then(|| quote!(__smoke_ctx));
+            let call = maybe_await(quote!(<#self_ty>::set_up(#arg)), is_async);
             quote!(::core::result::Result::map_err(#call, #private::into_smoke_error))
         }
     };
@@ -259,17 +269,23 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
             },
             span: t.span,
             params_span: t.params_span,
+            cfgs: t.cfgs.clone(),
             suffix: &t.ident,
         };
         registration(&test).0
     });
 
+    let impl_cfgs = cfg_attributes(&block.attrs);
     quote! {
+        #(#impl_cfgs)*
         const _: () = {
             impl #private::Suite for #self_ty {
                 const NAME: &'static str = #suite_name;
 
-                fn __smoke_set_up() -> #private::BoxFuture<'static, #private::SmokeResult<Self>> {
+                #[allow(unused_variables)]
+                fn __smoke_set_up(
+                    __smoke_ctx: &#private::Context,
+                ) -> #private::BoxFuture<'_, #private::SmokeResult<Self>> {
                     ::std::boxed::Box::pin(async move { #set_up_expr })
                 }
 
@@ -359,9 +375,18 @@ fn take_smoke_attributes(
     found
 }
 
-fn no_parameters(method: &ImplItemFn, receiver_allowed: bool, errors: &mut Errors) -> bool {
+/// Checks that the hook takes no parameters (but `self` when `receiver_allowed`, and one
+/// `&Context` when `context_allowed`). Returns whether it is right and whether it takes
+/// the context.
+fn no_parameters(
+    method: &ImplItemFn,
+    receiver_allowed: bool,
+    context_allowed: bool,
+    errors: &mut Errors,
+) -> (bool, bool) {
     let name = crate::unraw(&method.sig.ident);
     let mut ok = true;
+    let mut takes_context = false;
     let mut has_receiver = false;
     for input in &method.sig.inputs {
         match input {
@@ -388,10 +413,19 @@ fn no_parameters(method: &ImplItemFn, receiver_allowed: bool, errors: &mut Error
                 }
             }
             FnArg::Typed(t) => {
-                errors.spanned(
-                    t,
-                    format!("`{name}` takes no parameters here; remove this one"),
-                );
+                let context = matches!(peel(&t.ty), Type::Reference(r)
+                    if r.mutability.is_none() && is_context(&r.elem));
+                let plain = matches!(&*t.pat, syn::Pat::Ident(_) | syn::Pat::Wild(_));
+                if context_allowed && context && plain && !takes_context {
+                    takes_context = true;
+                    continue;
+                }
+                let allowed = if context_allowed {
+                    "takes no parameters but the context (`ctx: &Context`)"
+                } else {
+                    "takes no parameters"
+                };
+                errors.spanned(t, format!("`{name}` {allowed}; remove this one"));
                 ok = false;
             }
         }
@@ -403,7 +437,7 @@ fn no_parameters(method: &ImplItemFn, receiver_allowed: bool, errors: &mut Error
         );
         ok = false;
     }
-    ok
+    (ok, takes_context)
 }
 
 fn validate_set_up(
@@ -412,7 +446,7 @@ fn validate_set_up(
     errors: &mut Errors,
 ) -> Option<SetUp> {
     common(&method.sig, "`set_up`", errors);
-    let params_ok = no_parameters(method, false, errors);
+    let (params_ok, takes_context) = no_parameters(method, false, true, errors);
     let is_async = method.sig.asyncness.is_some();
     const HELP: &str = "`set_up` builds a fresh value for each test: return `Self` or \
                         `SmokeResult<Self>`";
@@ -425,9 +459,15 @@ fn validate_set_up(
             Some((ident, syn::PathArguments::None))
                 if ident == "Self" || Some(ident) == type_name =>
             {
-                SetUp::Value { is_async }
+                SetUp::Value {
+                    is_async,
+                    takes_context,
+                }
             }
-            Some((ident, _)) if ident.to_string().ends_with("Result") => SetUp::Result { is_async },
+            Some((ident, _)) if ident.to_string().ends_with("Result") => SetUp::Result {
+                is_async,
+                takes_context,
+            },
             _ => {
                 errors.spanned(ty, HELP);
                 return None;
@@ -440,7 +480,7 @@ fn validate_set_up(
 fn validate_hook(method: &ImplItemFn, on_value: bool, errors: &mut Errors) -> Option<Hook> {
     let name = crate::unraw(&method.sig.ident);
     common(&method.sig, &format!("`{name}`"), errors);
-    let params_ok = no_parameters(method, on_value, errors);
+    let (params_ok, _) = no_parameters(method, on_value, false, errors);
     let output = match &method.sig.output {
         ReturnType::Default => None,
         ReturnType::Type(_, ty) => return_type(ty, errors),

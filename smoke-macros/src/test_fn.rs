@@ -7,7 +7,7 @@ use syn::{Item, ItemFn, LitStr};
 
 use crate::args::{parse_args, Args, Site};
 use crate::errors::Errors;
-use crate::expand::{registration, Meta, Target, Test};
+use crate::expand::{cfg_attributes, registration, Meta, Target, Test};
 use crate::sig::{analyze, Receiver};
 
 /// The whole macro: the item unchanged, then either its registration or the errors.
@@ -72,6 +72,7 @@ fn validate_and_expand(function: &ItemFn, args: Args, errors: &mut Errors) -> Op
             serial: args.serial,
         },
         target: Target::Free(ident),
+        cfgs: cfg_attributes(&function.attrs),
         span: function.sig.ident.span(),
         params_span: function.sig.paren_token.span.join(),
         suffix: ident,

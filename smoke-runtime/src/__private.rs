@@ -20,8 +20,8 @@ pub trait Suite: Sized + Send + 'static {
     /// The suite's name in reports.
     const NAME: &'static str;
 
-    /// `set_up()`, or `Default::default()` when the type has none.
-    fn __smoke_set_up() -> BoxFuture<'static, SmokeResult<Self>>;
+    /// `set_up()` (or `set_up(ctx)`), or `Default::default()` when the type has none.
+    fn __smoke_set_up(ctx: &Context) -> BoxFuture<'_, SmokeResult<Self>>;
 
     /// `tear_down(&mut self)`, or nothing.
     fn __smoke_tear_down(&mut self) -> BoxFuture<'_, SmokeResult>;
@@ -49,7 +49,7 @@ impl<T, F> SuiteState<T, F> {
 
 impl<T: Suite, F: FixtureSet> FixtureSet for SuiteState<T, F> {
     async fn set_up_all(ctx: &Context) -> SmokeResult<Self> {
-        let suite = match CatchPanic(T::__smoke_set_up()).await {
+        let suite = match CatchPanic(T::__smoke_set_up(ctx)).await {
             Ok(Ok(suite)) => suite,
             Ok(Err(e)) => return Err(prefixed(e, "set_up", T::NAME)),
             Err(panic) => {

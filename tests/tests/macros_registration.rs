@@ -183,6 +183,16 @@ mod reexported {
 #[smoke_test(crate = crate::reexported::smoke, tags("crate_path"))]
 fn through_a_reexport() {}
 
+#[smoke_test(tags("cfg"))]
+#[cfg(test)]
+fn compiled_in() {}
+
+// `cfg(not(test))` is false in a test target: neither the function nor its registration
+// exists.
+#[smoke_test(tags("cfg"))]
+#[cfg(not(test))]
+fn compiled_out() {}
+
 // The line of the function, recorded two lines above it.
 const LOCATED_LINE: u32 = line!() + 2;
 #[smoke_test]
@@ -244,6 +254,47 @@ async fn counter_by_value(mut counter: Counter) {
 async fn fixture_set_up_fails(_first: &mut Tracked, _second: &Unavailable) {
     panic!("must not run when a fixture fails to set up");
 }
+
+// ---- tests written by a `macro_rules!` ------------------------------------------------
+
+/// A fixture that does nothing.
+struct Blank;
+
+impl Fixture for Blank {
+    async fn set_up(_: &Context) -> SmokeResult<Self> {
+        Ok(Blank)
+    }
+}
+
+macro_rules! generated_tests {
+    ($($async_name:ident / $sync_name:ident),*) => {
+        $(
+            #[smoke_test(tags("generated"))]
+            async fn $async_name(ctx: &Context, settings: Resource<Settings>) -> SmokeResult {
+                if settings.bucket == "media" && ctx.name() == stringify!($async_name) {
+                    Ok(())
+                } else {
+                    Err(SmokeError::failure(ctx.name()))
+                }
+            }
+
+            #[smoke_test(tags("generated"))]
+            fn $sync_name(ctx: &Context, blank: &mut Blank) -> SmokeResult {
+                let _ = blank;
+                if ctx.name() == stringify!($sync_name) {
+                    Ok(())
+                } else {
+                    Err(SmokeError::failure(ctx.name()))
+                }
+            }
+        )*
+    };
+}
+
+generated_tests!(
+    generated_async_one / generated_sync_one,
+    generated_async_two / generated_sync_two
+);
 
 // ---- the checks -------------------------------------------------------------------------
 
@@ -384,9 +435,27 @@ async fn arguments_reach_the_descriptor() {
         located.file
     );
 
+    // A `#[cfg]` under the attribute applies to the registration too.
+    let report = run(Selection::all().filter(MODULE).tag("cfg")).await;
+    assert_eq!(names(&report), ["macros_registration::compiled_in"]);
+
     // Selecting by tag sees the tags the macro registered.
     let report = run(Selection::all().filter(MODULE).tag("crate_path")).await;
     assert_eq!(names(&report), ["macros_registration::through_a_reexport"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tests_written_by_macro_rules_work() {
+    let report = run(Selection::all().filter(MODULE).tag("generated")).await;
+    for name in [
+        "generated_async_one",
+        "generated_async_two",
+        "generated_sync_one",
+        "generated_sync_two",
+    ] {
+        assert_outcome(&report, name, Outcome::Passed, None);
+    }
+    assert_eq!(report.tests.len(), 4);
 }
 
 #[tokio::test(flavor = "multi_thread")]

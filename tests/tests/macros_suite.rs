@@ -225,6 +225,11 @@ impl Fixture for Probe {
 
 #[smoke_suite(name = "Renamed", tags("async_suite"))]
 impl AsyncDefault {
+    #[cfg(not(test))]
+    fn test_compiled_out(&mut self) {
+        panic!("`cfg(not(test))` is false here: this test does not exist");
+    }
+
     async fn tear_down(&mut self) -> SmokeResult {
         tokio::task::yield_now().await;
         log(&ASYNC_EVENTS, format!("tear_down after {:?}", self.seen));
@@ -317,6 +322,48 @@ async fn async_hooks_default_values_arguments_and_fixtures() {
             .filter(|e| e.starts_with("tear_down after"))
             .count(),
         3
+    );
+}
+
+// ---- set_up with the context ------------------------------------------------------------
+
+struct WithContext {
+    region: String,
+    test: String,
+}
+
+#[smoke_suite]
+impl WithContext {
+    async fn set_up(ctx: &Context) -> SmokeResult<Self> {
+        let settings = ctx
+            .resource::<Settings>()
+            .ok_or_else(|| SmokeError::error("no settings"))?;
+        Ok(WithContext {
+            region: settings.region.to_owned(),
+            test: ctx.name().to_owned(),
+        })
+    }
+
+    fn test_sees_what_set_up_read(&mut self) -> SmokeResult {
+        if self.region == "eu-west-1" && self.test == "test_sees_what_set_up_read" {
+            Ok(())
+        } else {
+            Err(SmokeError::failure(format!(
+                "{} / {}",
+                self.region, self.test
+            )))
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn set_up_may_take_the_context() {
+    let report = run(Selection::all().filter(format!("{MODULE}::WithContext::"))).await;
+    assert_outcome(
+        &report,
+        "WithContext::test_sees_what_set_up_read",
+        Outcome::Passed,
+        None,
     );
 }
 

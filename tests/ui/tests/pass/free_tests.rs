@@ -31,7 +31,11 @@ async fn takes_everything<'a>(
     _: &mut Resource<Token>,
 ) -> Result<(), String> {
     let _ = (ctx, borrowed);
-    if by_value.0 == "t" { Ok(()) } else { Err(by_value.0.to_owned()) }
+    if by_value.0 == "t" {
+        Ok(())
+    } else {
+        Err(by_value.0.to_owned())
+    }
 }
 
 #[smoke_test]
@@ -41,6 +45,10 @@ async fn r#async() {}
 fn skipped() {}
 
 fn main() {
+    // A test may be defined inside a function too.
+    #[smoke_test]
+    fn inside_main() {}
+
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let report = runtime.block_on(
         Runner::builder()
@@ -49,9 +57,13 @@ fn main() {
             .build()
             .run(&Selection::all()),
     );
-    assert_eq!(report.tests.len(), 6, "{:?}", report.tests);
+    assert_eq!(report.tests.len(), 7, "{:?}", report.tests);
     for test in &report.tests {
-        let expected = if test.name.ends_with("skipped") { Outcome::Skipped } else { Outcome::Passed };
+        let expected = if test.name.ends_with("skipped") {
+            Outcome::Skipped
+        } else {
+            Outcome::Passed
+        };
         assert_eq!(test.outcome, expected, "{}: {:?}", test.name, test.message);
     }
     assert!(report.tests.iter().any(|t| t.name.ends_with("::async")));

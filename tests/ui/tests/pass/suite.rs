@@ -48,7 +48,13 @@ fn main() {
     let report = runtime.block_on(Runner::builder().build().run(&Selection::all()));
     assert_eq!(report.tests.len(), 2, "{:?}", report.tests);
     for test in &report.tests {
-        assert_eq!(test.outcome, Outcome::Passed, "{}: {:?}", test.name, test.message);
+        assert_eq!(
+            test.outcome,
+            Outcome::Passed,
+            "{}: {:?}",
+            test.name,
+            test.message
+        );
     }
     assert_eq!(Storage { value: 3 }.not_a_test(), 3);
 }

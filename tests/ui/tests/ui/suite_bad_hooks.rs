@@ -28,4 +28,16 @@ impl NoValue {
     fn test_it(&mut self) {}
 }
 
+struct ExtraParameter;
+
+#[smoke_suite]
+impl ExtraParameter {
+    fn set_up(ctx: &Context, retries: u8) -> Self {
+        let _ = (ctx, retries);
+        ExtraParameter
+    }
+
+    fn test_it(&mut self) {}
+}
+
 fn main() {}
