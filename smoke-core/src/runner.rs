@@ -138,6 +138,13 @@ impl RunnerBuilder {
         self
     }
 
+    /// [`around_each`](Self::around_each) in place, for a builder held by reference (a
+    /// `main!(setup)` function's).
+    pub fn add_around_each(&mut self, hook: impl AroundEach) -> &mut Self {
+        self.hooks.0.push(Arc::new(hook));
+        self
+    }
+
     /// The runner.
     pub fn build(self) -> Runner {
         Runner::new(self.config, self.resources).with_hooks(self.hooks)
