@@ -139,6 +139,19 @@ async fn my_rollback_fails(tx: &mut MySqlRollback, marker: Resource<Marker>) -> 
     Ok(())
 }
 
+#[smoke_test(tags("my-ddl"))]
+async fn my_ddl_commits_implicitly(
+    tx: &mut MySqlRollback,
+    marker: Resource<Marker>,
+) -> SmokeResult {
+    insert(tx.as_mut(), &marker, "before DDL").await?;
+    // MySQL and MariaDB commit the open transaction before any DDL statement.
+    sqlx::query("create table if not exists smoke_db_mysql_ddl_probe (id int)")
+        .execute(tx.as_mut())
+        .await?;
+    Ok(())
+}
+
 /// The pool of the run; a URL that is set but unreachable fails here.
 async fn pool(url: &str) -> MySqlPool {
     let pool = MySqlPoolOptions::new()
@@ -251,4 +264,32 @@ async fn a_failed_rollback_is_reported_on_the_test_on_mysql() {
     );
     // The server ended the connection, and with it the transaction.
     assert_eq!(rows_left(&url, &marker).await, 0);
+}
+
+/// The documented limit, shown: DDL inside the test's transaction commits what the test
+/// wrote before it, and the rollback cannot undo that.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ddl_commits_implicitly_on_mysql() {
+    let Some(url) = server_url("SMOKE_TEST_MYSQL_URL") else {
+        return;
+    };
+    let pool = pool(&url).await;
+    let marker = run_marker("ddl");
+    let runner = Runner::builder()
+        .resource(pool.clone())
+        .resource(Marker(marker.clone()))
+        .build();
+    let report = runner.run(&Selection::all().tag("my-ddl")).await;
+    assert_outcome(&report, "my_ddl_commits_implicitly", Outcome::Passed);
+    let left = rows_left(&url, &marker).await;
+    sqlx::query("delete from smoke_db_mysql_rows where marker = ?")
+        .bind(&marker)
+        .execute(&pool)
+        .await
+        .expect("delete");
+    sqlx::query("drop table if exists smoke_db_mysql_ddl_probe")
+        .execute(&pool)
+        .await
+        .expect("drop");
+    assert_eq!(left, 1, "the row written before the DDL was committed");
 }

@@ -289,6 +289,7 @@ async fn a_failed_rollback_is_reported_on_the_test() {
         .message
         .clone()
         .unwrap_or_default();
+    eprintln!("the report says: {message}");
     assert!(
         message.contains("tear-down of fixture") && message.contains("the rollback failed"),
         "{message}"
