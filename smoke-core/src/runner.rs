@@ -352,6 +352,19 @@ impl Schedule {
                 None => acquire.await,
             };
             let Ok(permit) = permit else { break };
+            // A permit freed by a test timed out at the deadline comes at the deadline or
+            // after it: this test would start with no time left.
+            if this.deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+                drop(permit);
+                this.not_run(
+                    test,
+                    suite,
+                    Outcome::TimedOut,
+                    "not started: the run's deadline passed",
+                )
+                .await;
+                continue;
+            }
             if this.runner.config.fail_fast && this.failed.load(Ordering::SeqCst) {
                 this.not_run(
                     test,
