@@ -354,7 +354,10 @@ impl Schedule {
             let Ok(permit) = permit else { break };
             // A permit freed by a test timed out at the deadline comes at the deadline or
             // after it: this test would start with no time left.
-            if this.deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+            if this
+                .deadline
+                .is_some_and(|deadline| Instant::now() >= deadline)
+            {
                 drop(permit);
                 this.not_run(
                     test,
