@@ -3,7 +3,9 @@
 //! correct uses compile and run (`tests/pass/*.rs`).
 //!
 //! After changing a message: `TRYBUILD=overwrite cargo test -p smoke-ui-tests`, then read
-//! the new `.stderr` files.
+//! the new `.stderr` files. rustc lists the types that implement a trait in some messages
+//! (`not_a_fixture.stderr` lists smoke-runtime's `Fixture` implementations), so adding
+//! such an implementation changes that file too.
 
 #[test]
 fn ui() {
