@@ -3,6 +3,7 @@
 //! of their rows is left; concurrent tests do not see each other's uncommitted rows; a
 //! rollback that fails is reported; the run-wide mode rolls back every test.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use smoke_runtime::prelude::*;
@@ -254,21 +255,32 @@ async fn every_ending_is_rolled_back_on_postgres() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_tests_do_not_see_each_others_rows_on_postgres() {
+async fn concurrent_runs_do_not_see_each_others_rows_on_postgres() {
     let Some(url) = server_url("SMOKE_TEST_POSTGRES_URL") else {
         return;
     };
     let pool = pool(&url).await;
     let marker = run_marker("isolation");
-    let runner = Runner::builder()
-        .resource(pool.clone())
-        .resource(Marker(marker.clone()))
-        .resource(Barrier::new(2))
-        .default_timeout(Duration::from_secs(10))
-        .build();
-    let report = runner.run(&Selection::all().tag("pg-isolation")).await;
-    assert_outcome(&report, "pg_isolated_a", Outcome::Passed);
-    assert_outcome(&report, "pg_isolated_b", Outcome::Passed);
+    let marker_arc = Arc::new(Marker(marker.clone()));
+    let both = Arc::new(Barrier::new(2));
+    // Two runs at once, one test each, meeting at the barrier while both hold rows.
+    let run = |test: &'static str| {
+        let mut builder = Runner::builder()
+            .resource(pool.clone())
+            .default_timeout(Duration::from_secs(10));
+        builder.resources_mut().insert_arc(marker_arc.clone());
+        builder.resources_mut().insert_arc(both.clone());
+        let runner = builder.build();
+        async move {
+            runner
+                .run(&Selection::all().tag("pg-isolation").filter(test))
+                .await
+        }
+    };
+    let (a, b) = tokio::join!(run("pg_isolated_a"), run("pg_isolated_b"));
+    assert_eq!((a.tests.len(), b.tests.len()), (1, 1));
+    assert_outcome(&a, "pg_isolated_a", Outcome::Passed);
+    assert_outcome(&b, "pg_isolated_b", Outcome::Passed);
     assert_eq!(rows_left(&url, &marker).await, 0);
 }
 
