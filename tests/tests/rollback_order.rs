@@ -243,7 +243,7 @@ async fn a_panic_or_a_timeout_still_runs_cleanups_then_rollback_then_tear_down()
     // A sync test is torn down when its thread returns, after the run reported it.
     let report = run("order-sync-timeout", &log, |_| {}).await;
     assert_outcome(&report, "sync_timeout_order", Outcome::TimedOut);
-    for _ in 0..100 {
+    for _ in 0..500 {
         if log.0.lock().unwrap().len() == expected.len() {
             break;
         }
