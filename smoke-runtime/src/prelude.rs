@@ -16,3 +16,20 @@ pub use crate::{
     expect_not_equal, expect_not_in, expect_not_regex, expect_ok, expect_panics, expect_regex,
     expect_true,
 };
+
+/// The run's transaction in the run-wide mode (`rollback::each_test`).
+pub use crate::rollback::RunWideTx;
+
+/// The rollback fixtures of the enabled database features.
+#[cfg(feature = "diesel")]
+pub use crate::rollback::DieselRollback;
+#[cfg(feature = "mysql")]
+pub use crate::rollback::MySqlRollback;
+#[cfg(feature = "postgres")]
+pub use crate::rollback::PgRollback;
+#[cfg(feature = "redis")]
+pub use crate::rollback::RedisKeys;
+#[cfg(feature = "rusqlite")]
+pub use crate::rollback::RusqliteRollback;
+#[cfg(feature = "sqlite")]
+pub use crate::rollback::SqliteRollback;
