@@ -3,7 +3,8 @@
 //! smoke test here passes, so the properties are:
 //!
 //! - the endpoint never answers with a 5xx (a 5xx would claim a failed smoke run);
-//! - it answers 200, 400 or 406, and a 4xx never starts a run;
+//! - it answers 200, 400, 401 (exactly when the bearer token is wrong) or 406, and a 4xx
+//!   never starts a run;
 //! - a 200 carries one of the five formats.
 //!
 //! The parsers are also fed arbitrary Unicode in process, where they must not panic.
@@ -169,12 +170,23 @@ async fn random_accept_headers_and_queries_never_get_a_5xx() {
     let (seed, cases) = seed_and_cases();
     let mut rng = Rng(seed);
     let smoke = Smoke::builder()
-        .details(Details::Always)
+        .details(Details::WhenAuthorized("fuzz-token".into()))
         .only(Selection::all().filter("fuzz_target"))
         .build();
     let app = axum::Router::new().nest("/smoke", smoke_runtime::axum::router(smoke.clone()));
     let addr = serve_axum(app).await;
     let mut client = Client::connect(addr).await;
+    const AUTHORIZATION: &[&str] = &[
+        "Bearer fuzz-token",
+        "bearer fuzz-token",
+        "Bearer  fuzz-token ",
+        "Bearer fuzz-toke",
+        "Bearer fuzz-token2",
+        "Basic ZnV6ei10b2tlbg==",
+        "fuzz-token",
+        "Bearer",
+        "",
+    ];
     let mut seen = std::collections::BTreeMap::new();
     for case in 0..cases {
         let accept = accept(&mut rng);
@@ -187,15 +199,18 @@ async fn random_accept_headers_and_queries_never_get_a_5xx() {
         if path.parse::<hyper::Uri>().is_err() {
             continue;
         }
-        let headers: Vec<(&str, &str)> = if rng.below(10) == 0 {
-            vec![]
-        } else {
-            vec![("accept", accept.as_str())]
-        };
+        let mut headers: Vec<(&str, &str)> = Vec::new();
+        if rng.below(10) != 0 {
+            headers.push(("accept", accept.as_str()));
+        }
+        let authorization = (rng.below(3) == 0).then(|| rng.pick(AUTHORIZATION));
+        if let Some(value) = authorization {
+            headers.push(("authorization", value));
+        }
         let runs_before = smoke.runs();
         let reply = client.get(&path, &headers).await;
         let context = format!(
-            "case {case} (SMOKE_FUZZ_SEED={seed}): GET {path} Accept: {accept:?} -> {} {}",
+            "case {case} (SMOKE_FUZZ_SEED={seed}): GET {path} {headers:?} -> {} {}",
             reply.status, reply.body
         );
         assert!(!reply.status.is_server_error(), "{context}");
@@ -203,9 +218,20 @@ async fn random_accept_headers_and_queries_never_get_a_5xx() {
             [
                 StatusCode::OK,
                 StatusCode::BAD_REQUEST,
+                StatusCode::UNAUTHORIZED,
                 StatusCode::NOT_ACCEPTABLE
             ]
             .contains(&reply.status),
+            "{context}"
+        );
+        // A wrong token is refused before anything else is looked at.
+        let token_ok = authorization.is_none_or(|a| {
+            let a = a.trim();
+            a.len() > 7 && a[..7].eq_ignore_ascii_case("bearer ") && a[7..].trim() == "fuzz-token"
+        });
+        assert_eq!(
+            reply.status == StatusCode::UNAUTHORIZED,
+            !token_ok,
             "{context}"
         );
         if reply.status.is_client_error() {
@@ -231,7 +257,7 @@ async fn random_accept_headers_and_queries_never_get_a_5xx() {
         *seen.entry(reply.status.as_u16()).or_insert(0) += 1;
     }
     // The generator reaches every class of answer.
-    for status in [200, 400, 406] {
+    for status in [200, 400, 401, 406] {
         assert!(seen.get(&status).copied().unwrap_or(0) > 10, "{seen:?}");
     }
     println!("answers by status over {cases} cases: {seen:?}");
