@@ -277,6 +277,13 @@ fn rs_run_wide_fails(tx: &mut RunWideTx<RusqliteRollback>) -> SmokeResult {
     Err(SmokeError::failure("an assertion did not hold"))
 }
 
+#[smoke_test(timeout = "200ms", tags("rs-run-wide"))]
+fn rs_run_wide_times_out(tx: &mut RunWideTx<RusqliteRollback>) -> SmokeResult {
+    rs_insert(tx, "run-wide times out")?;
+    std::thread::sleep(Duration::from_millis(800));
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_run_wide_mode_rolls_back_every_test_on_sqlite() {
     let db = TempDb::new("run-wide");
@@ -287,5 +294,16 @@ async fn the_run_wide_mode_rolls_back_every_test_on_sqlite() {
     let report = runner.run(&Selection::all().tag("rs-run-wide")).await;
     assert_outcome(&report, "rs_run_wide_writes", Outcome::Passed);
     assert_outcome(&report, "rs_run_wide_fails", Outcome::Failed);
+    // The thread of a sync test that timed out still holds the transaction when the
+    // run-wide hook ends: it is dropped (the connection closed) when the thread returns.
+    assert_outcome(&report, "rs_run_wide_times_out", Outcome::TimedOut);
+    let message = result_of(&report, "rs_run_wide_times_out").message.clone();
+    assert!(
+        message
+            .as_deref()
+            .unwrap_or("")
+            .contains("still lent to the test"),
+        "{message:?}"
+    );
     assert_eq!(db.rows_left(), 0);
 }

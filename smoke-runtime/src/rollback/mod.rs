@@ -269,8 +269,11 @@ impl<H: TransactionHook> AroundEach for EachTest<H> {
                 SlotState::Ready(tx) => self.hook.rollback(tx).await,
                 SlotState::Empty => Ok(()),
                 SlotState::Lent => Err(SmokeError::error(format!(
-                    "the run-wide transaction ({}) was not given back: the test's fixtures \
-                     were not torn down, so it was dropped rather than rolled back",
+                    "the run-wide transaction ({}) was still lent to the test when the \
+                     run-wide hook ended (a sync test that timed out still runs on its \
+                     thread, or its fixtures were not torn down): it is dropped, not rolled \
+                     back by the hook; the fixtures of this crate then close the connection, \
+                     which ends the transaction without a commit",
                     type_name::<H::Transaction>()
                 ))),
             }
