@@ -69,6 +69,7 @@ pub fn registration(test: &Test) -> TestTokens {
         span = Span::call_site()
     );
     let wrapper = format_ident!("__smoke_run_{}", suffix, span = Span::call_site());
+    let body_fn = format_ident!("__smoke_body_{}", suffix, span = Span::call_site());
     let meta = &test.meta;
     let name = &meta.name;
     let tags = &meta.tags;
@@ -87,11 +88,12 @@ pub fn registration(test: &Test) -> TestTokens {
     };
     let file = quote_spanned!(test.span=> ::core::file!());
     let line = quote_spanned!(test.span=> ::core::line!());
-    let body = wrapper_body(test, &private);
+    let body = wrapper_body(test, &private, &body_fn);
 
     let cfgs = &test.cfgs;
     let tokens = quote! {
         #(#cfgs)*
+        const _: () = {
         #[#private::linkme::distributed_slice(#private::SMOKE_CORE_TESTS)]
         #[linkme(crate = #private::linkme)]
         static #descriptor: #private::TestDescriptor = #private::TestDescriptor {
@@ -107,13 +109,8 @@ pub fn registration(test: &Test) -> TestTokens {
             run: #wrapper,
         };
 
-        #(#cfgs)*
-        #[allow(unused_mut, unused_variables, clippy::all)]
-        fn #wrapper(
-            __smoke_ctx: #private::Arc<#private::Context>,
-        ) -> #private::BoxFuture<'static, #private::SmokeResult> {
-            #body
-        }
+        #body
+        };
     };
     TestTokens(tokens)
 }
@@ -121,18 +118,23 @@ pub fn registration(test: &Test) -> TestTokens {
 /// The generated items of one test.
 pub struct TestTokens(pub TokenStream);
 
-/// The wrapper's body.
+/// The wrapper (what the descriptor's `run` points at) and the test's body.
 ///
-/// Spans decide where rustc reports type errors: whatever needs the fixtures to be
-/// `Fixture`s is spanned at the parameter list (every such use at the same span, so a type
-/// that is not a fixture is reported once, there, naming the type); the conversion of the
-/// returned value at the return type; the clone of a by-value fixture at its type.
-fn wrapper_body(test: &Test, private: &TokenStream) -> TokenStream {
+/// The wrapper hands a plain `fn` body to `__private::async_test` / `sync_test`, which are
+/// generic over the fixture types only: the machinery that sets up, times, catches and
+/// tears down is compiled once per set of fixture types, not once per test.
+///
+/// Spans decide where rustc reports type errors: what needs the fixtures to be `Fixture`s
+/// is spanned at the parameter list (a type that is not a fixture is reported once, there,
+/// naming the type); the conversion of the returned value at the return type; the clone of
+/// a by-value fixture at its type; the boxing of an async test's future (which must be
+/// `Send`) at the function's name.
+fn wrapper_body(test: &Test, private: &TokenStream, body_fn: &Ident) -> TokenStream {
     // Tokens interpolated into `quote_spanned!` keep their own spans; `at` gives the paths
     // the span too, so that the whole expression is the user's.
     let at = |span: Span| respan(private.clone(), span);
-    // The wrapper's own variables: placed at `span`, but always with the call site's
-    // hygiene, so that they resolve even when the user's tokens come from a
+    // The generated code's own variables: placed at `span`, but always with the call
+    // site's hygiene, so that they resolve even when the user's tokens come from a
     // `macro_rules!` (whose hygiene would hide them from one another).
     let local = |name: &str, span: Span| Ident::new(name, span.resolved_at(Span::call_site()));
     let here = Span::call_site();
@@ -147,15 +149,10 @@ fn wrapper_body(test: &Test, private: &TokenStream) -> TokenStream {
     let mut fixture_types = Vec::new();
     let mut bindings = Vec::new();
     let mut call_args = Vec::new();
-    let ctx_arg = if sig.is_async {
-        quote!(&*#ctx)
-    } else {
-        quote!(#ctx)
-    };
     for (i, param) in sig.params.iter().enumerate() {
         let (ty, call) = match param {
             Param::Context => {
-                call_args.push(ctx_arg.clone());
+                call_args.push(quote!(#ctx));
                 continue;
             }
             Param::Ref(ty) => (ty, CallKind::Ref),
@@ -187,15 +184,20 @@ fn wrapper_body(test: &Test, private: &TokenStream) -> TokenStream {
         set_pat = quote!((ref mut #b, #set_pat));
     }
 
+    let params = test.params_span;
     let (state_ty, unpack, call_path) = match &test.target {
-        Target::Free(ident) => (set_ty, quote!(let #set_pat = *#state;), quote!(#ident)),
+        // All at the parameter list: that is where a fixture problem is reported.
+        Target::Free(ident) => (
+            respan(set_ty, params),
+            quote!(let #set_pat = *#state;),
+            quote!(#ident),
+        ),
         Target::Method {
             self_ty, method, ..
         } => {
-            // Spanned at the suite's type: what the suite type lacks is reported there.
-            let span = self_ty.span();
-            let suite_private = at(span);
-            let state_ty = quote_spanned!(span=> #suite_private::SuiteState<#self_ty, #set_ty>);
+            // At the parameter list, as for free tests. (What the suite's type lacks is
+            // reported at the `impl`, by the `Suite` implementation.)
+            let state_ty = respan(quote!(#private::SuiteState<#self_ty, #set_ty>), params);
             let unpack = quote! {
                 let (#this, #fixtures) = #private::SuiteState::parts(#state);
                 let #set_pat = *#fixtures;
@@ -220,63 +222,53 @@ fn wrapper_body(test: &Test, private: &TokenStream) -> TokenStream {
         }
     };
 
-    // What needs the fixtures to be fixtures is spanned at the parameter list.
-    let params = test.params_span;
-    let private = at(params);
+    let wrapper = format_ident!("__smoke_run_{}", crate::unraw(test.suffix));
+    let in_params = at(params);
     let p_ctx = local("__smoke_ctx", params);
-    let p_state = local("__smoke_state", params);
-    let p_result = local("__smoke_result", params);
-    let set_up = quote_spanned! {params=>
-        <#state_ty as #private::FixtureSet>::set_up_all(&#p_ctx).await?
-    };
-
+    let p_body = local(&body_fn.to_string(), params);
     if sig.is_async {
-        // The body's future is spanned at the function's name, so a future that is not
-        // `Send` is reported on the test rather than on the attribute.
         let span = test.span;
-        let b_ctx = local("__smoke_ctx", span);
-        let b_state = local("__smoke_state", span);
-        let body = quote_spanned! {span=>
-            async {
-                let #b_state = &mut #b_state;
+        let boxed = quote_spanned! {span=>
+            ::std::boxed::Box::pin(async move {
                 #unpack
                 let #returned = #call_path(#(#call_args),*).await;
                 #into_result
-            }
-        };
-        let in_body = at(span);
-        let run = quote_spanned!(span=> #in_body::run_body(&#b_ctx, #body).await);
-        let finish = quote_spanned! {params=>
-            #private::finish(
-                &#p_ctx,
-                #p_result,
-                <#state_ty as #private::FixtureSet>::tear_down_all(#p_state),
-            )
-            .await
-        };
-        quote_spanned! {params=>
-            ::std::boxed::Box::pin(async move {
-                let mut #p_state = #set_up;
-                let #p_result = #run;
-                #finish
             })
+        };
+        quote! {
+            #[allow(clippy::all)]
+            fn #wrapper(
+                #ctx: #private::Arc<#private::Context>,
+            ) -> #private::BoxFuture<'static, #private::SmokeResult> {
+                #in_params::async_test::<#state_ty>(#p_ctx, #p_body)
+            }
+
+            #[allow(unused_variables, clippy::all)]
+            fn #body_fn<'__smoke>(
+                #state: &'__smoke mut #state_ty,
+                #ctx: &'__smoke #private::Context,
+            ) -> #private::BoxFuture<'__smoke, #private::SmokeResult> {
+                #boxed
+            }
         }
     } else {
-        let body = quote! {
-            |#state: &mut #state_ty, #ctx: &#private::Context| {
+        quote! {
+            #[allow(clippy::all)]
+            fn #wrapper(
+                #ctx: #private::Arc<#private::Context>,
+            ) -> #private::BoxFuture<'static, #private::SmokeResult> {
+                #in_params::sync_test::<#state_ty>(#p_ctx, #p_body)
+            }
+
+            #[allow(unused_variables, clippy::all)]
+            fn #body_fn(
+                #state: &mut #state_ty,
+                #ctx: &#private::Context,
+            ) -> #private::SmokeResult {
                 #unpack
                 let #returned = #call_path(#(#call_args),*);
                 #into_result
             }
-        };
-        let run = quote_spanned! {params=>
-            #private::run_sync(#p_ctx, { #p_state }, #body).await
-        };
-        quote_spanned! {params=>
-            ::std::boxed::Box::pin(async move {
-                let #p_state = #set_up;
-                #run
-            })
         }
     }
 }

@@ -166,3 +166,38 @@ impl<T: Clone> ByValue for T {
         self.clone()
     }
 }
+
+/// The body of an async test: borrows the fixtures (and the suite's value) and the
+/// context for as long as it runs.
+pub type AsyncBody<S> = for<'a> fn(&'a mut S, &'a Context) -> BoxFuture<'a, SmokeResult>;
+
+/// The body of a sync test, run on a blocking thread.
+pub type SyncBody<S> = fn(&mut S, &Context) -> SmokeResult;
+
+/// Runs an async test: sets up `S`, runs `body` under the test's timeout with panics
+/// caught, then the cleanups and the tear-down of `S`.
+///
+/// Generic over the fixtures only, so it is compiled once per set of fixture types
+/// rather than once per test.
+pub fn async_test<S: FixtureSet>(
+    ctx: Arc<Context>,
+    body: AsyncBody<S>,
+) -> BoxFuture<'static, SmokeResult> {
+    Box::pin(async move {
+        let mut state = S::set_up_all(&ctx).await?;
+        let result = run_body(&ctx, body(&mut state, &ctx)).await;
+        finish(&ctx, result, state.tear_down_all()).await
+    })
+}
+
+/// Runs a sync test: sets up `S`, runs `body` on a blocking thread, then the cleanups and
+/// the tear-down of `S` (see [`run_sync`]).
+pub fn sync_test<S: FixtureSet>(
+    ctx: Arc<Context>,
+    body: SyncBody<S>,
+) -> BoxFuture<'static, SmokeResult> {
+    Box::pin(async move {
+        let state = S::set_up_all(&ctx).await?;
+        run_sync(ctx, state, body).await
+    })
+}
