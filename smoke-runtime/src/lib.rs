@@ -11,6 +11,8 @@ pub use smoke_core::{
     SmokeError, SmokeResult, TestDescriptor, TestReport,
 };
 pub use smoke_macros::{smoke_suite, smoke_test};
+/// Code around every test of a run (`RunnerBuilder::around_each`; see `rollback::each_test`).
+pub use smoke_core::{AroundEach, BoxFuture};
 
 pub mod assert;
 pub mod checks;
