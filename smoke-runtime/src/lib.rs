@@ -6,13 +6,13 @@
 //! for the tour.
 
 pub use smoke_core::{
-    add_cleanup, Context, Counts, ErrorKind, Fixture, Ignored, IntoSmokeResult, Location,
-    Outcome, Report, Resource, Resources, RunConfig, Runner, RunnerBuilder, Selection,
-    SmokeError, SmokeResult, TestDescriptor, TestReport,
+    add_cleanup, Context, Counts, ErrorKind, Fixture, Ignored, IntoSmokeResult, Location, Outcome,
+    Report, Resource, Resources, RunConfig, Runner, RunnerBuilder, Selection, SmokeError,
+    SmokeResult, TestDescriptor, TestReport,
 };
-pub use smoke_macros::{smoke_suite, smoke_test};
 /// Code around every test of a run (`RunnerBuilder::around_each`; see `rollback::each_test`).
 pub use smoke_core::{AroundEach, BoxFuture};
+pub use smoke_macros::{smoke_suite, smoke_test};
 
 pub mod assert;
 pub mod checks;
