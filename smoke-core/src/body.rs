@@ -5,12 +5,13 @@ use std::any::Any;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Mutex, Once, PoisonError};
 use std::task::{Context as TaskContext, Poll};
+use std::time::Instant;
 
 use crate::context::CurrentGuard;
 use crate::fixture::{combine, FixtureSet};
-use crate::{Context, ErrorKind, Location, SmokeError, SmokeResult};
+use crate::{Context, ErrorKind, Location, SmokeError, SmokeResult, TestDescriptor};
 
 /// Runs an async body: the context is current while it is polled, a panic becomes an
 /// error (or a failure, for std's `assert!` family), and it is dropped at the timeout.
@@ -55,12 +56,52 @@ where
         ))),
         Err(_) => {
             let timed_out = timed_out(&ctx);
+            let blocked = Blocked::enter(ctx.descriptor());
             tokio::spawn(async move {
                 if let Ok((result, state)) = handle.await {
                     let _ = finish(&ctx, result, state.tear_down_all()).await;
                 }
+                drop(blocked);
             });
             Err(timed_out)
+        }
+    }
+}
+
+/// Sync tests whose thread is still running after they timed out, by descriptor address,
+/// with when that happened. The runner does not start such a test again until its thread
+/// returns, so a hung test cannot pile up blocked threads run after run.
+static BLOCKED: Mutex<Vec<(usize, Instant)>> = Mutex::new(Vec::new());
+
+fn key(test: &'static TestDescriptor) -> usize {
+    test as *const TestDescriptor as usize
+}
+
+/// When the thread of an earlier, timed-out run of `test` is still blocked: since when.
+pub fn still_blocked(test: &'static TestDescriptor) -> Option<Instant> {
+    let blocked = BLOCKED.lock().unwrap_or_else(PoisonError::into_inner);
+    blocked
+        .iter()
+        .find(|(k, _)| *k == key(test))
+        .map(|(_, since)| *since)
+}
+
+/// Marks a test's thread as blocked until dropped.
+struct Blocked(usize);
+
+impl Blocked {
+    fn enter(test: &'static TestDescriptor) -> Self {
+        let mut blocked = BLOCKED.lock().unwrap_or_else(PoisonError::into_inner);
+        blocked.push((key(test), Instant::now()));
+        Blocked(key(test))
+    }
+}
+
+impl Drop for Blocked {
+    fn drop(&mut self) {
+        let mut blocked = BLOCKED.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(i) = blocked.iter().position(|(k, _)| *k == self.0) {
+            blocked.swap_remove(i);
         }
     }
 }

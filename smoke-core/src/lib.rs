@@ -15,7 +15,9 @@ mod report;
 mod runner;
 mod select;
 
-pub use body::{finish, install_panic_hook, panic_error, run_body, run_sync, timed_out};
+pub use body::{
+    finish, install_panic_hook, panic_error, run_body, run_sync, still_blocked, timed_out,
+};
 pub use context::{add_cleanup, Context};
 pub use descriptor::{
     registered, BoxFuture, SuiteDescriptor, SuiteFn, TestDescriptor, TestFn, SMOKE_CORE_TESTS,

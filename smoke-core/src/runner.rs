@@ -223,7 +223,8 @@ impl Runner {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let schedule = Schedule {
             runner: self.clone(),
-            deadline: self.config.deadline.map(|d| start + d),
+            // A deadline too far to represent is no deadline.
+            deadline: self.config.deadline.and_then(|d| start.checked_add(d)),
             failed: Arc::new(AtomicBool::new(false)),
             permits: Arc::new(Semaphore::new(self.config.concurrency)),
             tx,
@@ -431,6 +432,15 @@ impl Schedule {
     ) -> TestReport {
         let timeout = self.timeout_for(test);
         let start = Instant::now();
+        if let Some(since) = crate::body::still_blocked(test) {
+            let message = format!(
+                "not started: the thread of an earlier run of this test, timed out {} ago, \
+                 is still blocked; a sync test's thread cannot be stopped, so the test is \
+                 not started again until that thread returns",
+                humantime::format_duration(Duration::from_secs(since.elapsed().as_secs()))
+            );
+            return report_of(test, Outcome::TimedOut, Duration::ZERO, Some(message), None);
+        }
         if let Some(suite) = suite {
             let set_up = suite
                 .set_up
@@ -458,7 +468,7 @@ impl Schedule {
         };
         let ctx = Arc::new(Context::new(test, resources, timeout));
         let grace = self.runner.config.tear_down_grace;
-        let limit = timeout + grace;
+        let limit = timeout.saturating_add(grace);
         let mut begun = 0;
         let outcome = tokio::time::timeout(limit, async {
             for hook in hooks {

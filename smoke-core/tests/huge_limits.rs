@@ -1,0 +1,33 @@
+//! Limits too large to add to an instant mean "no limit", never a panic.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use smoke_core::{run_body, BoxFuture, Context, Outcome, Runner, SmokeResult, TestDescriptor};
+
+fn passes(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
+    Box::pin(async move { run_body(&ctx, async { Ok(()) }).await })
+}
+
+static PASSES: TestDescriptor = TestDescriptor {
+    name: "passes",
+    module_path: "huge_limits",
+    suite: None,
+    file: file!(),
+    line: line!(),
+    tags: &[],
+    timeout: None,
+    skip: None,
+    serial: false,
+    run: passes,
+};
+
+#[tokio::test]
+async fn a_maximal_deadline_and_timeout_run_the_test() {
+    let runner = Runner::builder()
+        .deadline(Duration::MAX)
+        .default_timeout(Duration::MAX)
+        .build();
+    let report = runner.run_tests(vec![&PASSES], false, |_| {}).await;
+    assert_eq!(report.tests[0].outcome, Outcome::Passed);
+}
