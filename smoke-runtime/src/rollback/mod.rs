@@ -7,7 +7,7 @@
 //! | `PgRollback` | `postgres` | `sqlx::PgPool` |
 //! | `MySqlRollback` | `mysql` | `sqlx::MySqlPool` |
 //! | `SqliteRollback` | `sqlite` | `sqlx::SqlitePool` |
-//! | `RusqliteRollback` | `rusqlite` | [`RusqliteDb`](crate::rollback::RusqliteDb) |
+//! | `RusqliteRollback` | `rusqlite` | `RusqliteDb` |
 //! | `DieselRollback<C>` | `diesel` | `diesel::r2d2::Pool<ConnectionManager<C>>` |
 //! | `RedisKeys` | `redis` | `redis::Client` |
 //! | [`Rollback<H>`] | (none) | your `H: TransactionHook` |
@@ -77,7 +77,7 @@ pub mod drivers {
 /// Register the hook as a resource and take [`&mut Rollback<H>`](Rollback) in a test for
 /// a transaction of its own, or configure it run-wide with [`each_test`] so every test
 /// of the run gets one. sqlx pools implement it (`PgPool`, `MySqlPool`, `SqlitePool`),
-/// and so does [`RusqliteDb`](crate::rollback::RusqliteDb).
+/// and so does `RusqliteDb`.
 ///
 /// ```
 /// use smoke_runtime::prelude::*;
