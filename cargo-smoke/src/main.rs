@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
+use clap::{CommandFactory, Parser, ValueEnum};
 
 /// Run a workspace's smoke tests, or check a deployed smoke endpoint.
 ///
@@ -62,67 +62,99 @@ pub struct Cli {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
 
-    /// Run only tests with one of these tags (repeatable).
+    /// Run only tests with one of these tags (repeatable). With --url: asks the endpoint
+    /// for them (`?tag=TAG`).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
 
-    /// Leave out tests whose name contains this (repeatable).
-    #[arg(long = "skip", value_name = "FILTER")]
+    /// Leave out tests whose name contains this (repeatable; local runs only).
+    #[arg(long = "skip", value_name = "FILTER", conflicts_with = "url")]
     pub skips: Vec<String>,
 
-    /// Filters match whole test names.
+    /// Filters match whole test names. With --url the filters must be whole names, and
+    /// the endpoint is asked for those tests (`?test=NAME`).
     #[arg(long)]
     pub exact: bool,
 
-    /// Stop starting tests after the first failure.
-    #[arg(long)]
+    /// Stop starting tests after the first failure (local runs only).
+    #[arg(long, conflicts_with = "url")]
     pub fail_fast: bool,
 
-    /// List the tests instead of running them.
-    #[arg(long)]
+    /// List the tests instead of running them (local runs only).
+    #[arg(long, conflicts_with = "url")]
     pub list: bool,
 
     /// Only the smoke targets of this package (repeatable). In a member's directory the
     /// default is that member, as with `cargo test`.
-    #[arg(long = "package", short = 'p', value_name = "SPEC")]
+    #[arg(
+        long = "package",
+        short = 'p',
+        value_name = "SPEC",
+        conflicts_with = "url"
+    )]
     pub packages: Vec<String>,
 
     /// The smoke targets of every member, even in a member's directory.
-    #[arg(long, conflicts_with = "packages")]
+    #[arg(long, conflicts_with_all = ["packages", "url"])]
     pub workspace: bool,
 
     /// Run this test target as a smoke target (repeatable; default: targets named `smoke`).
-    #[arg(long = "test", value_name = "NAME")]
+    #[arg(long = "test", value_name = "NAME", conflicts_with = "url")]
     pub tests: Vec<String>,
 
     /// Run this bin as a smoke program (repeatable): a bin whose `main` is
     /// `smoke_runtime::main!()`.
-    #[arg(long = "bin", value_name = "NAME")]
+    #[arg(long = "bin", value_name = "NAME", conflicts_with = "url")]
     pub bins: Vec<String>,
 
     /// Path to the workspace's (or package's) Cargo.toml.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "url")]
     pub manifest_path: Option<PathBuf>,
 
     /// Build the smoke targets with the release profile.
-    #[arg(long, short = 'r')]
+    #[arg(long, short = 'r', conflicts_with = "url")]
     pub release: bool,
 
     /// Features to enable when building (space- or comma-separated).
-    #[arg(long = "features", short = 'F', value_name = "FEATURES")]
+    #[arg(
+        long = "features",
+        short = 'F',
+        value_name = "FEATURES",
+        conflicts_with = "url"
+    )]
     pub features: Vec<String>,
 
     /// Enable all features when building.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "url")]
     pub all_features: bool,
 
     /// Run tests whose full name contains one of these (all tests when none is given).
+    /// With --url, only whole names with --exact: the endpoint selects by full name.
     #[arg(value_name = "FILTER")]
     pub filters: Vec<String>,
 
-    /// Passed to the smoke program as they are.
-    #[arg(last = true, value_name = "ARGS")]
+    /// Passed to the smoke program as they are (local runs only).
+    #[arg(last = true, value_name = "ARGS", conflicts_with = "url")]
     pub program_args: Vec<String>,
+}
+
+impl Cli {
+    /// Checks what clap's declarations cannot: with --url, filters are only whole test
+    /// names (--exact), since the endpoint selects tests by full name.
+    fn validate(&self) -> Result<(), clap::Error> {
+        if self.url.is_some() && !self.filters.is_empty() && !self.exact {
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "the filter '{}' cannot be used with '--url': the endpoint selects tests \
+                     by whole name, not by part of one; give full names with --exact \
+                     (e.g. --exact app::smoke::db_reachable) or select by --tag",
+                    self.filters[0]
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The output formats.
@@ -172,7 +204,10 @@ fn arguments() -> Vec<OsString> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse_from(arguments());
+    let cli = match Cli::try_parse_from(arguments()).and_then(|cli| cli.validate().map(|()| cli)) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match &cli.url {
         Some(url) => remote::main(&cli, url),
         None => local::main(&cli),

@@ -271,8 +271,51 @@ async fn check_with_retries(cli: &Cli, check: &HttpCheck) -> Attempt {
     }
 }
 
+/// `component` percent-encoded for a query string: everything but `A-Z a-z 0-9 - . _ ~`.
+fn encode_component(component: &str) -> String {
+    let mut out = String::with_capacity(component.len());
+    for byte in component.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// `url` with the selection the endpoint honours added to its query: `tag=` for each
+/// tag and `test=` for each full test name (a fragment stays at the end).
+pub fn selection_url(url: &str, tags: &[String], tests: &[String]) -> String {
+    let (base, fragment) = match url.find('#') {
+        Some(at) => url.split_at(at),
+        None => (url, ""),
+    };
+    let params: Vec<String> = tags
+        .iter()
+        .map(|tag| format!("tag={}", encode_component(tag)))
+        .chain(
+            tests
+                .iter()
+                .map(|test| format!("test={}", encode_component(test))),
+        )
+        .collect();
+    if params.is_empty() {
+        return url.to_owned();
+    }
+    let separator = if !base.contains('?') {
+        "?"
+    } else if base.ends_with('?') || base.ends_with('&') {
+        ""
+    } else {
+        "&"
+    };
+    format!("{base}{separator}{}{fragment}", params.join("&"))
+}
+
 /// Runs `cargo smoke --url`.
 pub fn main(cli: &Cli, url: &str) -> ExitCode {
+    let url = &selection_url(url, &cli.tags, &cli.filters);
     let format = cli.format.unwrap_or(Format::Text);
     if matches!(format, Format::Pretty | Format::Terse) {
         eprintln!(
@@ -522,6 +565,25 @@ mod tests {
             .unwrap_err()
             .contains("tests_run"));
         assert!(Remote::parse(b"[1]").is_err());
+    }
+
+    #[test]
+    fn tags_and_test_names_go_in_the_query() {
+        let tags = ["db".to_owned(), "a b&c".to_owned()];
+        let tests = ["app::smoke::db_up".to_owned()];
+        assert_eq!(
+            selection_url("http://h/smoke", &tags, &tests),
+            "http://h/smoke?tag=db&tag=a%20b%26c&test=app%3A%3Asmoke%3A%3Adb_up"
+        );
+        assert_eq!(
+            selection_url("http://h/smoke?format=json#top", &tags[..1], &[]),
+            "http://h/smoke?format=json&tag=db#top"
+        );
+        assert_eq!(
+            selection_url("http://h/smoke?", &[], &tests[..]),
+            "http://h/smoke?test=app%3A%3Asmoke%3A%3Adb_up"
+        );
+        assert_eq!(selection_url("http://h/smoke", &[], &[]), "http://h/smoke");
     }
 
     #[test]

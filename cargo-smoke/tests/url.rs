@@ -417,3 +417,61 @@ async fn no_attempt_runs_past_the_end_of_retry_for() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn tags_and_exact_names_are_asked_of_the_endpoint() {
+    // The endpoint answers a report whose hostname is the request's path and query.
+    let server = Responder::start(|request| {
+        let report =
+            serde_json::json!({"status": "PASS", "tests_run": 1, "hostname": request.path});
+        Response::json(200, &report.to_string())
+    })
+    .await;
+    let output = cargo_smoke(&[
+        "--url",
+        &server.url("/smoketest"),
+        "--tag",
+        "config",
+        "--tag",
+        "db",
+        "--exact",
+        "app::smoke::db_up",
+        "--format",
+        "json",
+    ])
+    .await;
+    exits(&output, 0);
+    let printed: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        printed["hostname"],
+        "/smoketest?tag=config&tag=db&test=app%3A%3Asmoke%3A%3Adb_up"
+    );
+}
+
+#[tokio::test]
+async fn options_the_endpoint_cannot_honour_are_refused() {
+    for args in [
+        &["--skip", "slow"][..],
+        &["--fail-fast"],
+        &["--list"],
+        &["-p", "api"],
+        &["--release"],
+        &["--", "--test-threads", "1"],
+    ] {
+        let mut all = vec!["--url", "http://127.0.0.1:9/smoketest"];
+        all.extend_from_slice(args);
+        let output = cargo_smoke(&all).await;
+        exits(&output, 2);
+        let err = stderr(&output);
+        assert!(err.contains("cannot be used with"), "{args:?}: {err}");
+        assert!(err.contains("--url"), "{args:?}: {err}");
+    }
+    let output = cargo_smoke(&["--url", "http://127.0.0.1:9/smoketest", "db_"]).await;
+    exits(&output, 2);
+    let err = stderr(&output);
+    assert!(
+        err.contains("the filter 'db_' cannot be used with '--url'"),
+        "{err}"
+    );
+    assert!(err.contains("--exact"), "{err}");
+}
