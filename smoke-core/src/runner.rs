@@ -41,7 +41,7 @@ impl Default for RunConfig {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         RunConfig {
-            concurrency: (cores * 4).max(8),
+            concurrency: (cores * 8).max(32),
             default_timeout: Duration::from_secs(30),
             deadline: None,
             fail_fast: false,
@@ -118,7 +118,8 @@ impl RunnerBuilder {
         self
     }
 
-    /// How many tests run at once (default four per core, at least 8).
+    /// How many tests run at once (default eight per core, at least 32: smoke tests mostly
+    /// wait on I/O).
     pub fn concurrency(mut self, concurrency: usize) -> Self {
         self.config.concurrency = concurrency;
         self

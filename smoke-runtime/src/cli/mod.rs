@@ -144,7 +144,7 @@ pub struct Args {
     /// Run the tests marked `skip = "..."` as well.
     #[arg(long)]
     pub include_ignored: bool,
-    /// Run at most this many tests at once (default: $RUST_TEST_THREADS, else four per core).
+    /// Run at most this many tests at once (default: $RUST_TEST_THREADS, else eight per core, at least 32).
     #[arg(long, value_name = "N")]
     pub test_threads: Option<NonZeroUsize>,
     /// The timeout of a test that sets none of its own, such as 500ms, 5s or 1m (default 30s).
