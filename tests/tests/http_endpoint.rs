@@ -118,6 +118,29 @@ fn scheduled_check() -> SmokeResult {
     Ok(())
 }
 
+static BOUNDED_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+#[smoke_test(tags("bounded"))]
+async fn bounded_a() -> SmokeResult {
+    BOUNDED_RUNS.fetch_add(1, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    Ok(())
+}
+
+#[smoke_test(tags("bounded"))]
+async fn bounded_b() -> SmokeResult {
+    BOUNDED_RUNS.fetch_add(1, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    Ok(())
+}
+
+#[smoke_test(tags("bounded"))]
+async fn bounded_c() -> SmokeResult {
+    BOUNDED_RUNS.fetch_add(1, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    Ok(())
+}
+
 // ---- helpers ------------------------------------------------------------------------------
 
 const MOD: &str = "http_endpoint";
@@ -584,6 +607,83 @@ async fn under_a_steady_stream_of_requests_one_selection_never_runs_twice_at_onc
     );
 }
 
+/// The selections of the `bounded` tests that the requests below ask for, each distinct.
+fn bounded_selections() -> Vec<String> {
+    let [a, b, c] = ["a", "b", "c"].map(|n| format!("test={MOD}::bounded_{n}"));
+    vec![
+        format!("/smoketest?{a}"),
+        format!("/smoketest?{b}"),
+        format!("/smoketest?{c}"),
+        format!("/smoketest?{a}&{b}"),
+        format!("/smoketest?{a}&{c}"),
+        format!("/smoketest?{b}&{c}"),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_in_progress_are_bounded_and_the_rest_get_429_with_retry_after() {
+    let smoke = only("bounded").build();
+    let addr = app(smoke.clone()).await;
+    let before = BOUNDED_RUNS.load(Ordering::SeqCst);
+    let mut clients = Vec::new();
+    for _ in bounded_selections() {
+        clients.push(Client::connect(addr).await);
+    }
+    let requests = clients
+        .into_iter()
+        .zip(bounded_selections())
+        .map(|(mut c, path)| tokio::spawn(async move { c.get(&path, &[]).await }));
+    let mut ok = 0;
+    let mut busy = 0;
+    for r in futures_join(requests).await {
+        let r = r.expect("request task");
+        match r.status {
+            StatusCode::OK => ok += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                busy += 1;
+                let retry: u64 = r
+                    .header("retry-after")
+                    .parse()
+                    .expect("Retry-After seconds");
+                assert!((1..=31).contains(&retry), "Retry-After: {retry}");
+                assert!(r.body.contains("runs in progress"), "{}", r.body);
+                assert_eq!(r.header("x-smoke-status"), "");
+            }
+            other => panic!("{other}: {}", r.body),
+        }
+    }
+    // The default bound is 4 runs at once: six distinct selections at once start four.
+    assert_eq!((ok, busy), (4, 2));
+    assert_eq!(smoke.runs(), 4);
+    // A 429 ran nothing: the four runs ran 1 + 1 + 1 + 2 tests.
+    let executed = BOUNDED_RUNS.load(Ordering::SeqCst) - before;
+    assert!((5..=7).contains(&executed), "{executed} tests ran");
+    // Once they are done, a new selection runs again.
+    let r = get(addr, &bounded_selections()[5], &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(smoke.runs(), 5);
+
+    // Configurable: one at a time.
+    let smoke = only("bounded").max_runs(1).build();
+    let addr = app(smoke.clone()).await;
+    let first = tokio::spawn(async move { get(addr, &bounded_selections()[0], &[]).await });
+    while smoke.runs() == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let second = get(addr, &bounded_selections()[1], &[]).await;
+    assert_eq!(
+        second.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        second.body
+    );
+    // Requests for the selection in flight still join it.
+    let joined = get(addr, &bounded_selections()[0], &[]).await;
+    assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
+    assert_eq!(first.await.unwrap().status, StatusCode::OK);
+    assert_eq!(smoke.runs(), 1);
+}
+
 async fn futures_join<T>(
     handles: impl Iterator<Item = tokio::task::JoinHandle<T>>,
 ) -> Vec<Result<T, tokio::task::JoinError>> {
@@ -607,11 +707,25 @@ async fn the_cache_serves_a_result_with_its_age() {
     let age: u64 = second.header("age").parse().unwrap();
     assert!((1..60).contains(&age), "age {age}");
     assert_eq!(smoke.runs(), 1, "a cached result was run again");
-    // Another selection is another entry.
-    get(addr, "/smoketest?tag=db", &[]).await;
-    assert_eq!(smoke.runs(), 2);
-    get(addr, "/smoketest?tag=db", &[]).await;
-    assert_eq!(smoke.runs(), 2);
+    // Other selections are served from the same run of every test.
+    let db = get(addr, "/smoketest?tag=db&format=json", &[]).await;
+    assert_eq!(db.json()["tests_run"], 1, "{}", db.body);
+    let one = get(
+        addr,
+        &format!("/smoketest?test={MOD}::cache_answers&format=json"),
+        &[],
+    )
+    .await;
+    assert_eq!(one.json()["tests_run"], 1, "{}", one.body);
+    assert_eq!(
+        get(addr, "/smoketest/readyz", &[]).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        smoke.runs(),
+        1,
+        "a selection started a run beside the cached one"
+    );
 
     // Expired entries are run again.
     let smoke = only("ok").cache(Duration::from_millis(300)).build();

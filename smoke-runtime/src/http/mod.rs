@@ -14,7 +14,9 @@
 //!
 //! A malformed request is a 4xx with a clear message and runs nothing: 400 (query, `Accept`
 //! syntax, unknown tag or test), 401 (a wrong bearer token), 404, 405, 406 (no format
-//! acceptable). A 5xx only ever means that the smoke run failed.
+//! acceptable). A request that would start a run while [`SmokeBuilder::max_runs`] runs
+//! are in progress gets 429 with `Retry-After`, and runs nothing either. A 5xx only ever
+//! means that the smoke run failed.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -42,7 +44,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use http::header::{HeaderValue, ACCEPT, AGE, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use subtle::ConstantTimeEq;
-use tokio::sync::watch;
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 
 pub use negotiate::{negotiate, Format, NegotiationError};
 pub use query::{parse_query, Query, MAX_PARAMS};
@@ -57,8 +59,8 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(30);
 /// Browsers take every answer as the type it says (error messages quote the request).
 const NOSNIFF: (&str, &str) = ("x-content-type-options", "nosniff");
 
-/// How many selections' results the cache keeps.
-const MAX_CACHED: usize = 128;
+/// How many runs may be in progress at once when no bound is configured.
+pub const DEFAULT_MAX_RUNS: usize = 4;
 
 /// How long past the deadline a request waits for the runner to report the timed-out
 /// tests before it answers from what it has.
@@ -120,6 +122,7 @@ pub enum Route {
 ///     .details(Details::Never)
 ///     .failure_status(StatusCode::SERVICE_UNAVAILABLE)
 ///     .cache(Duration::from_secs(30))
+///     .max_runs(2)
 ///     .secret("the-api-key")
 ///     .max_message_len(2000)
 ///     .build();
@@ -132,6 +135,7 @@ pub struct SmokeBuilder {
     failure_status: StatusCode,
     cache: Option<Duration>,
     schedule: Option<Duration>,
+    max_runs: usize,
     redactor: Redactor,
     readiness_tags: Vec<String>,
     only: Selection,
@@ -181,11 +185,21 @@ impl SmokeBuilder {
         self
     }
 
-    /// Serves a run's result for `max_age` to every request for the same tests, with
-    /// `Cache-Control: max-age` and `Age` (default: no cache, every request that does not
-    /// join a run in flight starts one).
+    /// Runs every exposed test whenever a request needs a result and none younger than
+    /// `max_age` is at hand, and answers every selection from that run (its tests'
+    /// part of it), with `Cache-Control: max-age` and `Age`. Default: no cache, every
+    /// request that does not join a run in flight starts a run of its selection.
     pub fn cache(mut self, max_age: Duration) -> Self {
         self.cache = Some(max_age);
+        self
+    }
+
+    /// How many runs may be in progress at once (default [`DEFAULT_MAX_RUNS`], at least
+    /// 1). A request that would start one more gets 429 Too Many Requests with
+    /// `Retry-After` and runs nothing; requests that join a run in flight, or are served
+    /// from the cache or the schedule, always get through.
+    pub fn max_runs(mut self, max_runs: usize) -> Self {
+        self.max_runs = max_runs.max(1);
         self
     }
 
@@ -273,8 +287,11 @@ impl SmokeBuilder {
             failure_status: self.failure_status,
             cache: self.cache,
             schedule: self.schedule,
+            max_runs: self.max_runs,
+            run_permits: Arc::new(Semaphore::new(self.max_runs)),
             redactor: self.redactor,
             readiness: self.readiness_tags,
+            all_key: key_of(&exposed),
             exposed: exposed.clone(),
             names: exposed.iter().map(|t| t.full_name()).collect(),
             base_path: self.base_path,
@@ -305,8 +322,13 @@ struct Inner {
     failure_status: StatusCode,
     cache: Option<Duration>,
     schedule: Option<Duration>,
+    max_runs: usize,
+    /// One permit per run in progress; a run holds its permit until its task ends.
+    run_permits: Arc<Semaphore>,
     redactor: Redactor,
     readiness: Vec<String>,
+    /// The key of the run of every exposed test.
+    all_key: Key,
     /// The tests exposed (registered ones the `only` selection takes), sorted, with
     /// their full names; the registry does not change while the program runs.
     exposed: Vec<&'static TestDescriptor>,
@@ -325,8 +347,9 @@ type Key = Arc<str>;
 struct State {
     /// Runs in progress, by the tests they run.
     flights: HashMap<Key, Flight>,
-    /// The latest finished run of each set of tests.
-    finished: HashMap<Key, Finished>,
+    /// The latest finished run of every exposed test, when a cache or a schedule serves
+    /// it again.
+    finished: Option<Finished>,
     /// The latest result of each test, with the Unix time its run ended (for metrics).
     latest_tests: BTreeMap<String, (TestReport, f64)>,
     /// The latest finished run, with the Unix time it ended.
@@ -372,6 +395,12 @@ struct Served {
     age: Duration,
 }
 
+/// A run would have to start while [`SmokeBuilder::max_runs`] are in progress.
+struct Busy {
+    /// When the earliest of the runs in progress is due to end.
+    retry_after: Duration,
+}
+
 impl Smoke {
     /// A builder with the defaults: every registered test, details [`Details::Never`],
     /// failure status 500, no cache, no schedule, a 30 s deadline.
@@ -382,6 +411,7 @@ impl Smoke {
             failure_status: StatusCode::INTERNAL_SERVER_ERROR,
             cache: None,
             schedule: None,
+            max_runs: DEFAULT_MAX_RUNS,
             redactor: Redactor::new(),
             readiness_tags: vec!["readiness".to_owned()],
             only: Selection::all(),
@@ -419,9 +449,19 @@ impl Smoke {
 
     /// Runs the tests `selection` takes (within those exposed), through the same
     /// single-flight, cache and schedule as requests, and returns the redacted report.
+    /// When [`SmokeBuilder::max_runs`] runs are in progress it waits for one to end
+    /// (where a request would get 429).
     pub async fn run(&self, selection: &Selection) -> Arc<Report> {
         let tests = selection.apply(self.tests());
-        self.obtain(tests).await.report
+        loop {
+            match self.obtain(tests.clone()).await {
+                Ok(served) => return served.report,
+                Err(Busy { .. }) => {
+                    // Wait until a run ends, then try again (another may have started).
+                    let _ = self.inner.run_permits.acquire().await;
+                }
+            }
+        }
     }
 
     /// Starts the background schedule, if one is configured and it is not running yet.
@@ -605,8 +645,10 @@ impl Smoke {
                 Err(why) => return plain(StatusCode::BAD_REQUEST, &why),
             },
         };
-        let served = self.obtain(tests).await;
-        self.render(&served, format, details)
+        match self.obtain(tests).await {
+            Ok(served) => self.render(&served, format, details),
+            Err(busy) => too_many_runs(self.inner.max_runs, busy),
+        }
     }
 
     /// The exposed tests the query's `tag`s and `test`s take; an unknown tag or test is
@@ -725,35 +767,38 @@ impl Smoke {
     }
 
     /// A result for `tests`: from the schedule, the cache, a run in flight, or a new run.
-    async fn obtain(&self, tests: Vec<&'static TestDescriptor>) -> Served {
+    /// With a cache or a schedule, every selection is answered from a run of every
+    /// exposed test, so that the number of runs does not grow with the selections asked.
+    async fn obtain(&self, tests: Vec<&'static TestDescriptor>) -> Result<Served, Busy> {
         let inner = &self.inner;
-        if inner.schedule.is_some() {
-            self.start_schedule();
-            let all = self.tests();
-            let key = key_of(&all);
-            let served = match self.fresh(&key, None) {
-                Some(served) => served,
-                None => self.join_or_start(key, all).await,
-            };
-            return Served {
-                report: Arc::new(subset(&served.report, &tests)),
-                age: served.age,
-            };
+        let max_age = match (inner.schedule, inner.cache) {
+            (Some(_), _) => {
+                self.start_schedule();
+                None
+            }
+            (None, Some(max_age)) => Some(max_age),
+            (None, None) => return self.join_or_start(key_of(&tests), tests).await,
+        };
+        let served = match self.fresh(max_age) {
+            Some(served) => served,
+            None => {
+                self.join_or_start(inner.all_key.clone(), self.tests())
+                    .await?
+            }
+        };
+        if tests.len() == inner.exposed.len() {
+            return Ok(served);
         }
-        let key = key_of(&tests);
-        if let Some(served) = inner
-            .cache
-            .and_then(|max_age| self.fresh(&key, Some(max_age)))
-        {
-            return served;
-        }
-        self.join_or_start(key, tests).await
+        Ok(Served {
+            report: Arc::new(subset(&served.report, &tests)),
+            age: served.age,
+        })
     }
 
-    /// The finished result for `key`, if it is younger than `max_age`.
-    fn fresh(&self, key: &Key, max_age: Option<Duration>) -> Option<Served> {
+    /// The finished run of every exposed test, if it is younger than `max_age`.
+    fn fresh(&self, max_age: Option<Duration>) -> Option<Served> {
         let state = lock(&self.inner.state);
-        let finished = state.finished.get(key)?;
+        let finished = state.finished.as_ref()?;
         let age = finished.at.elapsed();
         if max_age.is_some_and(|max| age >= max) {
             return None;
@@ -767,13 +812,33 @@ impl Smoke {
     /// Joins the run of `tests` in flight, or starts one, and waits for its result, but
     /// not past the deadline: then it answers with what finished and reports the rest as
     /// timed out.
-    async fn join_or_start(&self, key: Key, tests: Vec<&'static TestDescriptor>) -> Served {
+    /// Starting a run needs a permit of [`SmokeBuilder::max_runs`]; without one it is
+    /// `Busy`, and nothing runs.
+    async fn join_or_start(
+        &self,
+        key: Key,
+        tests: Vec<&'static TestDescriptor>,
+    ) -> Result<Served, Busy> {
         let flight = {
             let mut state = lock(&self.inner.state);
             match state.flights.get(&key) {
                 Some(flight) => flight.clone(),
                 None => {
-                    let flight = self.start(key.clone(), tests);
+                    let Ok(permit) = self.inner.run_permits.clone().try_acquire_owned() else {
+                        let now = Instant::now();
+                        let retry_after = state
+                            .flights
+                            .values()
+                            .map(|f| {
+                                f.started
+                                    .checked_add(self.inner.deadline)
+                                    .map_or(Duration::MAX, |end| end.saturating_duration_since(now))
+                            })
+                            .min()
+                            .unwrap_or(Duration::ZERO);
+                        return Err(Busy { retry_after });
+                    };
+                    let flight = self.start(key.clone(), tests, permit);
                     state.flights.insert(key, flight.clone());
                     flight
                 }
@@ -797,14 +862,20 @@ impl Smoke {
                 ),
             )),
         };
-        Served {
+        Ok(Served {
             report,
             age: Duration::ZERO,
-        }
+        })
     }
 
-    /// Starts a run of `tests` on its own task; the caller records the flight.
-    fn start(&self, key: Key, tests: Vec<&'static TestDescriptor>) -> Flight {
+    /// Starts a run of `tests` on its own task, which holds `permit` until it ends; the
+    /// caller records the flight.
+    fn start(
+        &self,
+        key: Key,
+        tests: Vec<&'static TestDescriptor>,
+        permit: OwnedSemaphorePermit,
+    ) -> Flight {
         let (sender, receiver) = watch::channel(None);
         let id = self.inner.runs.fetch_add(1, Ordering::SeqCst) + 1;
         let flight = Flight {
@@ -826,6 +897,7 @@ impl Smoke {
                 key: key.clone(),
                 id,
             };
+            let _permit = permit;
             let mut report = inner
                 .runner
                 .run_tests(tests.to_vec(), false, |t| lock(&partial).push(t.clone()))
@@ -844,26 +916,12 @@ impl Smoke {
                         .insert(t.name.clone(), (t.clone(), ended));
                 }
                 state.last_run = Some((report.clone(), ended));
-                // Results are kept only when something serves them again, and only for
-                // so many selections, oldest out first.
-                if inner.cache.is_some() || inner.schedule.is_some() {
-                    if state.finished.len() >= MAX_CACHED && !state.finished.contains_key(&key) {
-                        let oldest = state
-                            .finished
-                            .iter()
-                            .min_by_key(|(_, f)| f.at)
-                            .map(|(k, _)| k.clone());
-                        if let Some(oldest) = oldest {
-                            state.finished.remove(&oldest);
-                        }
-                    }
-                    state.finished.insert(
-                        key.clone(),
-                        Finished {
-                            report: report.clone(),
-                            at: Instant::now(),
-                        },
-                    );
+                // The run of every test is kept when something serves it again.
+                if key == inner.all_key && (inner.cache.is_some() || inner.schedule.is_some()) {
+                    state.finished = Some(Finished {
+                        report: report.clone(),
+                        at: Instant::now(),
+                    });
                 }
                 remove_flight(&mut state, &key, id);
             }
@@ -990,8 +1048,9 @@ async fn schedule_loop(inner: Weak<Inner>, every: Duration) {
         };
         let smoke = Smoke { inner: strong };
         let all = smoke.tests();
-        let key = key_of(&all);
-        smoke.join_or_start(key, all).await;
+        let key = smoke.inner.all_key.clone();
+        // Busy only when runs of the programmatic API fill every permit: skip a turn.
+        let _ = smoke.join_or_start(key, all).await;
         drop(smoke);
         tokio::time::sleep(every).await;
     }
@@ -1025,6 +1084,22 @@ fn plain(status: StatusCode, message: &str) -> Response<String> {
     );
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(NOSNIFF.0, HeaderValue::from_static(NOSNIFF.1));
+    response
+}
+
+/// The 429 of a request that would start a run beyond `max_runs`.
+fn too_many_runs(max_runs: usize, busy: Busy) -> Response<String> {
+    let seconds = busy.retry_after.as_secs_f64().ceil().clamp(1.0, 86_400.0) as u64;
+    let mut response = plain(
+        StatusCode::TOO_MANY_REQUESTS,
+        &format!(
+            "{max_runs} smoke runs in progress, the most this endpoint runs at once; \
+             try again in {seconds} s"
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(http::header::RETRY_AFTER, HeaderValue::from(seconds));
     response
 }
 
