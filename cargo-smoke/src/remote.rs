@@ -174,7 +174,7 @@ fn describe(answer: &HttpResponse, why: &str, url: &str) -> String {
 }
 
 async fn attempt(check: &HttpCheck) -> Attempt {
-    let url = check.url();
+    let url = &check.shown_url();
     match check.fetch().await {
         Err(e) => Attempt::Problem(e.message().to_owned()),
         Ok(answer) => match Remote::parse(&answer.body) {
@@ -343,7 +343,8 @@ pub fn main(cli: &Cli, url: &str) -> ExitCode {
         }
     };
     let result = runtime.block_on(check_with_retries(cli, &check));
-    let (out, code) = render(&result, url, format);
+    // Never a password on screen or in a CI artefact.
+    let (out, code) = render(&result, &check.shown_url(), format);
     // A closed pipe (`| head`) is not an error worth a panic.
     let mut stdout = std::io::stdout().lock();
     let _ = stdout
@@ -352,7 +353,7 @@ pub fn main(cli: &Cli, url: &str) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// The document to print and the exit status.
+/// The document to print and the exit status; `url` is the URL as shown (password masked).
 fn render(result: &Attempt, url: &str, format: Format) -> (String, u8) {
     match result {
         Attempt::Problem(why) => match format {

@@ -68,6 +68,8 @@ async fn server() -> Responder {
         "/other-json" => Response::json(200, r#"{"status": "ok", "uptime": 42}"#),
         "/private" => match request.header("authorization") {
             Some("Bearer s3cret") => endpoint(request, PASS, 200),
+            // deploy:s3cret
+            Some("Basic ZGVwbG95OnMzY3JldA==") => endpoint(request, FAIL, 500),
             _ => Response::json(401, r#"{"detail": "authentication required"}"#),
         },
         "/warming" => {
@@ -320,6 +322,67 @@ async fn credentials_go_in_headers() {
     let output = cargo_smoke(&["--url", &url, "--header", "no colon here"]).await;
     exits(&output, 2);
     assert!(stderr(&output).contains("is not `Name: value`"));
+}
+
+#[tokio::test]
+async fn credentials_in_the_url_are_sent_and_never_printed() {
+    let server = server().await;
+    let port = server.addr().port();
+    let url = format!("http://deploy:s3cret@127.0.0.1:{port}/private");
+    let shown = format!("http://deploy:***@127.0.0.1:{port}/private");
+    for format in ["text", "junit", "nagios", "json"] {
+        let output = cargo_smoke(&["--url", &url, "--format", format]).await;
+        // The endpoint accepted the Basic credentials and answered its (failing) report.
+        exits(&output, if format == "nagios" { 2 } else { 1 });
+        let (out, err) = (stdout(&output), stderr(&output));
+        assert!(
+            !out.contains("s3cret") && !err.contains("s3cret"),
+            "{out}\n{err}"
+        );
+        if format == "text" {
+            assert!(
+                out.contains(&format!("endpoint: {shown} (HTTP 500)")),
+                "{out}"
+            );
+        }
+        if format == "junit" {
+            assert!(
+                out.contains(&format!("<testsuite name=\"{shown}\"")),
+                "{out}"
+            );
+        }
+    }
+
+    let wrong = format!("http://deploy:hunter2@127.0.0.1:{port}/private");
+    for format in ["text", "junit", "nagios"] {
+        let output = cargo_smoke(&["--url", &wrong, "--format", format]).await;
+        let (out, err) = (stdout(&output), stderr(&output));
+        assert!(
+            !out.contains("hunter2") && !err.contains("hunter2"),
+            "{out}\n{err}"
+        );
+        assert!(
+            out.contains(&format!(
+                "http://deploy:***@127.0.0.1:{port}/private answered HTTP 401"
+            )) || err.contains(&format!(
+                "http://deploy:***@127.0.0.1:{port}/private answered HTTP 401"
+            )),
+            "{out}\n{err}"
+        );
+    }
+
+    let closed = format!("http://deploy:hunter2@127.0.0.1:{}/smoketest", {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        listener.local_addr().unwrap().port()
+    });
+    let output = cargo_smoke(&["--url", &closed, "--format", "junit"]).await;
+    exits(&output, 2);
+    let (out, err) = (stdout(&output), stderr(&output));
+    assert!(
+        !out.contains("hunter2") && !err.contains("hunter2"),
+        "{out}\n{err}"
+    );
+    assert!(err.contains("GET http://deploy:***@127.0.0.1:"), "{err}");
 }
 
 #[tokio::test]

@@ -285,6 +285,11 @@ async fn http_server() -> Responder {
             Some("Bearer letmein") => Response::text(200, "welcome"),
             _ => Response::text(401, "who are you?"),
         },
+        // "deploy@ci" : "p:ss w0rd", as Basic credentials.
+        "/basic" => match request.header("authorization") {
+            Some("Basic ZGVwbG95QGNpOnA6c3MgdzByZA==") => Response::text(200, "welcome"),
+            _ => Response::text(401, "who are you?"),
+        },
         _ => Response::text(404, "no such page"),
     })
     .await
@@ -340,6 +345,60 @@ async fn an_http_url_with_another_status_fails_with_what_it_answered() {
     says(&error, "401 Unauthorized");
     says(&error, "check the credentials");
     assert!(!error.message().contains("wrong-token"));
+}
+
+#[tokio::test]
+async fn credentials_in_the_url_are_sent_as_basic_auth_and_never_shown() {
+    let server = http_server().await;
+    let port = server.addr().port();
+    let url = format!("http://deploy%40ci:p%3Ass%20w0rd@127.0.0.1:{port}/basic");
+    let answer = HttpCheck::new(&url).run().await.unwrap();
+    assert_eq!(answer.text(), "welcome");
+
+    let wrong = format!("http://deploy%40ci:hunter2@127.0.0.1:{port}/basic");
+    let error = failed(HttpCheck::new(&wrong).run().await.map(|_| ()));
+    says(
+        &error,
+        &format!("GET http://deploy%40ci:***@127.0.0.1:{port}/basic answered 401"),
+    );
+    assert!(!error.message().contains("hunter2"), "{}", error.message());
+
+    let slow = format!("http://deploy:hunter2@127.0.0.1:{port}/slow");
+    let error = failed(
+        HttpCheck::new(&slow)
+            .timeout(Duration::from_millis(200))
+            .run()
+            .await
+            .map(|_| ()),
+    );
+    says(&error, "GET http://deploy:***@127.0.0.1:");
+    assert!(!error.message().contains("hunter2"), "{}", error.message());
+
+    let closed = closed_port().await;
+    let error = failed(
+        checks::http_status(
+            &format!("http://deploy:hunter2@{closed}/"),
+            200,
+            Duration::from_secs(5),
+        )
+        .await,
+    );
+    says(
+        &error,
+        &format!("GET http://deploy:***@{closed}/: could not connect"),
+    );
+    assert!(!error.message().contains("hunter2"), "{}", error.message());
+    assert!(!format!("{:?}", HttpCheck::new(&slow)).contains("hunter2"));
+
+    // An Authorization header given explicitly wins over the URL's userinfo.
+    let error = failed(
+        HttpCheck::new(&url)
+            .header("Authorization", "Bearer wrong-token")
+            .run()
+            .await
+            .map(|_| ()),
+    );
+    says(&error, "401 Unauthorized");
 }
 
 #[tokio::test]

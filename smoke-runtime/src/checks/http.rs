@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use http::header::{HeaderName, HeaderValue, ACCEPT, HOST, LOCATION, USER_AGENT};
+use http::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, HOST, LOCATION, USER_AGENT};
 use http::{HeaderMap, Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
@@ -12,6 +12,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
 use super::human_duration;
+use crate::report::redact::Redactor;
 use crate::{SmokeError, SmokeResult};
 
 /// The largest body [`HttpCheck::fetch`] reads.
@@ -53,7 +54,7 @@ impl fmt::Debug for HttpCheck {
         // Header values may be credentials: only their names are shown.
         let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
         f.debug_struct("HttpCheck")
-            .field("url", &self.url)
+            .field("url", &self.shown_url())
             .field("headers", &names)
             .field("timeout", &self.timeout)
             .field("expected", &self.expected)
@@ -131,12 +132,27 @@ impl HttpCheck {
         self
     }
 
-    /// The URL checked.
+    /// The URL checked, as given (with any password in it).
     pub fn url(&self) -> &str {
         &self.url
     }
 
-    /// Sends the request and returns the answer whatever its status. A server that does
+    /// The URL checked with the password of its userinfo masked
+    /// (`https://user:***@host/`): what messages show.
+    ///
+    /// ```
+    /// use smoke_runtime::checks::HttpCheck;
+    ///
+    /// let check = HttpCheck::new("https://deploy:s3cret@api.internal/smoketest");
+    /// assert_eq!(check.shown_url(), "https://deploy:***@api.internal/smoketest");
+    /// ```
+    pub fn shown_url(&self) -> String {
+        Redactor::new().redact(&self.url)
+    }
+
+    /// Sends the request and returns the answer whatever its status. Credentials in the
+    /// URL (`https://user:password@host/`, percent-encoded) are sent as `Authorization:
+    /// Basic`, unless an `Authorization` header is given. A server that does
     /// not answer in time (refused connection, failed handshake, timeout) is a failure;
     /// an invalid URL or header is an error.
     pub async fn fetch(&self) -> SmokeResult<HttpResponse> {
@@ -147,7 +163,7 @@ impl HttpCheck {
             Err(_) => Err(SmokeError::failure(format!(
                 "GET {} got no complete answer within {}; the service is down, overloaded \
                  or blocked: check that it runs and that the address is right",
-                self.url,
+                self.shown_url(),
                 human_duration(self.timeout)
             ))),
         }
@@ -170,7 +186,7 @@ impl HttpCheck {
         };
         let mut message = format!(
             "GET {} answered {}, expected {expected}",
-            self.url,
+            self.shown_url(),
             describe_status(answer.status)
         );
         if let Some(location) = answer.header(LOCATION.as_str()) {
@@ -194,6 +210,7 @@ impl HttpCheck {
             .header(HOST, target.host_header())
             .header(USER_AGENT, concat!("smoke/", env!("CARGO_PKG_VERSION")));
         let mut has_accept = false;
+        let mut has_authorization = false;
         for (name, value) in &self.headers {
             let name = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
                 SmokeError::error(format!("HttpCheck: {name:?} is not a valid header name"))
@@ -204,7 +221,11 @@ impl HttpCheck {
                 ))
             })?;
             has_accept |= name == ACCEPT;
+            has_authorization |= name == AUTHORIZATION;
             builder = builder.header(name, value);
+        }
+        if let (Some(credentials), false) = (&target.credentials, has_authorization) {
+            builder = builder.header(AUTHORIZATION, credentials.basic());
         }
         if !has_accept {
             builder = builder.header(ACCEPT, "*/*");
@@ -225,7 +246,9 @@ impl HttpCheck {
                 SmokeError::failure(format!(
                     "GET {}: could not connect to {}:{}: {e}; check that the service runs \
                      and listens there, and that no firewall blocks it",
-                    self.url, target.host, target.port
+                    self.shown_url(),
+                    target.host,
+                    target.port
                 ))
             })?;
         if target.tls {
@@ -234,7 +257,7 @@ impl HttpCheck {
                 let stream = super::tls::handshake(&target.host, tcp, &self.roots)
                     .await
                     .map_err(|e| {
-                        SmokeError::failure(format!("GET {}: {}", self.url, e.message()))
+                        SmokeError::failure(format!("GET {}: {}", self.shown_url(), e.message()))
                     })?;
                 return self.send(stream, request).await;
             }
@@ -243,7 +266,7 @@ impl HttpCheck {
                 drop(tcp);
                 return Err(SmokeError::error(format!(
                     "GET {}: https:// needs the `tls` feature of smoke-runtime",
-                    self.url
+                    self.shown_url()
                 )));
             }
         }
@@ -258,7 +281,7 @@ impl HttpCheck {
             SmokeError::failure(format!(
                 "GET {}: the connection broke: {}; check the service's logs and that the \
                  address speaks HTTP/1.1{}",
-                self.url,
+                self.shown_url(),
                 chain(&e),
                 if self.url.starts_with("http://") {
                     " (not HTTPS)"
@@ -279,7 +302,7 @@ impl HttpCheck {
             .map_err(|e| {
                 SmokeError::failure(format!(
                     "GET {}: reading the body failed: {e}{}",
-                    self.url,
+                    self.shown_url(),
                     if e.is::<http_body_util::LengthLimitError>() {
                         format!(" (the limit is {} bytes)", self.max_body)
                     } else {
@@ -316,20 +339,92 @@ pub async fn http_status(url: &str, expected: u16, timeout: Duration) -> SmokeRe
         .map(|_| ())
 }
 
+/// The user and password of a URL's userinfo, percent-decoded.
+struct Credentials {
+    user: String,
+    password: String,
+}
+
+impl Credentials {
+    /// `user[:password]` of a URL, or why it cannot be read.
+    fn parse(userinfo: &str) -> Result<Credentials, String> {
+        let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+        Ok(Credentials {
+            user: percent_decode(user).ok_or("its user name is not valid percent-encoded UTF-8")?,
+            password: percent_decode(password)
+                .ok_or("its password is not valid percent-encoded UTF-8")?,
+        })
+    }
+
+    /// The `Authorization` header's value: `Basic base64(user:password)`.
+    fn basic(&self) -> String {
+        format!(
+            "Basic {}",
+            base64(format!("{}:{}", self.user, self.password).as_bytes())
+        )
+    }
+}
+
+/// `%XX` escapes decoded; `None` for a bad escape or bytes that are not UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Standard base64 with padding (RFC 4648).
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> shift) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// Where a URL points.
 struct Target {
     tls: bool,
     host: String,
     port: u16,
     path: String,
+    credentials: Option<Credentials>,
 }
 
 impl Target {
     fn parse(url: &str) -> SmokeResult<Target> {
         let invalid = |why: &str| {
             SmokeError::error(format!(
-                "{url:?} is not a URL the HTTP check can use: {why}; write it as \
-                 http://host[:port]/path or https://..."
+                "{:?} is not a URL the HTTP check can use: {why}; write it as \
+                 http://host[:port]/path or https://...",
+                Redactor::new().redact(url)
             ))
         };
         let uri: Uri = url.parse().map_err(|e| invalid(&format!("{e}")))?;
@@ -338,6 +433,10 @@ impl Target {
             Some("https") => true,
             Some(other) => return Err(invalid(&format!("the scheme {other} is not http(s)"))),
             None => return Err(invalid("it has no scheme")),
+        };
+        let credentials = match uri.authority().and_then(|a| a.as_str().rsplit_once('@')) {
+            Some((userinfo, _)) => Some(Credentials::parse(userinfo).map_err(|why| invalid(&why))?),
+            None => None,
         };
         let host = uri.host().ok_or_else(|| invalid("it has no host"))?;
         let host = host
@@ -358,6 +457,7 @@ impl Target {
             host,
             port,
             path,
+            credentials,
         })
     }
 
@@ -430,5 +530,27 @@ mod tests {
         assert_eq!(t.host_header(), "[::1]");
         assert!(Target::parse("ftp://x/").is_err());
         assert!(Target::parse("localhost:80").is_err());
+        assert!(t.credentials.is_none());
+    }
+
+    #[test]
+    fn userinfo_becomes_basic_credentials() {
+        let t = Target::parse("https://deploy%40ci:p%3Ass%20w@api.internal:8443/x").unwrap();
+        assert_eq!((t.host.as_str(), t.port), ("api.internal", 8443));
+        let c = t.credentials.unwrap();
+        assert_eq!(
+            (c.user.as_str(), c.password.as_str()),
+            ("deploy@ci", "p:ss w")
+        );
+        // RFC 7617's example.
+        let c = Credentials::parse("Aladdin:open%20sesame").unwrap();
+        assert_eq!(c.basic(), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        let err = Target::parse("http://u:%zzsecret@h/").err().unwrap();
+        assert!(!err.message().contains("secret"), "{}", err.message());
+        assert!(err.message().contains("u:***@h"), "{}", err.message());
     }
 }
