@@ -48,11 +48,13 @@ impl Default for Redactor {
     }
 }
 
-/// `scheme://user:password@`: the password is the second group.
+/// `scheme://user:password@`: the password is the second group. It runs to the last `@`
+/// before whitespace, so a password with a raw `@`, `/` or `:` in it is masked whole (at
+/// worst, more than the password is masked, never less).
 fn url_password() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"([A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:]*:)([^\s@/]+)@")
+        Regex::new(r"([A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:]*:)(\S*)@")
             .expect("the URL password pattern is valid")
     })
 }
@@ -153,6 +155,39 @@ mod tests {
             "http://example.com:8080/x"
         );
         assert_eq!(r.redact("user@example.com"), "user@example.com");
+    }
+
+    #[test]
+    fn passwords_with_at_slash_or_colon_are_masked_whole() {
+        let r = Redactor::new();
+        for (given, expected) in [
+            (
+                "mysql://app:p@ss/w0rd@db:3306/app",
+                "mysql://app:***@db:3306/app",
+            ),
+            ("postgres://u:p@ss@h/x", "postgres://u:***@h/x"),
+            ("redis://u:pa/ss@cache:6379", "redis://u:***@cache:6379"),
+            ("amqp://u:p:w@mq", "amqp://u:***@mq"),
+            (
+                "a mysql://app:p@ss/w@db/x then b@example.com",
+                "a mysql://app:***@db/x then b@example.com",
+            ),
+            (
+                "connect \"postgres://app:hunter2@db:5432/app\" failed",
+                "connect \"postgres://app:***@db:5432/app\" failed",
+            ),
+        ] {
+            assert_eq!(r.redact(given), expected, "{given}");
+        }
+        // URLs without a password are left alone.
+        for url in [
+            "https://example.com/a/b?c=d#e",
+            "ssh://git@example.com:22/repo",
+            "http://user@host/x",
+            "postgres://db:5432/app",
+        ] {
+            assert_eq!(r.redact(url), url);
+        }
     }
 
     #[test]
