@@ -7,11 +7,14 @@
 //! its progress and report reach the terminal as the tests finish.
 
 use std::ffi::OsString;
-use std::io::BufRead;
+use std::io::{BufRead, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
 use serde_json::Value;
+use smoke_runtime::report::json::JsonReport;
+use smoke_runtime::report::{health, html, json, junit, RenderOptions};
+use smoke_runtime::Report;
 
 use crate::{Cli, Format};
 
@@ -274,10 +277,20 @@ fn build(cli: &Cli, target: &SmokeTarget) -> Result<PathBuf, String> {
     })
 }
 
+/// The format the smoke program is asked for: JSON when `cargo smoke` renders one
+/// document for the whole run (json, junit, health, html, and `--list --format json`),
+/// else the format given.
+fn program_format(cli: &Cli) -> Option<Format> {
+    match cli.format {
+        Some(format) if format.is_document() => Some(Format::Json),
+        other => other,
+    }
+}
+
 /// The smoke program's command line for the options given to `cargo smoke`.
 pub fn program_args(cli: &Cli) -> Vec<String> {
     let mut args = Vec::new();
-    if let Some(format) = cli.format {
+    if let Some(format) = program_format(cli) {
         args.push("--format".to_owned());
         args.push(format.as_str().to_owned());
     }
@@ -307,6 +320,174 @@ pub fn program_args(cli: &Cli) -> Vec<String> {
     args
 }
 
+/// The reports of several smoke targets as one: every test (sorted by name, as in one
+/// report), the test classes added up, the times added up (the targets run one after the
+/// other), and the first start time.
+pub fn merge(reports: Vec<Report>) -> Report {
+    let mut merged = Report {
+        started_at: String::new(),
+        time_ms: 0.0,
+        test_classes: 0,
+        tests: Vec::new(),
+    };
+    for report in reports {
+        if merged.started_at.is_empty() {
+            merged.started_at = report.started_at;
+        }
+        merged.time_ms += report.time_ms;
+        merged.test_classes += report.test_classes;
+        merged.tests.extend(report.tests);
+    }
+    merged.tests.sort_by(|a, b| a.name.cmp(&b.name));
+    merged
+}
+
+/// The document of `format` for `report`.
+pub fn render(report: &Report, format: Format) -> String {
+    let options = RenderOptions {
+        details: true,
+        color: false,
+    };
+    match format {
+        Format::Junit => junit::render(report, &options),
+        Format::Health => health::render(report, &options),
+        Format::Html => html::render(report, &options),
+        _ => json::render(report, &options),
+    }
+}
+
+/// How one smoke program ended: its exit status (0 pass, 1 fail, 2 and more: it could
+/// not run) and, when it was captured, what it wrote on standard output.
+struct Ran {
+    code: u8,
+    stdout: Option<Vec<u8>>,
+}
+
+fn run_one(target: &SmokeTarget, executable: &Path, args: &[String], capture: bool) -> Ran {
+    eprintln!(
+        "     Running smoke {} `{}` of {} ({})",
+        target.kind.cargo_kind(),
+        target.target,
+        target.package,
+        executable.display()
+    );
+    let mut command = Command::new(executable);
+    command
+        .args(args)
+        .current_dir(&target.package_dir)
+        .env("CARGO_MANIFEST_DIR", &target.package_dir)
+        .env("CARGO_PKG_NAME", &target.package);
+    let (status, stdout) = if capture {
+        // The progress goes to standard error as the tests finish; the document is ours.
+        match command.stderr(Stdio::inherit()).output() {
+            Ok(output) => (Ok(output.status), Some(output.stdout)),
+            Err(e) => (Err(e), None),
+        }
+    } else {
+        (command.status(), None)
+    };
+    let code = match status {
+        Ok(status) => match status.code() {
+            Some(0) => 0,
+            Some(code) => u8::try_from(code).unwrap_or(1).max(1),
+            None => {
+                eprintln!(
+                    "cargo smoke: the smoke target `{}` of {} was killed ({status})",
+                    target.target, target.package
+                );
+                EXIT_CANNOT_RUN
+            }
+        },
+        Err(e) => {
+            eprintln!("cargo smoke: cannot start {}: {e}", executable.display());
+            EXIT_CANNOT_RUN
+        }
+    };
+    Ran { code, stdout }
+}
+
+/// Runs every target and prints one document for all of them; returns the exit status.
+fn run_for_document(
+    runs: &[(&SmokeTarget, PathBuf)],
+    args: &[String],
+    format: Format,
+) -> (u8, Option<Report>) {
+    let mut worst = 0u8;
+    let mut reports = Vec::new();
+    let mut complete = true;
+    for (target, executable) in runs {
+        let ran = run_one(target, executable, args, true);
+        worst = worst.max(ran.code);
+        let report = ran.stdout.as_deref().and_then(|out| {
+            serde_json::from_slice::<JsonReport>(out)
+                .ok()
+                .and_then(|r| r.to_report())
+        });
+        match report {
+            Some(report) if ran.code <= 1 => reports.push(report),
+            _ => {
+                if ran.code <= 1 {
+                    eprintln!(
+                        "cargo smoke: the smoke target `{}` of {} wrote no JSON smoke report \
+                         (is its `main` `smoke_runtime::main!()`?)",
+                        target.target, target.package
+                    );
+                }
+                complete = false;
+                worst = worst.max(EXIT_CANNOT_RUN);
+            }
+        }
+    }
+    if !complete {
+        eprintln!(
+            "cargo smoke: no {} report: not every smoke target gave its results",
+            format.as_str()
+        );
+        return (worst, None);
+    }
+    let report = merge(reports);
+    print(&render(&report, format));
+    (worst, Some(report))
+}
+
+/// `--list --format json` of several targets: one JSON array.
+fn list_as_one_array(runs: &[(&SmokeTarget, PathBuf)], args: &[String]) -> u8 {
+    let mut worst = 0u8;
+    let mut all = Vec::new();
+    for (target, executable) in runs {
+        let ran = run_one(target, executable, args, true);
+        worst = worst.max(ran.code);
+        match ran
+            .stdout
+            .as_deref()
+            .and_then(|out| serde_json::from_slice::<Vec<Value>>(out).ok())
+        {
+            Some(listed) => all.extend(listed),
+            None => {
+                eprintln!(
+                    "cargo smoke: the smoke target `{}` of {} listed no JSON array",
+                    target.target, target.package
+                );
+                worst = worst.max(EXIT_CANNOT_RUN);
+            }
+        }
+    }
+    if worst < EXIT_CANNOT_RUN {
+        let mut json = serde_json::to_string_pretty(&all).unwrap_or_default();
+        json.push('\n');
+        print(&json);
+    }
+    worst
+}
+
+/// Writes `text` on standard output; a closed pipe (`| head`) is not worth a panic.
+fn print(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
 const CONVENTION: &str = "a smoke target is a test target with `harness = false`, \
 named `smoke` (or a test target or bin given with --test or --bin); add to the
 package's Cargo.toml
@@ -320,7 +501,19 @@ and write tests/smoke.rs with your #[smoke_test] functions and `smoke_runtime::m
 /// Runs `cargo smoke` without `--url`.
 pub fn main(cli: &Cli) -> ExitCode {
     if cli.format == Some(Format::Nagios) {
-        eprintln!("cargo smoke: --format nagios is for --url; local runs write pretty, terse, text, json or junit");
+        eprintln!(
+            "cargo smoke: --format nagios is for --url; local runs write pretty, terse, text, \
+             json, junit, health or html"
+        );
+        return ExitCode::from(EXIT_CANNOT_RUN);
+    }
+    if cli.list
+        && matches!(
+            cli.format,
+            Some(Format::Junit | Format::Health | Format::Html)
+        )
+    {
+        eprintln!("cargo smoke: --list writes pretty, terse, text or json");
         return ExitCode::from(EXIT_CANNOT_RUN);
     }
     let metadata = match metadata(cli) {
@@ -368,39 +561,17 @@ pub fn main(cli: &Cli) -> ExitCode {
         }
     }
     let args = program_args(cli);
+    let format = cli.format.unwrap_or(Format::Pretty);
+    if cli.list && format == Format::Json {
+        return ExitCode::from(list_as_one_array(&executables, &args));
+    }
+    if !cli.list && format.is_document() {
+        let (code, _report) = run_for_document(&executables, &args, format);
+        return ExitCode::from(code);
+    }
     let mut worst = 0u8;
-    for (target, executable) in executables {
-        eprintln!(
-            "     Running smoke {} `{}` of {} ({})",
-            target.kind.cargo_kind(),
-            target.target,
-            target.package,
-            executable.display()
-        );
-        let status = Command::new(&executable)
-            .args(&args)
-            .current_dir(&target.package_dir)
-            .env("CARGO_MANIFEST_DIR", &target.package_dir)
-            .env("CARGO_PKG_NAME", &target.package)
-            .status();
-        let code = match status {
-            Ok(status) => match status.code() {
-                Some(0) => 0,
-                Some(code) => u8::try_from(code).unwrap_or(1).max(1),
-                None => {
-                    eprintln!(
-                        "cargo smoke: the smoke target `{}` of {} was killed ({status})",
-                        target.target, target.package
-                    );
-                    1
-                }
-            },
-            Err(e) => {
-                eprintln!("cargo smoke: cannot start {}: {e}", executable.display());
-                EXIT_CANNOT_RUN
-            }
-        };
-        worst = worst.max(code);
+    for (target, executable) in &executables {
+        worst = worst.max(run_one(target, executable, &args, false).code);
     }
     ExitCode::from(worst)
 }
@@ -475,7 +646,7 @@ mod tests {
             program_args(&cli),
             [
                 "--format",
-                "junit",
+                "json",
                 "--tag",
                 "db",
                 "--timeout",

@@ -53,7 +53,8 @@ pub struct Cli {
     pub cacert: Option<PathBuf>,
 
     /// How the result is written: pretty (default for local runs), terse, text, json,
-    /// junit; nagios for --url.
+    /// junit, health, html; nagios for --url. With several smoke targets, json, junit,
+    /// health and html are one document for all of them.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<Format>,
 
@@ -170,11 +171,24 @@ pub enum Format {
     Json,
     /// JUnit XML for CI systems.
     Junit,
+    /// The IETF health check format (`application/health+json`).
+    Health,
+    /// A self-contained HTML page.
+    Html,
     /// A Nagios plugin line with performance data, and Nagios exit codes (--url only).
     Nagios,
 }
 
 impl Format {
+    /// Whether the format is one document for the whole run (json, junit, health, html):
+    /// `cargo smoke` renders it itself, from every smoke target's JSON report.
+    pub fn is_document(self) -> bool {
+        matches!(
+            self,
+            Format::Json | Format::Junit | Format::Health | Format::Html
+        )
+    }
+
     /// The name on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -183,6 +197,8 @@ impl Format {
             Format::Text => "text",
             Format::Json => "json",
             Format::Junit => "junit",
+            Format::Health => "health",
+            Format::Html => "html",
             Format::Nagios => "nagios",
         }
     }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use smoke_runtime::checks::{HttpCheck, HttpResponse};
 use smoke_runtime::report::json::JsonReport;
-use smoke_runtime::report::{junit, text, RenderOptions};
+use smoke_runtime::report::{health, html, junit, text, RenderOptions};
 use smoke_runtime::Report;
 
 use crate::{Cli, Format};
@@ -319,8 +319,8 @@ pub fn main(cli: &Cli, url: &str) -> ExitCode {
     let format = cli.format.unwrap_or(Format::Text);
     if matches!(format, Format::Pretty | Format::Terse) {
         eprintln!(
-            "cargo smoke: --format {} is for local runs; with --url use text, json, junit or \
-             nagios",
+            "cargo smoke: --format {} is for local runs; with --url use text, json, junit, \
+             health, html or nagios",
             format.as_str()
         );
         return ExitCode::from(EXIT_NO_REPORT);
@@ -385,6 +385,22 @@ fn render(result: &Attempt, url: &str, format: Format) -> (String, u8) {
                 Format::Junit => match &remote.full {
                     Some(report) => (junit::render(report, &options), code),
                     None => (junit_plain(remote, url), code),
+                },
+                Format::Health | Format::Html => match &remote.full {
+                    Some(report) if format == Format::Health => {
+                        (health::render(report, &options), code)
+                    }
+                    Some(report) => (html::render(report, &options), code),
+                    None => {
+                        eprintln!(
+                            "cargo smoke: {url} answered a report without each test's detail \
+                             (django-smoketest's keys only), and --format {} needs it; use \
+                             text, json, junit or nagios for this endpoint ({})",
+                            format.as_str(),
+                            summary(result)
+                        );
+                        (String::new(), EXIT_NO_REPORT)
+                    }
                 },
                 _ => {
                     let mut out = match &remote.full {

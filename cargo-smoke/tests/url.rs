@@ -538,3 +538,33 @@ async fn options_the_endpoint_cannot_honour_are_refused() {
     );
     assert!(err.contains("--exact"), "{err}");
 }
+
+#[tokio::test]
+async fn health_and_html_need_each_tests_detail() {
+    let server = server().await;
+    let output = cargo_smoke(&["--url", &server.url("/ours"), "--format", "health"]).await;
+    exits(&output, 1);
+    let health: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(health["status"], "fail");
+    assert_eq!(
+        health["checks"]["billing::smoke::invoices_dir_writable"][0]["output"],
+        "directory /srv/invoices does not exist"
+    );
+
+    let output = cargo_smoke(&["--url", &server.url("/ours"), "--format", "html"]).await;
+    exits(&output, 1);
+    let page = stdout(&output);
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(
+        page.contains("directory /srv/invoices does not exist"),
+        "{page}"
+    );
+
+    // django-smoketest's report has no per-test detail to show.
+    let output = cargo_smoke(&["--url", &server.url("/pass"), "--format", "html"]).await;
+    exits(&output, 2);
+    assert!(stdout(&output).is_empty());
+    let err = stderr(&output);
+    assert!(err.contains("without each test's detail"), "{err}");
+    assert!(err.contains("use text, json, junit or nagios"), "{err}");
+}

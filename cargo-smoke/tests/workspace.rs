@@ -315,3 +315,66 @@ fn a_workspace_without_smoke_targets_is_told_the_convention() {
     exits(&output, 2);
     assert!(stderr(&output).contains("--format nagios is for --url"));
 }
+
+#[test]
+fn several_targets_make_one_document() {
+    // Both members' smoke targets run; their reports are merged into one.
+    let output = cargo_smoke(&["--format", "json"]);
+    exits(&output, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["status"], "FAIL");
+    assert_eq!(report["tests_run"], 6);
+    assert_eq!(report["tests_failed"], 2);
+    let names: Vec<&str> = report["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"smoke::queue::spool_writable"), "{names:?}");
+    assert!(names.contains(&"smoke::broken::arithmetic"), "{names:?}");
+    // Progress went to standard error as the tests finished.
+    assert!(
+        stderr(&output).contains("test smoke::queue::spool_writable ... ok"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = cargo_smoke(&["--format", "junit", "healthy::", "queue::"]);
+    exits(&output, 0);
+    let xml = stdout(&output);
+    assert_eq!(xml.matches("<?xml").count(), 1, "{xml}");
+    assert!(
+        xml.contains(r#"<testsuites name="smoke" tests="4" failures="0" errors="0""#),
+        "{xml}"
+    );
+
+    let output = cargo_smoke(&["--list", "--format", "json"]);
+    exits(&output, 0);
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(listed.len(), 6);
+}
+
+#[test]
+fn health_and_html_are_written_for_local_runs() {
+    let output = cargo_smoke(&["--format", "health", "healthy::", "queue::"]);
+    exits(&output, 0);
+    let health: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(health["status"], "pass");
+    assert_eq!(
+        health["checks"]["smoke::healthy::data_dir_writable"][0]["status"],
+        "pass"
+    );
+    assert_eq!(health["checks"].as_object().unwrap().len(), 4);
+
+    let output = cargo_smoke(&["-p", "smoke-fixture", "--format", "html", "broken::"]);
+    exits(&output, 1);
+    let page = stdout(&output);
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(page.contains(r#"id="status">FAIL<"#), "{page}");
+    assert!(page.contains("arithmetic is off"), "{page}");
+
+    let output = cargo_smoke(&["--list", "--format", "html"]);
+    exits(&output, 2);
+    assert!(stderr(&output).contains("--list writes pretty, terse, text or json"));
+}
