@@ -381,6 +381,14 @@ async fn bad_requests_are_4xx_with_a_clear_message_and_run_nothing() {
     let r = c.send(Method::DELETE, "/smoketest/metrics", &[]).await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
 
+    // Known tag and known test, but no test has both: nothing to run is not a PASS.
+    let r = c
+        .get(&format!("/smoketest?tag=db&test={MOD}::cache_answers"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("the selection takes no test"), "{}", r.body);
+    assert_eq!(r.header("x-smoke-status"), "");
+
     // A header value that is not ASCII text.
     let reply = raw(
         addr,

@@ -13,7 +13,7 @@
 //! | `/readyz` | readiness: runs the tests tagged `readiness` |
 //!
 //! A malformed request is a 4xx with a clear message and runs nothing: 400 (query, `Accept`
-//! syntax, unknown tag or test), 401 (a wrong bearer token), 404, 405, 406 (no format
+//! syntax, unknown tag or test, a selection that takes no test), 401 (a wrong bearer token), 404, 405, 406 (no format
 //! acceptable). A request that would start a run while [`SmokeBuilder::max_runs`] runs
 //! are in progress gets 429 with `Retry-After`, and runs nothing either. A 5xx only ever
 //! means that the smoke run failed.
@@ -652,7 +652,8 @@ impl Smoke {
     }
 
     /// The exposed tests the query's `tag`s and `test`s take; an unknown tag or test is
-    /// an error (which names the known ones only to callers allowed details).
+    /// an error (which names the known ones only to callers allowed details), and so is
+    /// a `tag` or `test` that leaves no test to run.
     fn select<'q>(
         &self,
         query: &'q Query,
@@ -696,7 +697,7 @@ impl Smoke {
             }
             return Err(why);
         }
-        Ok(exposed
+        let selected: Vec<&'static TestDescriptor> = exposed
             .into_iter()
             .zip(names)
             .filter(|(t, name)| {
@@ -704,7 +705,15 @@ impl Smoke {
                     && (query.tests.is_empty() || query.tests.iter().any(|q| q == *name))
             })
             .map(|(t, _)| t)
-            .collect())
+            .collect();
+        if selected.is_empty() && !(query.tags.is_empty() && query.tests.is_empty()) {
+            return Err(
+                "the selection takes no test: no test named by `test` has any of \
+                        the `tag`s given (tags are or-ed, and `test` narrows further)"
+                    .to_owned(),
+            );
+        }
+        Ok(selected)
     }
 
     fn render(&self, served: &Served, format: Format, details: bool) -> Response<String> {
