@@ -86,14 +86,8 @@ pub fn analyze(sig: &Signature, what: &str, errors: &mut Errors) -> TestSig {
     }
 }
 
-/// What no function the macros call may be: const, unsafe, extern, variadic, generic.
+/// What no function the macros call may be: unsafe, extern, variadic, generic.
 pub fn common(sig: &Signature, what: &str, errors: &mut Errors) {
-    if let Some(constness) = &sig.constness {
-        errors.spanned(
-            constness,
-            format!("{what} cannot be a `const fn`; remove `const`"),
-        );
-    }
     if let Some(unsafety) = &sig.unsafety {
         errors.spanned(
             unsafety,

@@ -19,6 +19,9 @@ fn returns_smoke_result(ctx: &Context) -> SmokeResult {
 }
 
 #[smoke_test]
+const fn a_const_fn() {}
+
+#[smoke_test]
 fn returns_io_result() -> std::io::Result<()> {
     Ok(())
 }
@@ -57,7 +60,7 @@ fn main() {
             .build()
             .run(&Selection::all()),
     );
-    assert_eq!(report.tests.len(), 7, "{:?}", report.tests);
+    assert_eq!(report.tests.len(), 8, "{:?}", report.tests);
     for test in &report.tests {
         let expected = if test.name.ends_with("skipped") {
             Outcome::Skipped

@@ -6,7 +6,4 @@ unsafe fn unsafe_test() {}
 #[smoke_test]
 extern "C" fn extern_test() {}
 
-#[smoke_test]
-const fn const_test() {}
-
 fn main() {}
