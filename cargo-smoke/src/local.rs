@@ -501,11 +501,12 @@ and write tests/smoke.rs with your #[smoke_test] functions and `smoke_runtime::m
 /// Runs `cargo smoke` without `--url`.
 pub fn main(cli: &Cli) -> ExitCode {
     if cli.format == Some(Format::Nagios) {
-        eprintln!(
-            "cargo smoke: --format nagios is for --url; local runs write pretty, terse, text, \
-             json, junit, health or html"
-        );
-        return ExitCode::from(EXIT_CANNOT_RUN);
+        // A usage error; with Nagios exit codes that is UNKNOWN.
+        let why = "--format nagios is for --url; local runs write pretty, terse, text, json, \
+                   junit, health or html";
+        println!("SMOKE UNKNOWN - cargo smoke: bad command line: {why}");
+        eprintln!("cargo smoke: {why}");
+        return ExitCode::from(crate::remote::EXIT_UNKNOWN);
     }
     if cli.list
         && matches!(

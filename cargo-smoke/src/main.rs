@@ -219,9 +219,38 @@ fn arguments() -> Vec<OsString> {
     args
 }
 
+/// Whether the command line asks for `--format nagios`, read before clap (which may have
+/// refused it): Nagios exit codes apply to usage errors too.
+fn wants_nagios(args: &[OsString]) -> bool {
+    let mut args = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        if arg == "--format=nagios"
+            || (arg == "--format" && args.next().is_some_and(|v| v == "nagios"))
+        {
+            return true;
+        }
+    }
+    false
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse_from(arguments()).and_then(|cli| cli.validate().map(|()| cli)) {
+    let args = arguments();
+    let cli = match Cli::try_parse_from(&args).and_then(|cli| cli.validate().map(|()| cli)) {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() && wants_nagios(&args) => {
+            // Nagios reads the first line of standard output, and 2 would mean CRITICAL.
+            let rendered = e.render().to_string();
+            let message = rendered.lines().next().unwrap_or("").to_owned();
+            let _ = e.print();
+            println!(
+                "SMOKE UNKNOWN - cargo smoke: bad command line: {}",
+                message.trim_start_matches("error: ")
+            );
+            return ExitCode::from(remote::EXIT_UNKNOWN);
+        }
         Err(e) => e.exit(),
     };
     match &cli.url {

@@ -20,6 +20,19 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const EXIT_FAIL: u8 = 1;
 /// Exit status when there is no report to judge (or the command line is wrong).
 const EXIT_NO_REPORT: u8 = 2;
+/// Nagios's UNKNOWN: the exit status with --format nagios when there is no report to
+/// judge or the command line is wrong.
+pub const EXIT_UNKNOWN: u8 = 3;
+
+/// No report to judge: `why` on standard error, or as Nagios's UNKNOWN line.
+fn no_report(format: Format, why: &str) -> ExitCode {
+    if format == Format::Nagios {
+        println!("SMOKE UNKNOWN - cargo smoke: {}", one_line(why));
+        return ExitCode::from(EXIT_UNKNOWN);
+    }
+    eprintln!("cargo smoke: {why}");
+    ExitCode::from(EXIT_NO_REPORT)
+}
 
 /// A smoke report read from an endpoint: django-smoketest's keys, and each test's detail
 /// when the server is ours and showed it.
@@ -327,20 +340,14 @@ pub fn main(cli: &Cli, url: &str) -> ExitCode {
     }
     let check = match build_check(cli, url) {
         Ok(check) => check,
-        Err(why) => {
-            eprintln!("cargo smoke: {why}");
-            return ExitCode::from(EXIT_NO_REPORT);
-        }
+        Err(why) => return no_report(format, &why),
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("cargo smoke: cannot start the async runtime: {e}");
-            return ExitCode::from(EXIT_NO_REPORT);
-        }
+        Err(e) => return no_report(format, &format!("cannot start the async runtime: {e}")),
     };
     let result = runtime.block_on(check_with_retries(cli, &check));
     // Never a password on screen or in a CI artefact.
@@ -357,7 +364,7 @@ pub fn main(cli: &Cli, url: &str) -> ExitCode {
 fn render(result: &Attempt, url: &str, format: Format) -> (String, u8) {
     match result {
         Attempt::Problem(why) => match format {
-            Format::Nagios => (format!("SMOKE UNKNOWN - {}\n", one_line(why)), 3),
+            Format::Nagios => (format!("SMOKE UNKNOWN - {}\n", one_line(why)), EXIT_UNKNOWN),
             Format::Junit => {
                 eprintln!("cargo smoke: {why}");
                 (junit_problem(url, why), EXIT_NO_REPORT)

@@ -568,3 +568,68 @@ async fn health_and_html_need_each_tests_detail() {
     assert!(err.contains("without each test's detail"), "{err}");
     assert!(err.contains("use text, json, junit or nagios"), "{err}");
 }
+
+#[tokio::test]
+async fn with_nagios_a_bad_command_line_is_unknown_not_critical() {
+    for args in [
+        &[
+            "--url",
+            "http://127.0.0.1:9/smoketest",
+            "--format",
+            "nagios",
+            "--skip",
+            "x",
+        ][..],
+        &[
+            "--url",
+            "http://127.0.0.1:9/smoketest",
+            "--format=nagios",
+            "--timeout",
+            "soon",
+        ],
+        &[
+            "--format",
+            "nagios",
+            "--url",
+            "http://127.0.0.1:9/smoketest",
+            "--frobnicate",
+        ],
+        &[
+            "--url",
+            "http://127.0.0.1:9/smoketest",
+            "--format",
+            "nagios",
+            "db_",
+        ],
+    ] {
+        let output = cargo_smoke(args).await;
+        exits(&output, 3);
+        let out = stdout(&output);
+        assert!(
+            out.starts_with("SMOKE UNKNOWN - cargo smoke: bad command line: "),
+            "{args:?}: {out}"
+        );
+        assert!(stderr(&output).contains("error:"), "{}", stderr(&output));
+    }
+    let output = cargo_smoke(&[
+        "--url",
+        "http://127.0.0.1:9/smoketest",
+        "--format",
+        "nagios",
+        "--header",
+        "no colon",
+    ])
+    .await;
+    exits(&output, 3);
+    assert!(
+        stdout(&output).starts_with("SMOKE UNKNOWN - cargo smoke: --header \"no colon\""),
+        "{}",
+        stdout(&output)
+    );
+    // Without nagios a usage error keeps clap's status 2.
+    let output = cargo_smoke(&["--url", "http://127.0.0.1:9/smoketest", "--skip", "x"]).await;
+    exits(&output, 2);
+    // Help is not an error.
+    let output = cargo_smoke(&["--format", "nagios", "--help"]).await;
+    exits(&output, 0);
+}

@@ -312,7 +312,8 @@ fn a_workspace_without_smoke_targets_is_told_the_convention() {
     assert!(stderr(&output).contains("package(s) no-such-package"));
 
     let output = cargo_smoke(&["--format", "nagios"]);
-    exits(&output, 2);
+    exits(&output, 3);
+    assert!(stdout(&output).starts_with("SMOKE UNKNOWN - "));
     assert!(stderr(&output).contains("--format nagios is for --url"));
 }
 
