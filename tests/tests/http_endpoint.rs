@@ -802,6 +802,62 @@ async fn the_schedule_runs_in_the_background_and_requests_serve_the_latest() {
     assert!(SCHEDULED_RUNS.load(Ordering::SeqCst) - before >= 3);
 }
 
+#[test]
+fn a_request_that_asks_for_no_result_does_not_start_the_schedule() {
+    // Built outside a tokio runtime, the schedule waits for the first request for results.
+    let smoke = only("scheduled")
+        .details(Details::WhenAuthorized("sched-token".into()))
+        .schedule(Duration::from_secs(3600))
+        .build();
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    runtime.block_on(async {
+        let addr = app(smoke.clone()).await;
+        let mut c = Client::connect(addr).await;
+        let wrong = [("authorization", "Bearer wrong")];
+        for (method, path, headers, status) in [
+            (
+                Method::POST,
+                "/smoketest",
+                &[][..],
+                StatusCode::METHOD_NOT_ALLOWED,
+            ),
+            (
+                Method::GET,
+                "/smoketest",
+                &wrong[..],
+                StatusCode::UNAUTHORIZED,
+            ),
+            (
+                Method::GET,
+                "/smoketest?tag=",
+                &[][..],
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                Method::GET,
+                "/smoketest/readyz?x=1",
+                &[][..],
+                StatusCode::BAD_REQUEST,
+            ),
+            (Method::GET, "/smoketest/livez", &[][..], StatusCode::OK),
+            (Method::GET, "/smoketest/metrics", &[][..], StatusCode::OK),
+        ] {
+            let r = c.send(method.clone(), path, headers).await;
+            assert_eq!(r.status, status, "{method} {path}: {}", r.body);
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            smoke.runs(),
+            0,
+            "a request that asked for no result started a run"
+        );
+        assert!(smoke.latest().is_none());
+        let r = c.get("/smoketest", &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(smoke.runs(), 1);
+    });
+}
+
 // ---- metrics, liveness, readiness ---------------------------------------------------------
 
 #[tokio::test]

@@ -13,8 +13,8 @@
 //! | `/readyz` | readiness: runs the tests tagged `readiness` |
 //!
 //! A malformed request is a 4xx with a clear message and runs nothing: 400 (query, `Accept`
-//! syntax, unknown tag or test, a selection that takes no test), 401 (a wrong bearer token), 404, 405, 406 (no format
-//! acceptable). A request that would start a run while [`SmokeBuilder::max_runs`] runs
+//! syntax, unknown tag or test, a selection that takes no test), 401 (a wrong bearer
+//! token), 404, 405, 406 (no format acceptable). A request that would start a run while [`SmokeBuilder::max_runs`] runs
 //! are in progress gets 429 with `Retry-After`, and runs nothing either. A 5xx only ever
 //! means that the smoke run failed.
 //!
@@ -203,9 +203,9 @@ impl SmokeBuilder {
         self
     }
 
-    /// Runs every test in the background every `every` (from the first request, or from
-    /// `build` inside a tokio runtime) and serves the latest result; requests never start
-    /// a run of their own then.
+    /// Runs every test in the background every `every` (from `build` inside a tokio
+    /// runtime, otherwise from the first request for results) and serves the latest
+    /// result; requests never start a run of their own then.
     pub fn schedule(mut self, every: Duration) -> Self {
         self.schedule = Some(every);
         self
@@ -465,8 +465,10 @@ impl Smoke {
     }
 
     /// Starts the background schedule, if one is configured and it is not running yet.
-    /// `build` calls this when it runs inside a tokio runtime, and the first request
-    /// otherwise; call it to start the schedule before any request.
+    /// `build` calls this when it runs inside a tokio runtime, and otherwise the first
+    /// request that asks for results (of `/` or `/readyz`, and passes every check: a
+    /// 4xx, `/livez` or `/metrics` starts nothing); call it to start the schedule before
+    /// any request.
     ///
     /// # Panics
     ///
@@ -504,7 +506,6 @@ impl Smoke {
 
     /// Answers a request for a known route (for frameworks that do the routing).
     pub async fn respond<B>(&self, route: Route, request: &Request<B>) -> Response<String> {
-        self.start_schedule();
         let head = request.method() == Method::HEAD;
         if request.method() != Method::GET && !head {
             let mut response = plain(
