@@ -59,7 +59,18 @@ where
             let blocked = Blocked::enter(ctx.descriptor());
             tokio::spawn(async move {
                 if let Ok((result, state)) = handle.await {
-                    let _ = finish(&ctx, result, state.tear_down_all()).await;
+                    // The test was reported long ago; a tear-down that fails now can only
+                    // be told on stderr.
+                    if let Err(late) = finish(&ctx, result, state.tear_down_all()).await {
+                        if late.kind() != ErrorKind::Failure {
+                            eprintln!(
+                                "smoke: {} timed out earlier; when its thread returned, its \
+                                 cleanups and tear-down said: {}",
+                                ctx.full_name(),
+                                late.message()
+                            );
+                        }
+                    }
                 }
                 drop(blocked);
             });
@@ -148,11 +159,7 @@ pub fn timed_out(ctx: &Context) -> SmokeError {
 /// A caught panic as a test error: std's `assert!` family counts as a failure, any other
 /// panic as an error. The location comes from the panic hook when it saw the panic.
 pub fn panic_error(ctx: &Context, payload: Box<dyn Any + Send>) -> SmokeError {
-    let message = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic with a non-string payload".to_owned());
+    let message = panic_message(&payload);
     let kind = if message.starts_with("assertion") {
         ErrorKind::Failure
     } else {
@@ -162,6 +169,30 @@ pub fn panic_error(ctx: &Context, payload: Box<dyn Any + Send>) -> SmokeError {
     match ctx.take_panic_location() {
         Some(Location { file, line }) => err.at(&file, line),
         None => err,
+    }
+}
+
+/// The text of a panic's payload.
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic with a non-string payload".to_owned())
+}
+
+/// A future with its panics caught: `Err(payload)` when polling it panicked.
+pub(crate) struct CatchUnwind<F: ?Sized>(pub(crate) Pin<Box<F>>);
+
+impl<F: Future + ?Sized> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        match catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Err(payload) => Poll::Ready(Err(payload)),
+        }
     }
 }
 

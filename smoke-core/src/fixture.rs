@@ -6,6 +6,7 @@ use std::future::Future;
 use std::ops::Deref;
 use std::sync::Arc;
 
+use crate::body::{panic_message, CatchUnwind};
 use crate::{Context, SmokeError, SmokeResult};
 
 /// A value a test takes as a parameter: set up from the [`Context`] before the test and
@@ -73,7 +74,15 @@ impl FixtureSet for () {
 
 impl<H: Fixture, T: FixtureSet> FixtureSet for (H, T) {
     async fn set_up_all(ctx: &Context) -> SmokeResult<Self> {
-        let head = H::set_up(ctx).await.map_err(|e| {
+        let set_up = CatchUnwind(Box::pin(H::set_up(ctx)))
+            .await
+            .unwrap_or_else(|panic| {
+                Err(SmokeError::error(format!(
+                    "it panicked: {}",
+                    panic_message(&*panic)
+                )))
+            });
+        let head = set_up.map_err(|e| {
             let mut err = SmokeError::error(format!(
                 "set-up of fixture {} failed: {}",
                 type_name::<H>(),
@@ -98,7 +107,15 @@ impl<H: Fixture, T: FixtureSet> FixtureSet for (H, T) {
 }
 
 async fn tear_down_one<H: Fixture>(fixture: H) -> SmokeResult {
-    fixture.tear_down().await.map_err(|e| {
+    let tear_down = CatchUnwind(Box::pin(fixture.tear_down()))
+        .await
+        .unwrap_or_else(|panic| {
+            Err(SmokeError::error(format!(
+                "it panicked: {}",
+                panic_message(&*panic)
+            )))
+        });
+    tear_down.map_err(|e| {
         SmokeError::error(format!(
             "tear-down of fixture {} failed: {}",
             type_name::<H>(),

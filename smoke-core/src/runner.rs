@@ -2,17 +2,13 @@
 //! timeouts, an overall deadline and fail-fast, and produces a [`Report`].
 
 use std::collections::HashMap;
-use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::{mpsc, OnceCell, Semaphore};
 
-use crate::body::install_panic_hook;
+use crate::body::{install_panic_hook, CatchUnwind};
 use crate::fixture::combine;
 use crate::hook::{AroundEach, Hooks};
 use crate::{
@@ -473,7 +469,7 @@ impl Schedule {
         let mut begun = 0;
         let outcome = tokio::time::timeout(limit, async {
             for hook in hooks {
-                match CatchPanic(hook.before(&ctx)).await {
+                match CatchUnwind(hook.before(&ctx)).await {
                     Ok(Ok(())) => begun += 1,
                     Ok(Err(e)) => {
                         return Ok(Err(crate::SmokeError::error(format!(
@@ -483,7 +479,7 @@ impl Schedule {
                     Err(panic) => return Err(panic),
                 }
             }
-            CatchPanic((test.run)(ctx.clone())).await
+            CatchUnwind((test.run)(ctx.clone())).await
         })
         .await;
         let after = run_after(&hooks[..begun], &ctx, grace).await;
@@ -560,7 +556,7 @@ impl Schedule {
 async fn run_after(hooks: &[Arc<dyn AroundEach>], ctx: &Context, grace: Duration) -> SmokeResult {
     let mut result = Ok(());
     for hook in hooks.iter().rev() {
-        let this = match tokio::time::timeout(grace, CatchPanic(hook.after(ctx))).await {
+        let this = match tokio::time::timeout(grace, CatchUnwind(hook.after(ctx))).await {
             Ok(Ok(r)) => r,
             Ok(Err(_)) => Err(crate::SmokeError::error("it panicked")),
             Err(_) => Err(crate::SmokeError::error(format!(
@@ -598,7 +594,7 @@ fn with_after(mut report: TestReport, after: SmokeResult) -> TestReport {
 }
 
 async fn run_hook(hook: crate::SuiteFn, timeout: Duration) -> Result<(), String> {
-    match tokio::time::timeout(timeout, CatchPanic(hook())).await {
+    match tokio::time::timeout(timeout, CatchUnwind(hook())).await {
         Ok(Ok(Ok(()))) => Ok(()),
         Ok(Ok(Err(e))) => Err(e.to_string()),
         Ok(Err(_)) => Err("it panicked".to_owned()),
@@ -626,20 +622,5 @@ fn report_of(
         duration_ms: millis(elapsed),
         message,
         location,
-    }
-}
-
-/// A boxed future with its panics caught.
-struct CatchPanic<'a>(crate::BoxFuture<'a, SmokeResult>);
-
-impl Future for CatchPanic<'_> {
-    type Output = Result<SmokeResult, Box<dyn std::any::Any + Send>>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
-        match catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(r)) => Poll::Ready(Ok(r)),
-            Err(panic) => Poll::Ready(Err(panic)),
-        }
     }
 }
