@@ -970,6 +970,20 @@ async fn a_hung_test_does_not_hold_the_request_past_the_deadline() {
 }
 
 #[tokio::test]
+async fn a_deadline_too_far_to_represent_is_no_deadline() {
+    let smoke = only("ok").deadline(Duration::MAX).build();
+    let addr = app(smoke.clone()).await;
+    let r = get(addr, "/smoketest", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.starts_with("PASS\n"), "{}", r.body);
+    assert_eq!(smoke.runs(), 1);
+    // Far, but representable: some 35,000 years.
+    let smoke = only("ok").deadline(Duration::from_secs(1 << 40)).build();
+    let r = get(app(smoke).await, "/smoketest", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+#[tokio::test]
 async fn a_panicking_test_errors_and_the_host_keeps_serving() {
     let addr = app(only("panics").details(Details::Always).build()).await;
     for _ in 0..3 {

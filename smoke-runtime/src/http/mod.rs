@@ -156,7 +156,8 @@ impl SmokeBuilder {
     }
 
     /// The overall deadline of a run (default [`DEFAULT_DEADLINE`]): tests still running
-    /// then are reported as timed out, and no request waits much longer.
+    /// then are reported as timed out, and no request waits much longer. A deadline too
+    /// far to represent (such as `Duration::MAX`) is no deadline.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.runner = self.runner.deadline(deadline);
         self
@@ -854,9 +855,17 @@ impl Smoke {
                 }
             }
         };
-        let limit = flight.started + self.inner.deadline + DEADLINE_MARGIN;
+        // A deadline too far to represent is no deadline.
+        let limit = flight
+            .started
+            .checked_add(self.inner.deadline)
+            .and_then(|limit| limit.checked_add(DEADLINE_MARGIN));
         let mut result = flight.result.clone();
-        let waited = tokio::time::timeout_at(limit.into(), result.wait_for(Option::is_some)).await;
+        let finished = result.wait_for(Option::is_some);
+        let waited = match limit {
+            Some(limit) => tokio::time::timeout_at(limit.into(), finished).await,
+            None => Ok(finished.await),
+        };
         let report = match waited {
             Ok(Ok(report)) => report.clone().unwrap_or_else(|| {
                 Arc::new(self.unfinished(&flight, "the run ended without a result"))
