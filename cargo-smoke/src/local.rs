@@ -567,14 +567,93 @@ pub fn main(cli: &Cli) -> ExitCode {
         return ExitCode::from(list_as_one_array(&executables, &args));
     }
     if !cli.list && format.is_document() {
-        let (code, _report) = run_for_document(&executables, &args, format);
+        let (code, report) = run_for_document(&executables, &args, format);
+        let code = match report {
+            Some(report) => code.max(gate(cli, report.counts().run as u64)),
+            None => code,
+        };
         return ExitCode::from(code);
     }
+    if cli.list || cli.min_tests == 0 {
+        let mut worst = 0u8;
+        for (target, executable) in &executables {
+            worst = worst.max(run_one(target, executable, &args, false).code);
+        }
+        return ExitCode::from(worst);
+    }
+    // The report is on the terminal as the program wrote it; the count comes from the
+    // text report each program also writes to its log file.
     let mut worst = 0u8;
-    for (target, executable) in &executables {
+    let mut tests_run = Some(0u64);
+    for (index, (target, executable)) in executables.iter().enumerate() {
+        let (args, log, ours) = with_logfile(&args, target, index);
         worst = worst.max(run_one(target, executable, &args, false).code);
+        let count = std::fs::read_to_string(&log)
+            .ok()
+            .and_then(|text| tests_run_in_text(&text));
+        if ours {
+            let _ = std::fs::remove_file(&log);
+        }
+        tests_run = tests_run.zip(count).map(|(a, b)| a + b);
+    }
+    match tests_run {
+        Some(run) => worst = worst.max(gate(cli, run)),
+        None if worst < EXIT_CANNOT_RUN => {
+            eprintln!(
+                "cargo smoke: cannot tell how many tests ran (no text report in the log file) \
+                 to check --min-tests {}",
+                cli.min_tests
+            );
+            worst = EXIT_CANNOT_RUN;
+        }
+        None => {}
     }
     ExitCode::from(worst)
+}
+
+/// 1 (with why on standard error) when fewer than `--min-tests` tests ran, else 0.
+fn gate(cli: &Cli, tests_run: u64) -> u8 {
+    match cli.too_few_tests(tests_run) {
+        Some(why) => {
+            eprintln!("cargo smoke: {why}");
+            1
+        }
+        None => 0,
+    }
+}
+
+/// `args` with a `--logfile` for the text report: the one given after `--` (resolved
+/// against the package's directory, where the program runs), or a temporary file of
+/// ours (`true`: remove it after reading).
+fn with_logfile(
+    args: &[String],
+    target: &SmokeTarget,
+    index: usize,
+) -> (Vec<String>, PathBuf, bool) {
+    let given = args.iter().enumerate().find_map(|(i, arg)| {
+        arg.strip_prefix("--logfile=")
+            .map(str::to_owned)
+            .or_else(|| {
+                (arg == "--logfile")
+                    .then(|| args.get(i + 1).cloned())
+                    .flatten()
+            })
+    });
+    if let Some(path) = given {
+        return (args.to_vec(), target.package_dir.join(path), false);
+    }
+    let log = std::env::temp_dir().join(format!("cargo-smoke-{}-{index}.log", std::process::id()));
+    let mut args = args.to_vec();
+    args.push("--logfile".to_owned());
+    args.push(log.to_string_lossy().into_owned());
+    (args, log, true)
+}
+
+/// The `tests run: N` of a text report.
+pub fn tests_run_in_text(text: &str) -> Option<u64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix("tests run: "))
+        .and_then(|n| n.trim().parse().ok())
 }
 
 #[cfg(test)]

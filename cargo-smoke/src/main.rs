@@ -58,6 +58,12 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<Format>,
 
+    /// Fail unless at least this many tests ran (passed, failed or errored; skipped ones
+    /// do not count): a deploy gate whose selection matched nothing must not pass. 0
+    /// allows an empty run.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub min_tests: u64,
+
     /// Local runs: the timeout of a test that sets none. With --url: how long one request
     /// may take (default 30s).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
@@ -140,6 +146,19 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// Why a run of `tests_run` tests does not pass the gate for its count, if it does not.
+    pub fn too_few_tests(&self, tests_run: u64) -> Option<String> {
+        (tests_run < self.min_tests).then(|| {
+            format!(
+                "{tests_run} test{} ran, fewer than --min-tests {}: a smoke gate that runs \
+                 nothing proves nothing; check the selection (--tag, filters, -p) or pass \
+                 --min-tests 0 to allow it",
+                if tests_run == 1 { "" } else { "s" },
+                self.min_tests
+            )
+        })
+    }
+
     /// Checks what clap's declarations cannot: with --url, filters are only whole test
     /// names (--exact), since the endpoint selects tests by full name.
     fn validate(&self) -> Result<(), clap::Error> {

@@ -228,8 +228,16 @@ fn build_check(cli: &Cli, url: &str) -> Result<HttpCheck, String> {
     Ok(check)
 }
 
-fn summary(attempt: &Attempt) -> String {
+fn summary(cli: &Cli, attempt: &Attempt) -> String {
     match attempt {
+        Attempt::Report { remote, answer }
+            if remote.passed && cli.too_few_tests(remote.tests_run).is_some() =>
+        {
+            format!(
+                "PASS but too few tests (HTTP {}, {} run, --min-tests {})",
+                answer.status, remote.tests_run, cli.min_tests
+            )
+        }
         Attempt::Report { remote, answer } if remote.passed => {
             format!("PASS (HTTP {}, {} tests)", answer.status, remote.tests_run)
         }
@@ -258,7 +266,8 @@ async fn check_with_retries(cli: &Cli, check: &HttpCheck) -> Attempt {
             None => check.clone(),
         };
         let result = attempt(&this_check).await;
-        let passed = matches!(&result, Attempt::Report { remote, .. } if remote.passed);
+        let passed = matches!(&result, Attempt::Report { remote, .. }
+            if remote.passed && cli.too_few_tests(remote.tests_run).is_none());
         let Some(retry_for) = cli.retry_for else {
             return result;
         };
@@ -275,7 +284,7 @@ async fn check_with_retries(cli: &Cli, check: &HttpCheck) -> Attempt {
         let left = retry_for - elapsed;
         eprintln!(
             "cargo smoke: attempt {number}: {}; trying again in {} ({} left)",
-            summary(&result),
+            summary(cli, &result),
             humantime::format_duration(cli.retry_interval),
             humantime::format_duration(Duration::from_secs(left.as_secs()))
         );
@@ -351,7 +360,7 @@ pub fn main(cli: &Cli, url: &str) -> ExitCode {
     };
     let result = runtime.block_on(check_with_retries(cli, &check));
     // Never a password on screen or in a CI artefact.
-    let (out, code) = render(&result, &check.shown_url(), format);
+    let (out, code) = render(cli, &result, &check.shown_url(), format);
     // A closed pipe (`| head`) is not an error worth a panic.
     let mut stdout = std::io::stdout().lock();
     let _ = stdout
@@ -361,7 +370,7 @@ pub fn main(cli: &Cli, url: &str) -> ExitCode {
 }
 
 /// The document to print and the exit status; `url` is the URL as shown (password masked).
-fn render(result: &Attempt, url: &str, format: Format) -> (String, u8) {
+fn render(cli: &Cli, result: &Attempt, url: &str, format: Format) -> (String, u8) {
     match result {
         Attempt::Problem(why) => match format {
             Format::Nagios => (format!("SMOKE UNKNOWN - {}\n", one_line(why)), EXIT_UNKNOWN),
@@ -375,13 +384,27 @@ fn render(result: &Attempt, url: &str, format: Format) -> (String, u8) {
             }
         },
         Attempt::Report { remote, answer } => {
-            let code = if remote.passed { 0 } else { EXIT_FAIL };
+            let too_few = cli.too_few_tests(remote.tests_run);
+            let code = if remote.passed && too_few.is_none() {
+                0
+            } else {
+                EXIT_FAIL
+            };
+            if let (Some(why), true) = (&too_few, format != Format::Nagios) {
+                eprintln!("cargo smoke: {url}: {why}");
+            }
             let options = RenderOptions {
                 details: true,
                 color: false,
             };
             match format {
-                Format::Nagios => (nagios(remote), if remote.passed { 0 } else { 2 }),
+                Format::Nagios => match &too_few {
+                    Some(why) if remote.passed => (
+                        format!("SMOKE CRITICAL - {} | {}\n", one_line(why), perf(remote)),
+                        2,
+                    ),
+                    _ => (nagios(remote), if remote.passed { 0 } else { 2 }),
+                },
                 Format::Json => {
                     let mut body = String::from_utf8_lossy(&answer.body).into_owned();
                     if !body.ends_with('\n') {
@@ -404,7 +427,7 @@ fn render(result: &Attempt, url: &str, format: Format) -> (String, u8) {
                              (django-smoketest's keys only), and --format {} needs it; use \
                              text, json, junit or nagios for this endpoint ({})",
                             format.as_str(),
-                            summary(result)
+                            summary(cli, result)
                         );
                         (String::new(), EXIT_NO_REPORT)
                     }
@@ -429,12 +452,17 @@ fn one_line(text: &str) -> String {
         .replace('|', "/")
 }
 
-/// The Nagios plugin output: a status line with performance data, then the failed tests.
-fn nagios(remote: &Remote) -> String {
-    let perf = format!(
+/// Nagios performance data: the counts and the time.
+fn perf(remote: &Remote) -> String {
+    format!(
         "tests={};;; failed={};;; errored={};;; time={:.1}ms",
         remote.tests_run, remote.tests_failed, remote.tests_errored, remote.time_ms
-    );
+    )
+}
+
+/// The Nagios plugin output: a status line with performance data, then the failed tests.
+fn nagios(remote: &Remote) -> String {
+    let perf = perf(remote);
     if remote.passed {
         return format!("SMOKE OK - {} tests passed | {perf}\n", remote.tests_passed);
     }

@@ -17,6 +17,9 @@ const FAIL: &str = r#"{"status": "FAIL", "test_classes": 3, "tests_run": 5, "tes
  "errored_tests": ["main.tests.smoke.TestCache.test_get errored: Connection <refused> & gone"],
  "time": 40.5}"#;
 
+const EMPTY: &str = r#"{"status": "PASS", "test_classes": 0, "tests_run": 0, "tests_passed": 0,
+ "tests_failed": 0, "tests_errored": 0, "failed_tests": [], "errored_tests": [], "time": 0.1}"#;
+
 /// A report from smoke's own endpoint: with each test's detail.
 fn ours_failing() -> String {
     use smoke_runtime::report::{json, RenderOptions};
@@ -65,6 +68,7 @@ async fn server() -> Responder {
         "/ours" => endpoint(request, &ours_failing(), 500),
         "/hang" => endpoint(request, PASS, 200).delayed(std::time::Duration::from_secs(60)),
         "/garbage" => Response::new(200, "text/html", "<html><h1>Welcome to nginx!</h1></html>"),
+        "/empty" => endpoint(request, EMPTY, 200),
         "/other-json" => Response::json(200, r#"{"status": "ok", "uptime": 42}"#),
         "/private" => match request.header("authorization") {
             Some("Bearer s3cret") => endpoint(request, PASS, 200),
@@ -632,4 +636,58 @@ async fn with_nagios_a_bad_command_line_is_unknown_not_critical() {
     // Help is not an error.
     let output = cargo_smoke(&["--format", "nagios", "--help"]).await;
     exits(&output, 0);
+}
+
+#[tokio::test]
+async fn a_report_that_ran_no_tests_does_not_pass_the_gate() {
+    let server = server().await;
+    let url = server.url("/empty");
+    let output = cargo_smoke(&["--url", &url]).await;
+    exits(&output, 1);
+    assert!(stdout(&output).starts_with("PASS\n"), "{}", stdout(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!(
+            "cargo smoke: {url}: 0 tests ran, fewer than --min-tests 1"
+        )),
+        "{err}"
+    );
+
+    let output = cargo_smoke(&["--url", &url, "--format", "nagios"]).await;
+    exits(&output, 2);
+    assert!(
+        stdout(&output).starts_with("SMOKE CRITICAL - 0 tests ran, fewer than --min-tests 1"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stdout(&output).contains(" | tests=0;;; "),
+        "{}",
+        stdout(&output)
+    );
+
+    let output = cargo_smoke(&["--url", &url, "--min-tests", "0", "--format", "nagios"]).await;
+    exits(&output, 0);
+
+    let output = cargo_smoke(&["--url", &server.url("/pass"), "--min-tests", "6"]).await;
+    exits(&output, 1);
+    assert!(stderr(&output).contains("5 tests ran, fewer than --min-tests 6"));
+
+    // --retry-for keeps asking while too few tests ran.
+    let output = cargo_smoke(&[
+        "--url",
+        &url,
+        "--retry-for",
+        "300ms",
+        "--retry-interval",
+        "50ms",
+    ])
+    .await;
+    exits(&output, 1);
+    assert!(
+        stderr(&output)
+            .contains("attempt 1: PASS but too few tests (HTTP 200, 0 run, --min-tests 1)"),
+        "{}",
+        stderr(&output)
+    );
 }

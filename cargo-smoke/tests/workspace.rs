@@ -379,3 +379,37 @@ fn health_and_html_are_written_for_local_runs() {
     exits(&output, 2);
     assert!(stderr(&output).contains("--list writes pretty, terse, text or json"));
 }
+
+#[test]
+fn a_run_of_fewer_tests_than_min_tests_fails() {
+    let output = cargo_smoke(&["--tag", "no-such-tag"]);
+    exits(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains("cargo smoke: 0 tests ran, fewer than --min-tests 1"),
+        "{err}"
+    );
+    assert!(err.contains("--min-tests 0 to allow it"), "{err}");
+    // The programs themselves passed: the report says so.
+    assert!(stdout(&output).contains("PASS\n"), "{}", stdout(&output));
+
+    let output = cargo_smoke(&["--tag", "no-such-tag", "--min-tests", "0"]);
+    exits(&output, 0);
+
+    // Counted over every smoke target: 3 in one, none in the other.
+    let output = cargo_smoke(&["healthy::", "--min-tests", "4", "--format", "terse"]);
+    exits(&output, 1);
+    assert!(
+        stderr(&output).contains("3 tests ran, fewer than --min-tests 4"),
+        "{}",
+        stderr(&output)
+    );
+    let output = cargo_smoke(&["healthy::", "--min-tests", "3"]);
+    exits(&output, 0);
+
+    let output = cargo_smoke(&["--format", "json", "--tag", "no-such-tag"]);
+    exits(&output, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["tests_run"], 0);
+    assert!(stderr(&output).contains("0 tests ran, fewer than --min-tests 1"));
+}
