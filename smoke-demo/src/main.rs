@@ -115,53 +115,76 @@ fn open_database(path: &Path) -> rusqlite::Result<Connection> {
 
 type Db = Arc<Mutex<Connection>>;
 
+/// Runs `work` on the connection on a blocking thread: a statement may wait up to the
+/// busy timeout for SQLite's write lock, and the async workers must stay free meanwhile
+/// (for `/smoketest/livez` and every other request).
+async fn with_db<T, F>(db: Db, work: F) -> Result<T, (StatusCode, String)>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> Result<T, (StatusCode, String)> + Send + 'static,
+{
+    tokio::task::spawn_blocking(move || {
+        let conn = db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        work(&conn)
+    })
+    .await
+    .map_err(|e| {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the database thread failed: {e}\n"),
+        )
+    })?
+}
+
 async fn index(State(db): State<Db>) -> Result<String, (StatusCode, String)> {
-    let n: i64 = db
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .query_row("select count(*) from notes", [], |r| r.get(0))
-        .map_err(internal)?;
+    let n: i64 = with_db(db, |conn| {
+        conn.query_row("select count(*) from notes", [], |r| r.get(0))
+            .map_err(internal)
+    })
+    .await?;
     Ok(format!(
         "smoke-demo: {n} note(s) at /notes (GET to list, POST to add); smoke tests at /smoketest\n"
     ))
 }
 
 async fn list_notes(State(db): State<Db>) -> Result<String, (StatusCode, String)> {
-    let conn = db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut stmt = conn
-        .prepare("select id, body from notes order by id")
-        .map_err(internal)?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(format!(
-                "{}\t{}\n",
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?
-            ))
-        })
-        .map_err(internal)?;
-    let mut out = String::new();
-    for row in rows {
-        out.push_str(&row.map_err(internal)?);
-    }
-    Ok(out)
+    with_db(db, |conn| {
+        let mut stmt = conn
+            .prepare("select id, body from notes order by id")
+            .map_err(internal)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(format!(
+                    "{}\t{}\n",
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?
+                ))
+            })
+            .map_err(internal)?;
+        let mut out = String::new();
+        for row in rows {
+            out.push_str(&row.map_err(internal)?);
+        }
+        Ok(out)
+    })
+    .await
 }
 
 async fn add_note(
     State(db): State<Db>,
     body: String,
 ) -> Result<(StatusCode, String), (StatusCode, String)> {
-    let body = body.trim();
+    let body = body.trim().to_owned();
     if body.is_empty() {
         return Err((StatusCode::BAD_REQUEST, "a note needs a body\n".to_owned()));
     }
-    let conn = db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    conn.execute("insert into notes(body) values (?1)", [body])
-        .map_err(internal)?;
-    Ok((
-        StatusCode::CREATED,
-        format!("{}\n", conn.last_insert_rowid()),
-    ))
+    let id = with_db(db, move |conn| {
+        conn.execute("insert into notes(body) values (?1)", [body])
+            .map_err(internal)?;
+        Ok(conn.last_insert_rowid())
+    })
+    .await?;
+    Ok((StatusCode::CREATED, format!("{id}\n")))
 }
 
 fn internal(e: rusqlite::Error) -> (StatusCode, String) {

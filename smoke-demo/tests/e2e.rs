@@ -58,31 +58,15 @@ impl Demo {
         headers: &[&str],
         body: &str,
     ) -> (u16, String, String) {
-        let mut stream = TcpStream::connect(self.addr).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .expect("timeout");
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        http(
             self.addr,
-            body.len()
-        );
-        for h in headers {
-            head.push_str(h);
-            head.push_str("\r\n");
-        }
-        head.push_str("\r\n");
-        stream.write_all(head.as_bytes()).expect("send");
-        stream.write_all(body.as_bytes()).expect("send");
-        let mut raw = String::new();
-        stream.read_to_string(&mut raw).expect("read");
-        let (head, body) = raw.split_once("\r\n\r\n").expect("a response head");
-        let status = head
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .expect("a status");
-        (status, head.to_ascii_lowercase(), body.to_owned())
+            method,
+            path,
+            headers,
+            body,
+            Duration::from_secs(30),
+        )
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
     }
 
     fn get(&self, path: &str, headers: &[&str]) -> (u16, String, String) {
@@ -109,6 +93,42 @@ impl Demo {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+}
+
+/// One HTTP/1.1 request to `addr`, waiting at most `wait` for the answer; returns the
+/// status, the head (lowercased) and the body.
+fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[&str],
+    body: &str,
+    wait: Duration,
+) -> std::io::Result<(u16, String, String)> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(wait))?;
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for h in headers {
+        head.push_str(h);
+        head.push_str("\r\n");
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body.as_bytes())?;
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw)?;
+    let (head, body) = raw
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| std::io::Error::other(format!("no response head in {raw:?}")))?;
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("no status in {head:?}")))?;
+    Ok((status, head.to_ascii_lowercase(), body.to_owned()))
 }
 
 impl Drop for Demo {
@@ -204,4 +224,52 @@ fn a_missing_executable_fails_the_run_with_500_and_says_why() {
     assert_eq!(report["tests_passed"], 5);
 
     assert!(demo.interrupt().success());
+}
+
+#[test]
+fn requests_waiting_for_the_database_lock_do_not_stall_the_other_routes() {
+    use smoke_runtime::rollback::drivers::rusqlite::Connection;
+
+    let demo = Demo::start("locked", &[]);
+    // Another process's writer holds SQLite's write lock: every POST /notes now waits for
+    // it, up to the service's 5 s busy timeout.
+    let holder = Connection::open(demo.dir.join("notes.db")).expect("open the database");
+    holder
+        .execute_batch("begin immediate")
+        .expect("take the write lock");
+    let writers = std::thread::available_parallelism().map_or(4, |n| n.get() + 2);
+    let addr = demo.addr;
+    let posts: Vec<_> = (0..writers)
+        .map(|i| {
+            std::thread::spawn(move || {
+                http(
+                    addr,
+                    "POST",
+                    "/notes",
+                    &[],
+                    &format!("waiting {i}"),
+                    Duration::from_secs(60),
+                )
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+
+    // More writers wait than the runtime has workers; liveness still answers while they
+    // wait (were the waits on the workers, it would answer only after the busy timeouts).
+    let livez = http(
+        addr,
+        "GET",
+        "/smoketest/livez",
+        &[],
+        "",
+        Duration::from_secs(3),
+    );
+    holder.execute_batch("rollback").expect("release the lock");
+    let (status, _, body) = livez.expect("/smoketest/livez answers while writers wait");
+    assert_eq!(status, 200, "{body}");
+    for post in posts {
+        let (status, _, body) = post.join().expect("writer thread").expect("POST /notes");
+        assert_eq!(status, 201, "{body}");
+    }
 }

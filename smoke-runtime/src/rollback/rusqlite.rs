@@ -59,7 +59,16 @@ impl RusqliteDb {
         Ok(conn)
     }
 
-    /// A new connection to the file inside a transaction (what set-up does).
+    /// [`begin`](Self::begin) on a blocking thread: opening the file and `BEGIN` may wait
+    /// for locks, which must not stall the async workers.
+    async fn begin_blocking(self) -> SmokeResult<RusqliteRollback> {
+        tokio::task::spawn_blocking(move || self.begin())
+            .await
+            .map_err(|e| SmokeError::error(format!("the set-up's thread failed: {e}")))?
+    }
+
+    /// A new connection to the file inside a transaction (what set-up does). It blocks:
+    /// call it off the async threads.
     pub fn begin(&self) -> SmokeResult<RusqliteRollback> {
         let conn = self.open().map_err(|e| {
             SmokeError::error(format!(
@@ -160,7 +169,7 @@ impl Fixture for RusqliteRollback {
                  `.resource(RusqliteDb::new(path))`",
             )
         })?;
-        db.begin()
+        RusqliteDb::begin_blocking((*db).clone()).await
     }
 
     async fn tear_down(self) -> SmokeResult {
@@ -173,7 +182,7 @@ impl TransactionHook for RusqliteDb {
     type Transaction = RusqliteRollback;
 
     async fn begin(&self, _ctx: &Context) -> SmokeResult<RusqliteRollback> {
-        RusqliteDb::begin(self)
+        RusqliteDb::begin_blocking(self.clone()).await
     }
 
     async fn rollback(&self, tx: RusqliteRollback) -> SmokeResult {
