@@ -82,9 +82,20 @@ fn not_found(program: &str) -> SmokeError {
 /// # }
 /// ```
 pub async fn executable_on_path(program: &str) -> SmokeResult {
-    find_executable(program)
+    locate(program)
+        .await?
         .map(|_| ())
         .ok_or_else(|| not_found(program))
+}
+
+/// [`find_executable`] on tokio's blocking pool: the lookup reads the file system once
+/// per directory of the `PATH`, which can stall (a slow or hung network mount) and must
+/// not hold up the other tests on the async threads.
+async fn locate(program: &str) -> SmokeResult<Option<PathBuf>> {
+    let owned = program.to_owned();
+    tokio::task::spawn_blocking(move || find_executable(&owned))
+        .await
+        .map_err(|e| SmokeError::error(format!("looking {program} up on the PATH failed: {e}")))
 }
 
 /// Checks that `program` is on the `PATH`, runs it with `version_args` (`["--version"]`,
@@ -109,7 +120,7 @@ pub async fn executable_version(
             "executable_version: the minimum {minimum:?} is not a version number"
         ))
     })?;
-    let path = find_executable(program).ok_or_else(|| not_found(program))?;
+    let path = locate(program).await?.ok_or_else(|| not_found(program))?;
     let command_line = std::iter::once(program)
         .chain(version_args.iter().copied())
         .collect::<Vec<_>>()

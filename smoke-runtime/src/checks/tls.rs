@@ -50,10 +50,42 @@ impl ExtraRoots {
     }
 }
 
-/// The system's root certificates, read once.
-fn native_roots() -> &'static [CertificateDer<'static>] {
-    static ROOTS: OnceLock<Vec<CertificateDer<'static>>> = OnceLock::new();
-    ROOTS.get_or_init(|| rustls_native_certs::load_native_certs().certs)
+/// The system's root certificates as a store, read and parsed once per process.
+static NATIVE_STORE: OnceLock<Arc<RootCertStore>> = OnceLock::new();
+
+/// The store of the system's root certificates. The first call reads the system's CA
+/// bundle (files) on tokio's blocking pool; later calls share the parsed store.
+async fn native_store() -> SmokeResult<Arc<RootCertStore>> {
+    if let Some(store) = NATIVE_STORE.get() {
+        return Ok(store.clone());
+    }
+    tokio::task::spawn_blocking(|| {
+        NATIVE_STORE
+            .get_or_init(|| {
+                let mut store = RootCertStore::empty();
+                store.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+                Arc::new(store)
+            })
+            .clone()
+    })
+    .await
+    .map_err(|e| {
+        SmokeError::error(format!(
+            "reading the system's root certificates failed: {e}"
+        ))
+    })
+}
+
+/// The roots to verify against: the system's store itself when no others are given
+/// (nothing copied or parsed again), else a copy with the others added.
+async fn root_store(roots: &ExtraRoots) -> SmokeResult<Arc<RootCertStore>> {
+    let native = native_store().await?;
+    if roots.certs.is_empty() {
+        return Ok(native);
+    }
+    let mut store = RootCertStore::clone(&native);
+    store.add_parsable_certificates(roots.certs.iter().cloned());
+    Ok(Arc::new(store))
 }
 
 fn provider() -> Arc<CryptoProvider> {
@@ -122,9 +154,7 @@ async fn handshake_recording(
     if let Some(problem) = &roots.problem {
         return Err(SmokeError::error(problem.clone()));
     }
-    let mut store = RootCertStore::empty();
-    store.add_parsable_certificates(native_roots().iter().cloned());
-    store.add_parsable_certificates(roots.certs.iter().cloned());
+    let store = root_store(roots).await?;
     if store.is_empty() {
         return Err(SmokeError::error(
             "no root certificates to verify servers against: install the system's CA bundle \
@@ -132,7 +162,7 @@ async fn handshake_recording(
         ));
     }
     let provider = provider();
-    let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
+    let inner = WebPkiServerVerifier::builder_with_provider(store, provider.clone())
         .build()
         .map_err(|e| SmokeError::error(format!("cannot set up certificate verification: {e}")))?;
     let verifier = Arc::new(Recording {
@@ -431,6 +461,32 @@ pub async fn tls_cert_valid_for(address: &str, min_days: u32) -> SmokeResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_system_roots_are_read_and_parsed_once() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let first = root_store(&ExtraRoots::default()).await.unwrap();
+            let second = root_store(&ExtraRoots::default()).await.unwrap();
+            assert!(Arc::ptr_eq(&first, &second));
+            assert!(Arc::ptr_eq(&first, NATIVE_STORE.get().unwrap()));
+
+            // Extra roots go into a copy; the shared store stays as it is.
+            let Some(extra) = rustls_native_certs::load_native_certs().certs.pop() else {
+                eprintln!("note: this machine has no system root certificates to add again");
+                return;
+            };
+            let mut roots = ExtraRoots::default();
+            roots.add_der(extra.to_vec());
+            let with_extra = root_store(&roots).await.unwrap();
+            assert!(!Arc::ptr_eq(&first, &with_extra));
+            assert_eq!(with_extra.len(), first.len() + 1);
+            let again = root_store(&ExtraRoots::default()).await.unwrap();
+            assert_eq!(again.len(), first.len());
+        });
+    }
 
     #[test]
     fn dates_are_formatted_in_utc() {
