@@ -114,6 +114,35 @@ async fn a_directory_without_write_permission_fails_for_an_ordinary_user() {
     }
 }
 
+/// A directory no one may create files in, root included: sysfs refuses new files with
+/// EACCES and procfs with ENOENT, whoever asks. So the failure is proven even when the
+/// tests run as root, where a 0555 directory is writable anyway.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_directory_no_one_can_write_in_fails_even_for_root() {
+    assert!(
+        Path::new("/sys/kernel").is_dir(),
+        "sysfs is not mounted on /sys"
+    );
+    let error = failed(checks::dir_writable("/sys/kernel").await);
+    says(
+        &error,
+        "directory /sys/kernel is not writable: creating a probe file failed",
+    );
+    says(&error, "Permission denied");
+    says(&error, "write permission");
+
+    let error = failed(checks::dir_writable("/proc/self").await);
+    says(
+        &error,
+        "directory /proc/self is not writable: creating a probe file failed",
+    );
+    says(
+        &error,
+        "check the directory's permissions and its file system",
+    );
+}
+
 // ---- free space --------------------------------------------------------------------
 
 #[tokio::test]
@@ -270,6 +299,44 @@ async fn closed_port() -> String {
     let address = listener.local_addr().unwrap().to_string();
     drop(listener);
     address
+}
+
+/// A listener on loopback whose accept queue is full: it never accepts, so once the queue
+/// holds what its backlog allows the kernel drops further SYNs and a connect hangs until
+/// the client gives up. Returns the address and the connections that fill the queue.
+#[cfg(target_os = "linux")]
+async fn full_listener() -> (tokio::net::TcpListener, String, Vec<tokio::net::TcpStream>) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let mut held = Vec::new();
+    for _ in 0..16 {
+        match tokio::time::timeout(
+            Duration::from_millis(500),
+            tokio::net::TcpStream::connect(&address),
+        )
+        .await
+        {
+            Ok(Ok(stream)) => held.push(stream),
+            Ok(Err(e)) => panic!("connecting to fill the queue failed: {e}"),
+            // The queue is full: this connect hung.
+            Err(_) => return (listener, address, held),
+        }
+    }
+    panic!("16 connections to a listener with backlog 0 were all accepted by the kernel");
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_port_that_does_not_answer_in_time_fails_with_the_timeout() {
+    let (_listener, address, _held) = full_listener().await;
+    let error = failed(checks::tcp_connect(&address, Duration::from_millis(300)).await);
+    says(
+        &error,
+        &format!("could not connect to {address} within 300ms"),
+    );
+    says(&error, "a firewall drops the packets");
 }
 
 // ---- HTTP --------------------------------------------------------------------------
