@@ -214,27 +214,68 @@ fn app(settings: &Settings, db: Db) -> Router {
         .nest("/smoketest", smoke_runtime::axum::router(smoke))
 }
 
-/// Resolves at Ctrl-C (SIGINT) or, on Unix, SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// How long graceful shutdown may wait for open connections after the first Ctrl-C.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Ctrl-C (SIGINT) and, on Unix, SIGTERM, listened for from start-up on, so that no
+/// signal is lost between the first and the second.
+struct Signals {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending().await,
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn listen() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Signals {
+                int: signal(SignalKind::interrupt())?,
+                term: signal(SignalKind::terminate())?,
+            })
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+        #[cfg(not(unix))]
+        Ok(Signals {})
     }
-    eprintln!("smoke-demo: shutting down");
+
+    /// Resolves at the next signal.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.int.recv() => {},
+            _ = self.term.recv() => {},
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Waits for the first signal, then tells the server to shut down gracefully (through
+/// `shutdown`), and ends the process if that takes longer than [`SHUTDOWN_GRACE`] (a
+/// client that sent half a request keeps its connection open indefinitely) or at once on a
+/// second signal.
+async fn watch_signals(mut signals: Signals, shutdown: tokio::sync::oneshot::Sender<()>) {
+    signals.next().await;
+    eprintln!(
+        "smoke-demo: shutting down (waiting up to {} s for open connections; Ctrl-C again to exit now)",
+        SHUTDOWN_GRACE.as_secs()
+    );
+    let _ = shutdown.send(());
+    tokio::select! {
+        () = signals.next() => {
+            eprintln!("smoke-demo: second signal; exiting now");
+            std::process::exit(130);
+        }
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
+            eprintln!(
+                "smoke-demo: connections still open after {} s; exiting",
+                SHUTDOWN_GRACE.as_secs()
+            );
+            std::process::exit(1);
+        }
+    }
 }
 
 #[tokio::main]
@@ -265,9 +306,20 @@ async fn main() -> std::process::ExitCode {
         "smoke-demo: listening on http://{addr} (database {}); smoke tests at http://{addr}/smoketest",
         settings.db.display()
     );
+    let signals = match Signals::listen() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("smoke-demo: cannot listen for signals: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let (shutdown, shutdown_requested) = tokio::sync::oneshot::channel();
+    tokio::spawn(watch_signals(signals, shutdown));
     let app = app(&settings, Arc::new(Mutex::new(conn)));
     match axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async {
+            let _ = shutdown_requested.await;
+        })
         .await
     {
         Ok(()) => std::process::ExitCode::SUCCESS,

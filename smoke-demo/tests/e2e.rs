@@ -1,5 +1,6 @@
 //! End to end: the demo binary started on a loopback port, asked over real HTTP for its
-//! pages and smoke report (text, JSON, HTML), and stopped with SIGINT (Ctrl-C).
+//! pages and smoke report (text, JSON, HTML), and stopped with SIGINT (Ctrl-C), also with
+//! a stalled client connected.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -75,23 +76,48 @@ impl Demo {
 
     /// Sends SIGINT, as Ctrl-C does, and waits for the exit.
     fn interrupt(&mut self) -> ExitStatus {
-        let mut child = self.child.take().expect("running");
+        self.send_sigint();
+        self.wait_exit(Duration::from_secs(20))
+            .expect("smoke-demo did not exit after SIGINT")
+    }
+
+    /// Sends SIGINT, as Ctrl-C does.
+    fn send_sigint(&self) {
+        let child = self.child.as_ref().expect("running");
         let sent = Command::new("kill")
             .args(["-INT", &child.id().to_string()])
             .status()
             .expect("run kill");
         assert!(sent.success());
-        let deadline = Instant::now() + Duration::from_secs(20);
+    }
+
+    /// Waits up to `wait` for the exit; `None` (and the process killed) if it is still
+    /// running then.
+    fn wait_exit(&mut self, wait: Duration) -> Option<ExitStatus> {
+        let mut child = self.child.take().expect("running");
+        let deadline = Instant::now() + wait;
         loop {
             if let Some(status) = child.try_wait().expect("wait") {
-                return status;
+                return Some(status);
             }
             if Instant::now() > deadline {
                 let _ = child.kill();
-                panic!("smoke-demo did not exit after SIGINT");
+                let _ = child.wait();
+                return None;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// A connection that sent half a request head and waits, as a stalled client does.
+    fn half_sent_request(&self) -> TcpStream {
+        let mut stream = TcpStream::connect(self.addr).expect("connect");
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: demo\r\n")
+            .expect("send");
+        // The server has read it before the signal comes.
+        std::thread::sleep(Duration::from_millis(200));
+        stream
     }
 }
 
@@ -272,4 +298,41 @@ fn requests_waiting_for_the_database_lock_do_not_stall_the_other_routes() {
         let (status, _, body) = post.join().expect("writer thread").expect("POST /notes");
         assert_eq!(status, 201, "{body}");
     }
+}
+
+/// How long the demo waits for open connections after Ctrl-C (`SHUTDOWN_GRACE`).
+const GRACE: Duration = Duration::from_secs(10);
+
+#[test]
+fn a_stalled_client_delays_ctrl_c_by_at_most_the_grace() {
+    let mut demo = Demo::start("stalled", &[]);
+    let _stalled = demo.half_sent_request();
+    demo.send_sigint();
+    let exit = demo
+        .wait_exit(GRACE + Duration::from_secs(5))
+        .expect("smoke-demo still running after the shutdown grace");
+    // Exit status 1: it waited for the connection (graceful), then gave up on it.
+    assert_eq!(exit.code(), Some(1), "{exit:?}");
+}
+
+#[test]
+fn a_second_ctrl_c_exits_at_once() {
+    let mut demo = Demo::start("twice", &[]);
+    let _stalled = demo.half_sent_request();
+    demo.send_sigint();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        demo.child
+            .as_mut()
+            .expect("running")
+            .try_wait()
+            .expect("wait")
+            .is_none(),
+        "the first Ctrl-C waits for the open connection"
+    );
+    demo.send_sigint();
+    let exit = demo
+        .wait_exit(GRACE / 2)
+        .expect("smoke-demo did not exit on the second SIGINT");
+    assert_eq!(exit.code(), Some(130), "{exit:?}");
 }
