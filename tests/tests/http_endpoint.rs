@@ -118,6 +118,16 @@ fn scheduled_check() -> SmokeResult {
     Ok(())
 }
 
+#[smoke_test(tags("lastrun", "lastrun_ready"))]
+fn part_that_passes() -> SmokeResult {
+    Ok(())
+}
+
+#[smoke_test(tags("lastrun"))]
+fn part_that_fails() -> SmokeResult {
+    Err(SmokeError::failure("the whole set does not pass"))
+}
+
 static BOUNDED_RUNS: AtomicUsize = AtomicUsize::new(0);
 
 #[smoke_test(tags("bounded"))]
@@ -910,6 +920,51 @@ async fn metrics_come_from_the_latest_result_and_never_start_a_run() {
     assert!(m.contains("smoke_runs_failed_total 1\n"));
     assert!(m.contains("# TYPE smoke_runs_total counter\n"));
     assert_eq!(smoke.runs(), 1);
+}
+
+#[tokio::test]
+async fn the_last_run_series_follow_runs_of_every_test_only() {
+    let smoke = only("lastrun")
+        .details(Details::Always)
+        .readiness_tags(["lastrun_ready"])
+        .build();
+    let addr = app(smoke.clone()).await;
+    // A run of a part only: per-test series, but no last run yet.
+    assert_eq!(
+        get(addr, "/smoketest/readyz", &[]).await.status,
+        StatusCode::OK
+    );
+    let m = get(addr, "/smoketest/metrics", &[]).await.body;
+    assert!(!m.contains("smoke_last_run_passed"), "{m}");
+    assert!(
+        m.contains(&format!(
+            "smoke_test_passed{{test=\"{MOD}::part_that_passes\",class=\"{MOD}\"}} 1\n"
+        )),
+        "{m}"
+    );
+    assert!(smoke.latest().is_none());
+
+    assert_eq!(
+        get(addr, "/smoketest", &[]).await.status,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    // A passing part after the failing whole does not make the last run pass.
+    assert_eq!(
+        get(addr, "/smoketest/readyz", &[]).await.status,
+        StatusCode::OK
+    );
+    let m = get(addr, "/smoketest/metrics", &[]).await.body;
+    assert!(m.contains("smoke_last_run_passed 0\n"), "{m}");
+    assert!(
+        m.contains("smoke_last_run_tests{outcome=\"failed\"} 1\n"),
+        "{m}"
+    );
+    assert!(
+        m.contains("smoke_last_run_tests{outcome=\"passed\"} 1\n"),
+        "{m}"
+    );
+    assert!(m.contains("smoke_runs_total 3\n"), "{m}");
+    assert_eq!(smoke.latest().unwrap().tests.len(), 2);
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@
 //! | route | what it does |
 //! |---|---|
 //! | `/` | runs the selected tests (`?tag=`, `?test=`) or serves a cached result; 200 when all pass, the failure status (500) otherwise |
-//! | `/metrics` | Prometheus text from the latest results; never starts a run |
+//! | `/metrics` | Prometheus text from the latest results (the `smoke_last_run_*` series from the latest run of every test); never starts a run |
 //! | `/livez` | liveness: 200 `ok`, runs nothing |
 //! | `/readyz` | readiness: runs the tests tagged `readiness` |
 //!
@@ -353,7 +353,7 @@ struct State {
     finished: Option<Finished>,
     /// The latest result of each test, with the Unix time its run ended (for metrics).
     latest_tests: BTreeMap<String, (TestReport, f64)>,
-    /// The latest finished run, with the Unix time it ended.
+    /// The latest finished run of every exposed test, with the Unix time it ended.
     last_run: Option<(Arc<Report>, f64)>,
 }
 
@@ -435,7 +435,8 @@ impl Smoke {
         self.inner.runs.load(Ordering::SeqCst)
     }
 
-    /// The latest finished run, if any.
+    /// The latest finished run of every exposed test, if any (runs of a selection, such
+    /// as `/readyz`, are not one).
     pub fn latest(&self) -> Option<Arc<Report>> {
         lock(&self.inner.state)
             .last_run
@@ -934,7 +935,11 @@ impl Smoke {
                         .latest_tests
                         .insert(t.name.clone(), (t.clone(), ended));
                 }
-                state.last_run = Some((report.clone(), ended));
+                // The last-run series describe the whole set: a run of a part (`/readyz`,
+                // `?tag=`) updates its tests' series only.
+                if key == inner.all_key {
+                    state.last_run = Some((report.clone(), ended));
+                }
                 // The run of every test is kept when something serves it again.
                 if key == inner.all_key && (inner.cache.is_some() || inner.schedule.is_some()) {
                     state.finished = Some(Finished {

@@ -8,11 +8,11 @@
 //! | `smoke_test_outcome` | gauge | `test`, `class`, `outcome` | 1 for the outcome of the test's latest run |
 //! | `smoke_test_duration_seconds` | gauge | `test`, `class` | how long the latest run of the test took |
 //! | `smoke_test_last_run_timestamp_seconds` | gauge | `test`, `class` | when the run that last ran the test ended (Unix time) |
-//! | `smoke_last_run_passed` | gauge | | 1 when the latest run passed |
-//! | `smoke_last_run_timestamp_seconds` | gauge | | when the latest run ended |
+//! | `smoke_last_run_passed` | gauge | | 1 when the latest run of every test passed |
+//! | `smoke_last_run_timestamp_seconds` | gauge | | when the latest run of every test ended |
 //! | `smoke_last_run_duration_seconds` | gauge | | how long it took |
 //! | `smoke_last_run_tests` | gauge | `outcome` | its tests by outcome |
-//! | `smoke_runs_total` | counter | | runs executed since the process started |
+//! | `smoke_runs_total` | counter | | runs executed since the process started, of any selection |
 //! | `smoke_runs_failed_total` | counter | | of those, runs that failed |
 //!
 //! ```
@@ -40,7 +40,8 @@ pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 pub struct Metrics<'a> {
     /// The latest result of each test, with the Unix time (seconds) its run ended.
     pub tests: Vec<(&'a TestReport, f64)>,
-    /// The latest run and the Unix time it ended; `None` before the first run.
+    /// The latest run of every test and the Unix time it ended; `None` before the first
+    /// one (the endpoint leaves runs of a selection out of it).
     pub last_run: Option<(&'a Report, f64)>,
     /// Runs executed since the process started.
     pub runs_total: u64,
@@ -164,14 +165,14 @@ pub fn render_metrics(metrics: &Metrics<'_>, options: &RenderOptions) -> String 
             &mut out,
             "smoke_last_run_passed",
             "gauge",
-            "1 when the latest run passed.",
+            "1 when the latest run of every test passed.",
         );
         let _ = writeln!(out, "smoke_last_run_passed {}", u8::from(report.passed()));
         header(
             &mut out,
             "smoke_last_run_timestamp_seconds",
             "gauge",
-            "When the latest run ended, in Unix time.",
+            "When the latest run of every test ended, in Unix time.",
         );
         let _ = writeln!(out, "smoke_last_run_timestamp_seconds {at}");
         header(
