@@ -172,6 +172,7 @@ fn describe(answer: &HttpResponse, why: &str, url: &str) -> String {
         401 | 403 => {
             "; the endpoint wants credentials: pass them with --header 'Authorization: ...'"
         }
+        400 => "; the endpoint refused the request: check the --tag and --exact names",
         404 => "; check the URL's path (where the service mounts its smoke endpoint)",
         _ if content_type.starts_with("text/html") => {
             "; it answered HTML: check that the URL is the smoke endpoint and that it honours \
