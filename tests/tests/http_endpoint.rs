@@ -373,6 +373,21 @@ async fn bad_requests_are_4xx_with_a_clear_message_and_run_nothing() {
             &[],
             "unknown query parameter `tag`; this route takes: format",
         ),
+        (
+            "/smoketest/metrics?format=json",
+            &[],
+            "unknown query parameter `format`; this route takes: none",
+        ),
+        (
+            "/smoketest/livez?verbose=1",
+            &[],
+            "unknown query parameter `verbose`; this route takes: none",
+        ),
+        (
+            "/smoketest/livez?%zz",
+            &[],
+            "has a `%` that is not followed",
+        ),
     ];
     for (path, headers, message) in cases {
         let r = c.get(path, headers).await;

@@ -523,8 +523,11 @@ impl Smoke {
             return response;
         }
         let mut response = match route {
-            Route::Livez => plain(StatusCode::OK, "ok"),
-            Route::Metrics => self.metrics(request.headers()),
+            Route::Livez => match parse_query(request.uri().query().unwrap_or(""), &[]) {
+                Ok(_) => plain(StatusCode::OK, "ok"),
+                Err(why) => bad_query(&why),
+            },
+            Route::Metrics => self.metrics(request),
             Route::Run | Route::Readyz => self.run_route(route, request).await,
         };
         if head {
@@ -573,11 +576,14 @@ impl Smoke {
         }
     }
 
-    fn metrics(&self, headers: &HeaderMap) -> Response<String> {
-        let details = match self.details_for(headers) {
+    fn metrics<B>(&self, request: &Request<B>) -> Response<String> {
+        let details = match self.details_for(request.headers()) {
             Ok(details) => details,
             Err(response) => return *response,
         };
+        if let Err(why) = parse_query(request.uri().query().unwrap_or(""), &[]) {
+            return bad_query(&why);
+        }
         let body = {
             let state = lock(&self.inner.state);
             let metrics = prometheus::Metrics {
@@ -620,7 +626,7 @@ impl Smoke {
         };
         let query = match parse_query(request.uri().query().unwrap_or(""), allowed) {
             Ok(query) => query,
-            Err(why) => return plain(StatusCode::BAD_REQUEST, &format!("bad query: {why}")),
+            Err(why) => return bad_query(&why),
         };
         let format = match query.format {
             Some(format) => format,
@@ -1109,6 +1115,11 @@ fn plain(status: StatusCode, message: &str) -> Response<String> {
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(NOSNIFF.0, HeaderValue::from_static(NOSNIFF.1));
     response
+}
+
+/// The 400 of a query that does not parse or has parameters the route does not take.
+fn bad_query(why: &str) -> Response<String> {
+    plain(StatusCode::BAD_REQUEST, &format!("bad query: {why}"))
 }
 
 /// The 429 of a request that would start a run beyond `max_runs`.
