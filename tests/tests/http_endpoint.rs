@@ -392,6 +392,7 @@ async fn bad_requests_are_4xx_with_a_clear_message_and_run_nothing() {
     for (path, headers, message) in cases {
         let r = c.get(path, headers).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
+        assert_eq!(r.header("x-smoke-status"), "", "{path}");
         assert_eq!(r.header("x-content-type-options"), "nosniff");
         assert!(
             r.body.contains(message),
@@ -994,6 +995,7 @@ async fn livez_runs_nothing_and_readyz_runs_the_readiness_tests() {
     let ready = get(addr, "/smoketest/readyz", &[]).await;
     assert_eq!(ready.status, StatusCode::OK, "{}", ready.body);
     assert!(ready.body.contains("tests run: 1\n"), "{}", ready.body);
+    assert_eq!(ready.header("x-smoke-status"), "PASS");
     assert_eq!(READY_RUNS.load(Ordering::SeqCst) - before, 1);
     // The whole set fails (one non-readiness test fails).
     assert_eq!(
