@@ -37,7 +37,7 @@ use smoke_runtime::rollback::RusqliteDb;
 pub struct Settings {
     /// Where the service listens.
     pub listen: SocketAddr,
-    /// The SQLite database file.
+    /// The SQLite database file, as an absolute path.
     pub db: PathBuf,
     /// Where the operators are reached; the service refuses to be without one.
     pub contact_email: String,
@@ -81,6 +81,8 @@ impl Settings {
         let min_free_mb: u64 = env("DEMO_MIN_FREE_MB", "10")
             .parse()
             .map_err(|_| "DEMO_MIN_FREE_MB must be a whole number of megabytes")?;
+        // Absolute, so that its directory is known whatever the working directory.
+        let db = std::path::absolute(&db).map_err(|e| format!("--db {}: {e}", db.display()))?;
         Ok(Settings {
             listen: listen
                 .parse()

@@ -42,7 +42,12 @@ async fn temp_dir_writable() -> SmokeResult {
 /// The database's file system has room to grow.
 #[smoke_test(tags("storage"))]
 async fn disk_space_for_the_database(settings: Resource<Settings>) -> SmokeResult {
-    let dir = settings.db.parent().unwrap_or(std::path::Path::new("."));
+    // `load` makes the path absolute; a bare file name's parent is "" all the same.
+    let dir = settings
+        .db
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
     checks::disk_free(dir, settings.min_free_bytes).await
 }
 
@@ -52,8 +57,54 @@ async fn required_executable_present(settings: Resource<Settings>) -> SmokeResul
     checks::executable_on_path(&settings.required_exe).await
 }
 
-/// The operators' contact address is configured.
+/// The operators' contact address is configured, and is an e-mail address.
 #[smoke_test]
 fn contact_email_set(settings: Resource<Settings>) -> SmokeResult {
-    checks::setting_present("DEMO_CONTACT_EMAIL", Some(&settings.contact_email))
+    checks::setting_present("DEMO_CONTACT_EMAIL", Some(&settings.contact_email))?;
+    // The message names the setting, never its value (a setting may hold a secret).
+    assert_true!(
+        looks_like_email(&settings.contact_email),
+        "setting DEMO_CONTACT_EMAIL is not an e-mail address (name@domain.tld); fix it in \
+         the service's configuration"
+    );
+    Ok(())
+}
+
+/// `name@domain.tld`: one `@`, something before it, a dotted domain after it with no
+/// empty label, and no whitespace.
+fn looks_like_email(value: &str) -> bool {
+    let Some((name, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !name.is_empty()
+        && !value.chars().any(char::is_whitespace)
+        && domain.contains('.')
+        && !domain.contains('@')
+        && domain.split('.').all(|label| !label.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_email;
+
+    #[test]
+    fn e_mail_shapes() {
+        for good in ["ops@example.com", "a.b+c@mail.example.org"] {
+            assert!(looks_like_email(good), "{good}");
+        }
+        for bad in [
+            "",
+            "ops",
+            "ops@",
+            "@example.com",
+            "ops@example",
+            "ops@example.",
+            "ops@.com",
+            "ops@@example.com",
+            "o ps@example.com",
+            "ops@exa@mple.com",
+        ] {
+            assert!(!looks_like_email(bad), "{bad}");
+        }
+    }
 }

@@ -17,6 +17,11 @@ struct Demo {
 
 impl Demo {
     fn start(label: &str, env: &[(&str, &str)]) -> Demo {
+        Demo::start_in(label, env, None)
+    }
+
+    /// Starts the demo; with `relative_db`, in its directory with `--db <relative_db>`.
+    fn start_in(label: &str, env: &[(&str, &str)], relative_db: Option<&str>) -> Demo {
         let dir =
             std::env::temp_dir().join(format!("smoke-demo-e2e-{label}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
@@ -31,6 +36,9 @@ impl Demo {
             .env_remove("DEMO_SMOKE_TOKEN")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
+        if let Some(db) = relative_db {
+            command.current_dir(&dir).args(["--db", db]);
+        }
         for (k, v) in env {
             command.env(k, v);
         }
@@ -335,4 +343,34 @@ fn a_second_ctrl_c_exits_at_once() {
         .wait_exit(GRACE / 2)
         .expect("smoke-demo did not exit on the second SIGINT");
     assert_eq!(exit.code(), Some(130), "{exit:?}");
+}
+
+#[test]
+fn a_relative_database_path_passes_the_disk_space_test() {
+    let mut demo = Demo::start_in("relative", &[], Some("notes.db"));
+    let (status, _, text) = demo.get(
+        "/smoketest?test=smoke_demo::smoke::disk_space_for_the_database",
+        &["Accept: text/plain"],
+    );
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("tests passed: 1\n"), "{text}");
+    assert!(demo.dir.join("notes.db").exists());
+    assert!(demo.interrupt().success());
+}
+
+#[test]
+fn a_contact_setting_that_is_no_e_mail_address_fails_naming_it_not_its_value() {
+    let mut demo = Demo::start("bad-email", &[("DEMO_CONTACT_EMAIL", "ops-at-example")]);
+    let (status, head, text) = demo.get("/smoketest", &["Accept: text/plain"]);
+    assert_eq!(status, 500, "{text}");
+    assert!(head.contains("x-smoke-status: fail"), "{head}");
+    assert!(text.contains("contact_email_set failed"), "{text}");
+    assert!(
+        text.contains("setting DEMO_CONTACT_EMAIL is not an e-mail address"),
+        "{text}"
+    );
+    assert!(!text.contains("ops-at-example"), "{text}");
+    let (_, _, json) = demo.get("/smoketest?format=json", &[]);
+    assert!(!json.contains("ops-at-example"), "{json}");
+    assert!(demo.interrupt().success());
 }
