@@ -407,6 +407,21 @@ async fn bad_requests_are_4xx_with_a_clear_message_and_run_nothing() {
     let r = c.send(Method::DELETE, "/smoketest/metrics", &[]).await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
 
+    // Unknown values are quoted cut short, however long they are.
+    let long = "z".repeat(3000);
+    for key in ["tag", "test"] {
+        let r = c
+            .get(&format!("/smoketest?{key}={long}&{key}=a{long}"), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        assert!(
+            r.body.contains(&format!("{}…", "z".repeat(80))),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains(&"z".repeat(81)), "{key}: {}", r.body);
+    }
+
     // Known tag and known test, but no test has both: nothing to run is not a PASS.
     let r = c
         .get(&format!("/smoketest?tag=db&test={MOD}::cache_answers"), &[])

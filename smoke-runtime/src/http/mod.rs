@@ -663,22 +663,20 @@ impl Smoke {
     /// The exposed tests the query's `tag`s and `test`s take; an unknown tag or test is
     /// an error (which names the known ones only to callers allowed details), and so is
     /// a `tag` or `test` that leaves no test to run.
-    fn select<'q>(
-        &self,
-        query: &'q Query,
-        details: bool,
-    ) -> Result<Vec<&'static TestDescriptor>, String> {
+    fn select(&self, query: &Query, details: bool) -> Result<Vec<&'static TestDescriptor>, String> {
         let exposed = self.tests();
         let known_tags: BTreeSet<&str> = exposed
             .iter()
             .flat_map(|t| t.tags.iter().copied())
             .collect();
         let names = &self.inner.names;
-        let unknown_tags: Vec<&'q str> = query
+        // Unknown values are quoted cut short: the message repeats what the caller sent.
+        let unknown_tags: Vec<String> = query
             .tags
             .iter()
             .map(String::as_str)
             .filter(|t| !known_tags.contains(t))
+            .map(query::shorten)
             .collect();
         if !unknown_tags.is_empty() {
             let mut why = format!("unknown tag(s): {}", unknown_tags.join(", "));
@@ -690,11 +688,12 @@ impl Smoke {
             }
             return Err(why);
         }
-        let unknown_tests: Vec<&'q str> = query
+        let unknown_tests: Vec<String> = query
             .tests
             .iter()
             .map(String::as_str)
             .filter(|t| !names.iter().any(|n| n == t))
+            .map(query::shorten)
             .collect();
         if !unknown_tests.is_empty() {
             let mut why = format!(

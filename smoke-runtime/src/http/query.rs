@@ -53,8 +53,8 @@ fn decode(component: &str) -> Result<String, String> {
     String::from_utf8(out).map_err(|_| format!("`{}` does not decode to UTF-8", shorten(component)))
 }
 
-/// `s` cut short for an error message.
-fn shorten(s: &str) -> String {
+/// `s` cut short (to 80 characters) for an error message.
+pub(super) fn shorten(s: &str) -> String {
     if s.chars().count() <= 80 {
         s.to_owned()
     } else {
