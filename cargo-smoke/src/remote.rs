@@ -170,7 +170,8 @@ fn describe(answer: &HttpResponse, why: &str, url: &str) -> String {
         .collect();
     let hint = match answer.status {
         401 | 403 => {
-            "; the endpoint wants credentials: pass them with --header 'Authorization: ...'"
+            "; the endpoint wants credentials: pass them with --header 'Authorization: ...' \
+             or in the URL (https://user:password@host/...)"
         }
         400 => "; the endpoint refused the request: check the --tag and --exact names",
         404 => "; check the URL's path (where the service mounts its smoke endpoint)",
