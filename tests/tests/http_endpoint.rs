@@ -128,6 +128,32 @@ fn part_that_fails() -> SmokeResult {
     Err(SmokeError::failure("the whole set does not pass"))
 }
 
+/// A fixture whose tear-down never ends, so that its run outlives the deadline.
+struct HangsInTearDown;
+
+impl Fixture for HangsInTearDown {
+    async fn set_up(_: &Context) -> SmokeResult<Self> {
+        Ok(HangsInTearDown)
+    }
+
+    async fn tear_down(self) -> SmokeResult {
+        std::future::pending::<()>().await;
+        Ok(())
+    }
+}
+
+#[smoke_test(tags("unfinished"))]
+fn leaks_before_the_deadline() -> SmokeResult {
+    Err(SmokeError::failure(
+        "connect to mysql://app:p@ss/w0rd@db:3306/app failed; key SECRET-VALUE-456",
+    ))
+}
+
+#[smoke_test(tags("unfinished"))]
+async fn never_torn_down(_fixture: &mut HangsInTearDown) -> SmokeResult {
+    Ok(())
+}
+
 static BOUNDED_RUNS: AtomicUsize = AtomicUsize::new(0);
 
 #[smoke_test(tags("bounded"))]
@@ -1054,6 +1080,48 @@ async fn a_hung_test_does_not_hold_the_request_past_the_deadline() {
         .find(|t| t["name"] == format!("{MOD}::quick_beside_the_hang"))
         .unwrap();
     assert_eq!(quick["outcome"], "passed");
+}
+
+#[tokio::test]
+async fn what_finished_before_the_deadline_is_redacted_too() {
+    let smoke = only("unfinished")
+        .details(Details::Always)
+        .secret("SECRET-VALUE-456")
+        .deadline(Duration::from_millis(600))
+        .build();
+    let addr = app(smoke).await;
+    let r = tokio::time::timeout(
+        Duration::from_secs(10),
+        get(addr, "/smoketest?format=json", &[]),
+    )
+    .await
+    .expect("the request was held far past the deadline");
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let v = r.json();
+    let message = |name: &str| {
+        v["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == format!("{MOD}::{name}"))
+            .unwrap_or_else(|| panic!("{name} missing: {v}"))["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    };
+    assert!(
+        message("never_torn_down").contains("still running when the run's deadline"),
+        "{v}"
+    );
+    assert_eq!(
+        message("leaks_before_the_deadline"),
+        "connect to mysql://app:***@db:3306/app failed; key ***"
+    );
+    assert!(
+        !r.body.contains("w0rd") && !r.body.contains("SECRET-VALUE"),
+        "{}",
+        r.body
+    );
 }
 
 #[tokio::test]
