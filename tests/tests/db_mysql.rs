@@ -267,7 +267,7 @@ async fn a_failed_rollback_is_reported_on_the_test_on_mysql() {
 }
 
 /// The documented limit, shown: DDL inside the test's transaction commits what the test
-/// wrote before it, and the rollback cannot undo that.
+/// wrote before it, and the rollback cannot undo that; the test is reported as errored.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ddl_commits_implicitly_on_mysql() {
     let Some(url) = server_url("SMOKE_TEST_MYSQL_URL") else {
@@ -280,7 +280,12 @@ async fn ddl_commits_implicitly_on_mysql() {
         .resource(Marker(marker.clone()))
         .build();
     let report = runner.run(&Selection::all().tag("my-ddl")).await;
-    assert_outcome(&report, "my_ddl_commits_implicitly", Outcome::Passed);
+    // The tear-down finds the transaction gone and says so on the test.
+    assert_outcome(&report, "my_ddl_commits_implicitly", Outcome::Errored);
+    let message = result_of(&report, "my_ddl_commits_implicitly")
+        .message
+        .clone()
+        .unwrap_or_default();
     let left = rows_left(&url, &marker).await;
     sqlx::query("delete from smoke_db_mysql_rows where marker = ?")
         .bind(&marker)
@@ -291,5 +296,10 @@ async fn ddl_commits_implicitly_on_mysql() {
         .execute(&pool)
         .await
         .expect("drop");
+    assert!(
+        message.contains("the transaction was committed or ended by the test")
+            && message.contains("NOT rolled back"),
+        "{message}"
+    );
     assert_eq!(left, 1, "the row written before the DDL was committed");
 }

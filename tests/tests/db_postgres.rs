@@ -140,6 +140,14 @@ async fn pg_rollback_fails(tx: &mut PgRollback, marker: Resource<Marker>) -> Smo
     Ok(())
 }
 
+#[smoke_test(tags("pg-ended"))]
+async fn pg_commits_itself(tx: &mut PgRollback, marker: Resource<Marker>) -> SmokeResult {
+    insert(tx.as_mut(), &marker, "committed by a raw COMMIT").await?;
+    // Ends the fixture's transaction behind sqlx's back: the row is kept.
+    sqlx::raw_sql("commit").execute(tx.as_mut()).await?;
+    Ok(())
+}
+
 #[smoke_test(tags("pg-run-wide"))]
 async fn pg_run_wide_writes(
     tx: &mut RunWideTx<PgRollback>,
@@ -331,6 +339,41 @@ async fn the_run_wide_mode_rolls_back_every_test_on_postgres() {
         Outcome::Passed,
     );
     assert_eq!(rows_left(&url, &marker).await, 0);
+    assert!(
+        all_returned(&pool).await,
+        "a connection did not come back to the pool"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_test_that_ends_the_transaction_itself_is_reported_on_postgres() {
+    let Some(url) = server_url("SMOKE_TEST_POSTGRES_URL") else {
+        return;
+    };
+    let pool = pool(&url).await;
+    let marker = run_marker("ended");
+    let runner = Runner::builder()
+        .resource(pool.clone())
+        .resource(Marker(marker.clone()))
+        .build();
+    let report = runner.run(&Selection::all().tag("pg-ended")).await;
+    let message = result_of(&report, "pg_commits_itself")
+        .message
+        .clone()
+        .unwrap_or_default();
+    let left = rows_left(&url, &marker).await;
+    sqlx::query("delete from smoke_db_postgres_rows where marker = $1")
+        .bind(&marker)
+        .execute(&pool)
+        .await
+        .expect("delete");
+    assert_outcome(&report, "pg_commits_itself", Outcome::Errored);
+    assert!(
+        message.contains("the transaction was committed or ended by the test")
+            && message.contains("NOT rolled back"),
+        "{message}"
+    );
+    assert_eq!(left, 1, "the committed row is kept, as the report says");
     assert!(
         all_returned(&pool).await,
         "a connection did not come back to the pool"

@@ -30,7 +30,10 @@ pub const ROLLBACK_WAIT: Duration = Duration::from_secs(2);
 /// `Connection::begin` calls on it make savepoints, so code under test that opens and
 /// commits its own transaction commits only a savepoint of this one.
 ///
-/// Tear-down sends `ROLLBACK`. When that fails, the test is reported as errored with
+/// Tear-down first checks that the transaction is still open (PostgreSQL and
+/// MySQL/MariaDB): a test that ended it itself, with a raw `COMMIT` or a statement that
+/// commits implicitly, is reported as errored, since its writes were kept. Then it sends
+/// `ROLLBACK`. When that fails, the test is reported as errored with
 /// the reason, and the connection is closed rather than returned to the pool; when the
 /// fixture is dropped without its tear-down (the runner gave up waiting), the connection
 /// is closed too, which makes the server roll the transaction back.
@@ -58,7 +61,7 @@ pub type PgRollback = SqlxRollback<sqlx::Postgres>;
 
 /// A transaction on the run's `MySqlPool`, rolled back after the test (feature `mysql`).
 /// MySQL and MariaDB commit implicitly before DDL (`CREATE`, `ALTER`, `DROP`, ...): keep
-/// DDL out of smoke tests.
+/// DDL out of smoke tests (a test that runs DDL is reported as errored).
 #[cfg(feature = "mysql")]
 pub type MySqlRollback = SqlxRollback<sqlx::MySql>;
 
@@ -76,6 +79,9 @@ impl<DB: Database> SqlxRollback<DB> {
         DB::TransactionManager::begin(&mut conn, None)
             .await
             .map_err(|e| SmokeError::error(format!("could not begin a transaction: {e}")))?;
+        mark_transaction::<DB>(&mut conn).await.map_err(|e| {
+            SmokeError::error(format!("could not mark the transaction as the test's: {e}"))
+        })?;
         Ok(SqlxRollback {
             conn: Some(conn),
             database: PhantomData,
@@ -95,8 +101,13 @@ impl<DB: Database> SqlxRollback<DB> {
         let Some(mut conn) = self.conn.take() else {
             return Ok(());
         };
-        match tokio::time::timeout(ROLLBACK_WAIT, rollback_all::<DB>(&mut conn)).await {
-            Ok(Ok(())) => Ok(()),
+        let checked_rollback = async {
+            let open = still_open::<DB>(&mut conn).await;
+            rollback_all::<DB>(&mut conn).await.map(|()| open)
+        };
+        match tokio::time::timeout(ROLLBACK_WAIT, checked_rollback).await {
+            Ok(Ok(true)) => Ok(()),
+            Ok(Ok(false)) => Err(SmokeError::error(ENDED_BY_THE_TEST)),
             Ok(Err(e)) => {
                 drop(conn.detach());
                 Err(SmokeError::error(format!(
@@ -111,6 +122,50 @@ impl<DB: Database> SqlxRollback<DB> {
             }
         }
     }
+}
+
+/// What a tear-down reports when the test's transaction was no longer open.
+const ENDED_BY_THE_TEST: &str = "the transaction was committed or ended by the test (a COMMIT, \
+     or on MySQL/MariaDB a statement that commits implicitly, such as DDL); its writes were \
+     NOT rolled back";
+
+/// Marks the transaction just begun, so that [`still_open`] can tell whether the test
+/// ended it: on PostgreSQL a transaction-local setting, which a `COMMIT` or `ROLLBACK`
+/// discards. Nothing to do on MySQL (`@@in_transaction`) or SQLite.
+async fn mark_transaction<DB: Database>(conn: &mut DB::Connection) -> Result<(), sqlx::Error> {
+    #[cfg(feature = "postgres")]
+    if let Some(pg) = (conn as &mut dyn std::any::Any).downcast_mut::<sqlx::PgConnection>() {
+        sqlx::query("select set_config('smoke.tx', '1', true)")
+            .execute(pg)
+            .await?;
+    }
+    let _ = conn;
+    Ok(())
+}
+
+/// Whether the transaction begun by set-up is still open on the server (PostgreSQL and
+/// MySQL/MariaDB; assumed on SQLite). A check that cannot be made (PostgreSQL refuses every
+/// statement in a transaction a failed statement aborted, which is still open) counts as
+/// open: the rollback that follows reports any real trouble.
+async fn still_open<DB: Database>(conn: &mut DB::Connection) -> bool {
+    #[cfg(feature = "postgres")]
+    if let Some(pg) = (conn as &mut dyn std::any::Any).downcast_mut::<sqlx::PgConnection>() {
+        return sqlx::query_scalar::<_, bool>(
+            "select coalesce(current_setting('smoke.tx', true), '') = '1'",
+        )
+        .fetch_one(pg)
+        .await
+        .unwrap_or(true);
+    }
+    #[cfg(feature = "mysql")]
+    if let Some(my) = (conn as &mut dyn std::any::Any).downcast_mut::<sqlx::MySqlConnection>() {
+        return sqlx::query_scalar::<_, i64>("select cast(@@in_transaction as signed)")
+            .fetch_one(my)
+            .await
+            .map_or(true, |n| n != 0);
+    }
+    let _ = conn;
+    true
 }
 
 /// Rolls back every savepoint the test left open, then the transaction.
