@@ -21,13 +21,15 @@ use clap::{CommandFactory, Parser, ValueEnum};
 /// Run a workspace's smoke tests, or check a deployed smoke endpoint.
 ///
 /// Without --url: builds the workspace's smoke targets (`harness = false` test targets
-/// named `smoke`, or the test targets and bins given with --test and --bin) and runs them with the filters and options
-/// given; arguments after `--` go to the smoke program as they are.
+/// named `smoke`, or the test targets and bins given with --test and --bin) and runs them
+/// with the filters and options given; arguments after `--` go to the smoke program as
+/// they are.
 ///
-/// With --url: asks the endpoint for its JSON report (django-smoketest's format), prints
-/// it, and exits 0 when it says PASS, 1 when it says FAIL, 2 when the endpoint cannot be
+/// With --url: asks the endpoint for its JSON report (django-smoketest's format) of the
+/// tests selected with --tag and --exact names, prints it, and exits 0 when it says PASS,
+/// 1 when it says FAIL or fewer tests ran than --min-tests, 2 when the endpoint cannot be
 /// reached or answers something that is not a smoke report (with --format nagios: 0 OK,
-/// 2 CRITICAL, 3 UNKNOWN).
+/// 2 CRITICAL, 3 UNKNOWN, also for a bad command line).
 #[derive(Debug, Parser)]
 #[command(name = "cargo smoke", bin_name = "cargo smoke", version)]
 pub struct Cli {
