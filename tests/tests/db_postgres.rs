@@ -140,6 +140,29 @@ async fn pg_rollback_fails(tx: &mut PgRollback, marker: Resource<Marker>) -> Smo
     Ok(())
 }
 
+#[smoke_test(timeout = "200ms", tags("pg-unanswered"))]
+async fn pg_statement_outlasts_the_rollback_wait(
+    tx: &mut PgRollback,
+    marker: Resource<Marker>,
+) -> SmokeResult {
+    insert(tx.as_mut(), &marker, "statement outlasts the rollback wait").await?;
+    // Runs on the server longer than the tear-down waits for its ROLLBACK to be answered.
+    sqlx::query("select pg_sleep(5)")
+        .execute(tx.as_mut())
+        .await?;
+    Ok(())
+}
+
+#[smoke_test(tags("pg-deadline"))]
+async fn pg_outlives_the_run_deadline(
+    tx: &mut PgRollback,
+    marker: Resource<Marker>,
+) -> SmokeResult {
+    insert(tx.as_mut(), &marker, "outlives the run's deadline").await?;
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    Ok(())
+}
+
 #[smoke_test(tags("pg-ended"))]
 async fn pg_commits_itself(tx: &mut PgRollback, marker: Resource<Marker>) -> SmokeResult {
     insert(tx.as_mut(), &marker, "committed by a raw COMMIT").await?;
@@ -374,6 +397,65 @@ async fn a_test_that_ends_the_transaction_itself_is_reported_on_postgres() {
         "{message}"
     );
     assert_eq!(left, 1, "the committed row is kept, as the report says");
+    assert!(
+        all_returned(&pool).await,
+        "a connection did not come back to the pool"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unanswered_rollback_closes_the_connection_on_postgres() {
+    let Some(url) = server_url("SMOKE_TEST_POSTGRES_URL") else {
+        return;
+    };
+    let pool = pool(&url).await;
+    let marker = run_marker("unanswered");
+    let runner = Runner::builder()
+        .resource(pool.clone())
+        .resource(Marker(marker.clone()))
+        .build();
+    let report = runner.run(&Selection::all().tag("pg-unanswered")).await;
+    assert_outcome(
+        &report,
+        "pg_statement_outlasts_the_rollback_wait",
+        Outcome::TimedOut,
+    );
+    let message = result_of(&report, "pg_statement_outlasts_the_rollback_wait")
+        .message
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        message.contains("timed out") && message.contains("the connection was closed instead"),
+        "{message}"
+    );
+    assert_eq!(rows_left(&url, &marker).await, 0, "rows left behind");
+    // The closed connection left the pool; the pool still serves.
+    assert!(
+        all_returned(&pool).await,
+        "a connection did not come back to the pool"
+    );
+    let one: i32 = sqlx::query_scalar("select 1")
+        .fetch_one(&pool)
+        .await
+        .expect("the pool serves after the forced close");
+    assert_eq!(one, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_run_deadline_rolls_back_on_postgres() {
+    let Some(url) = server_url("SMOKE_TEST_POSTGRES_URL") else {
+        return;
+    };
+    let pool = pool(&url).await;
+    let marker = run_marker("deadline");
+    let runner = Runner::builder()
+        .resource(pool.clone())
+        .resource(Marker(marker.clone()))
+        .deadline(Duration::from_millis(300))
+        .build();
+    let report = runner.run(&Selection::all().tag("pg-deadline")).await;
+    assert_outcome(&report, "pg_outlives_the_run_deadline", Outcome::TimedOut);
+    assert_eq!(rows_left(&url, &marker).await, 0, "rows left behind");
     assert!(
         all_returned(&pool).await,
         "a connection did not come back to the pool"

@@ -17,7 +17,8 @@ use crate::{Context, Fixture, SmokeError, SmokeResult};
 /// connection instead (the server then rolls the transaction back itself).
 ///
 /// The wait is long only when the test timed out while a statement was still running on
-/// the server: the `ROLLBACK` is answered after that statement ends.
+/// the server: the `ROLLBACK` is answered after that statement ends. The forced close is
+/// added to the test's report.
 pub const ROLLBACK_WAIT: Duration = Duration::from_secs(2);
 
 /// A test's own transaction on a connection of the run's sqlx pool, rolled back after the
@@ -118,7 +119,11 @@ impl<DB: Database> SqlxRollback<DB> {
             // connection ends the transaction without a commit.
             Err(_) => {
                 drop(conn.detach());
-                Ok(())
+                Err(SmokeError::error(format!(
+                    "the ROLLBACK was not answered within {ROLLBACK_WAIT:?} (a statement of \
+                     the test was still running): the connection was closed instead, which \
+                     ends the transaction without a commit"
+                )))
             }
         }
     }
