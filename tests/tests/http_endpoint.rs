@@ -154,6 +154,12 @@ async fn never_torn_down(_fixture: &mut HangsInTearDown) -> SmokeResult {
     Ok(())
 }
 
+#[smoke_test(tags("paced"))]
+async fn paced_check() -> SmokeResult {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    Ok(())
+}
+
 static BOUNDED_RUNS: AtomicUsize = AtomicUsize::new(0);
 
 #[smoke_test(tags("bounded"))]
@@ -923,6 +929,22 @@ fn a_request_that_asks_for_no_result_does_not_start_the_schedule() {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(smoke.runs(), 1);
     });
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_schedule_starts_a_run_every_period_however_long_runs_take() {
+    // On tokio's paused clock: each run takes 300 ms, the period is 400 ms.
+    let smoke = only("paced").schedule(Duration::from_millis(400)).build();
+    tokio::time::sleep(Duration::from_millis(1900)).await;
+    // Runs start at 0, 400, 800, 1200 and 1600 ms; a pause of 400 ms after each run
+    // would start them at 0, 700 and 1400 ms.
+    assert_eq!(smoke.runs(), 5);
+
+    // A run longer than the period: the next starts as soon as it ends.
+    let smoke = only("paced").schedule(Duration::from_millis(200)).build();
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    // Runs start at 0, 300, 600 and 900 ms.
+    assert_eq!(smoke.runs(), 4);
 }
 
 // ---- metrics, liveness, readiness ---------------------------------------------------------

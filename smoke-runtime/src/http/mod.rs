@@ -206,7 +206,9 @@ impl SmokeBuilder {
 
     /// Runs every test in the background every `every` (from `build` inside a tokio
     /// runtime, otherwise from the first request for results) and serves the latest
-    /// result; requests never start a run of their own then.
+    /// result; requests never start a run of their own then. Runs start `every` apart
+    /// (not `every` after the previous one ended); one that takes longer is followed at
+    /// once by the next.
     pub fn schedule(mut self, every: Duration) -> Self {
         self.schedule = Some(every);
         self
@@ -1070,8 +1072,14 @@ fn subset(report: &Report, tests: &[&'static TestDescriptor]) -> Report {
     }
 }
 
+/// Starts a run of every exposed test every `every`, the first at once. A run that takes
+/// longer than `every` delays the next, which then starts as soon as it ends, and the
+/// period counts from there (runs never overlap, and missed starts are not made up).
 async fn schedule_loop(inner: Weak<Inner>, every: Duration) {
+    let mut ticks = tokio::time::interval(every.max(Duration::from_millis(1)));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
+        ticks.tick().await;
         let Some(strong) = inner.upgrade() else {
             return;
         };
@@ -1081,7 +1089,6 @@ async fn schedule_loop(inner: Weak<Inner>, every: Duration) {
         // Busy only when runs of the programmatic API fill every permit: skip a turn.
         let _ = smoke.join_or_start(key, all).await;
         drop(smoke);
-        tokio::time::sleep(every).await;
     }
 }
 
