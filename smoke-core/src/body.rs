@@ -7,7 +7,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, Once, PoisonError};
 use std::task::{Context as TaskContext, Poll};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::context::CurrentGuard;
 use crate::fixture::{combine, FixtureSet};
@@ -24,7 +24,22 @@ where
         ctx: ctx.clone(),
         body: Box::pin(body),
     };
+    let start = Instant::now();
     match tokio::time::timeout(ctx.timeout(), scoped).await {
+        // A body that blocks its thread is never interrupted by the timer; it is still
+        // late when it finally returns.
+        Ok(result) if start.elapsed() > ctx.timeout() => {
+            let mut late = timed_out(ctx);
+            late.append(&format!(
+                "it returned only after {}: an async body that blocks its thread instead of \
+                 awaiting cannot be interrupted at its timeout; write blocking work as a sync \
+                 test, or move it to spawn_blocking",
+                humantime::format_duration(Duration::from_millis(
+                    start.elapsed().as_millis() as u64
+                ))
+            ));
+            combine(Err(late), result)
+        }
         Ok(result) => result,
         Err(_) => Err(timed_out(ctx)),
     }
@@ -159,7 +174,7 @@ pub fn timed_out(ctx: &Context) -> SmokeError {
 /// A caught panic as a test error: std's `assert!` family counts as a failure, any other
 /// panic as an error. The location comes from the panic hook when it saw the panic.
 pub fn panic_error(ctx: &Context, payload: Box<dyn Any + Send>) -> SmokeError {
-    let message = panic_message(&payload);
+    let message = panic_message(&*payload);
     let kind = if message.starts_with("assertion") {
         ErrorKind::Failure
     } else {

@@ -157,7 +157,10 @@ impl Runner {
     /// A runner with this configuration and these resources.
     pub fn new(config: RunConfig, resources: Resources) -> Self {
         let mut config = config;
-        config.concurrency = config.concurrency.max(1);
+        // Serial tests take every permit at once, and tokio counts permits in a u32.
+        config.concurrency = config
+            .concurrency
+            .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
         Runner {
             config: Arc::new(config),
             resources: Arc::new(resources),
@@ -218,20 +221,55 @@ impl Runner {
             tests.iter().map(|t| t.class_name()).collect();
 
         let (tx, mut rx) = mpsc::unbounded_channel();
+        // A deadline too far to represent is no deadline.
+        let deadline = self.config.deadline.and_then(|d| start.checked_add(d));
+        // Past the deadline and the tear-down grace the run ends whatever its tests do: an
+        // async test that blocks its thread cannot be cancelled, only left behind.
+        let hard_stop = deadline.and_then(|d| d.checked_add(self.config.tear_down_grace));
+        let expected: Vec<&'static TestDescriptor> = tests.clone();
         let schedule = Schedule {
             runner: self.clone(),
-            // A deadline too far to represent is no deadline.
-            deadline: self.config.deadline.and_then(|d| start.checked_add(d)),
+            deadline,
             failed: Arc::new(AtomicBool::new(false)),
             permits: Arc::new(Semaphore::new(self.config.concurrency)),
             tx,
         };
         tokio::spawn(schedule.run(tests, run_skipped));
 
-        let mut reports = Vec::new();
-        while let Some(report) = rx.recv().await {
+        let mut reports: Vec<TestReport> = Vec::new();
+        loop {
+            let next = match hard_stop {
+                Some(stop) => match tokio::time::timeout_at(stop.into(), rx.recv()).await {
+                    Ok(next) => next,
+                    Err(_) => break,
+                },
+                None => rx.recv().await,
+            };
+            let Some(report) = next else { break };
             on_result(&report);
             reports.push(report);
+        }
+        if hard_stop.is_some_and(|stop| Instant::now() >= stop) {
+            let reported: std::collections::HashSet<String> =
+                reports.iter().map(|r| r.name.clone()).collect();
+            for test in expected {
+                if !reported.contains(&test.full_name()) {
+                    let report = report_of(
+                        test,
+                        Outcome::TimedOut,
+                        start.elapsed(),
+                        Some(
+                            "still running when the run's deadline and tear-down grace had \
+                             passed: it holds its thread without yielding (write blocking \
+                             work as a sync test, or move it to spawn_blocking)"
+                                .to_owned(),
+                        ),
+                        None,
+                    );
+                    on_result(&report);
+                    reports.push(report);
+                }
+            }
         }
         reports.sort_by(|a, b| a.name.cmp(&b.name));
         Report {
@@ -378,7 +416,17 @@ impl Schedule {
             }
             let this = this.clone();
             tokio::spawn(async move {
-                let report = this.run_one(test, suite.as_ref()).await;
+                // Run-wide hooks are the host's code: a panic in one errors this test and
+                // never loses it from the report.
+                let report = CatchUnwind(Box::pin(this.run_one(test, suite.as_ref())))
+                    .await
+                    .unwrap_or_else(|panic| {
+                        let why = format!(
+                            "a run-wide hook panicked: {}",
+                            crate::body::panic_message(&*panic)
+                        );
+                        report_of(test, Outcome::Errored, Duration::ZERO, Some(why), None)
+                    });
                 if report.outcome.is_problem() {
                     this.failed.store(true, Ordering::SeqCst);
                 }
