@@ -138,10 +138,18 @@ async fn soak(url: &str, runs: usize, seed: u64) -> bool {
         .connect_with(options.clone())
         .await
         .unwrap_or_else(|e| panic!("SMOKE_TEST_POSTGRES_URL is set but unreachable: {e}"));
+    // Concurrent `create table if not exists` can collide on PostgreSQL (a soak started
+    // while the database tests run): take the same kind of lock they do.
+    let mut tx = pool.begin().await.expect("begin");
+    sqlx::query("select pg_advisory_xact_lock(hashtext('smoke_db_soak_rows'))")
+        .execute(&mut *tx)
+        .await
+        .expect("lock");
     sqlx::query("create table if not exists smoke_db_soak_rows (marker text not null)")
-        .execute(&pool)
+        .execute(&mut *tx)
         .await
         .expect("create the table");
+    tx.commit().await.expect("commit");
     let marker = Arc::new(Marker(format!("{app}-{seed}")));
     let rng = Arc::new(Rng(AtomicU64::new(seed)));
 
