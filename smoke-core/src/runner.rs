@@ -285,6 +285,9 @@ fn millis(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+const DEADLINE_PASSED: &str = "not started: the run's deadline passed";
+const FAIL_FAST: &str = "not run: an earlier test failed and the run is fail-fast";
+
 /// One run's scheduling state, moved into the task that starts the tests.
 struct Schedule {
     runner: Runner,
@@ -355,14 +358,8 @@ impl Schedule {
         let this = Arc::new(self);
         for test in plan {
             let suite = test.suite.map(|s| suites[&s.full_name()].clone());
-            if this.runner.config.fail_fast && this.failed.load(Ordering::SeqCst) {
-                this.not_run(
-                    test,
-                    suite,
-                    Outcome::Skipped,
-                    "not run: an earlier test failed and the run is fail-fast",
-                )
-                .await;
+            if let Some((outcome, why)) = this.why_not_start() {
+                this.not_run(test, suite, outcome, why).await;
                 continue;
             }
             let wanted = if test.serial {
@@ -375,13 +372,8 @@ impl Schedule {
                 Some(deadline) => match tokio::time::timeout_at(deadline.into(), acquire).await {
                     Ok(permit) => permit,
                     Err(_) => {
-                        this.not_run(
-                            test,
-                            suite,
-                            Outcome::TimedOut,
-                            "not started: the run's deadline passed",
-                        )
-                        .await;
+                        this.not_run(test, suite, Outcome::TimedOut, DEADLINE_PASSED)
+                            .await;
                         continue;
                     }
                 },
@@ -389,29 +381,11 @@ impl Schedule {
             };
             let Ok(permit) = permit else { break };
             // A permit freed by a test timed out at the deadline comes at the deadline or
-            // after it: this test would start with no time left.
-            if this
-                .deadline
-                .is_some_and(|deadline| Instant::now() >= deadline)
-            {
+            // after it (this test would start with no time left), and one freed by a failed
+            // test comes after fail-fast has said to stop.
+            if let Some((outcome, why)) = this.why_not_start() {
                 drop(permit);
-                this.not_run(
-                    test,
-                    suite,
-                    Outcome::TimedOut,
-                    "not started: the run's deadline passed",
-                )
-                .await;
-                continue;
-            }
-            if this.runner.config.fail_fast && this.failed.load(Ordering::SeqCst) {
-                this.not_run(
-                    test,
-                    suite,
-                    Outcome::Skipped,
-                    "not run: an earlier test failed and the run is fail-fast",
-                )
-                .await;
+                this.not_run(test, suite, outcome, why).await;
                 continue;
             }
             let this = this.clone();
@@ -437,6 +411,20 @@ impl Schedule {
                 }
             });
         }
+    }
+
+    /// Why no further test may start, if one may not.
+    fn why_not_start(&self) -> Option<(Outcome, &'static str)> {
+        if self
+            .deadline
+            .is_some_and(|deadline| Instant::now() >= deadline)
+        {
+            return Some((Outcome::TimedOut, DEADLINE_PASSED));
+        }
+        if self.runner.config.fail_fast && self.failed.load(Ordering::SeqCst) {
+            return Some((Outcome::Skipped, FAIL_FAST));
+        }
+        None
     }
 
     fn send(&self, report: TestReport) {
