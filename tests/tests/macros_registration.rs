@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 use smoke_runtime::prelude::*;
@@ -157,10 +157,18 @@ async fn sleeps_past_its_timeout() {
     tokio::time::sleep(Duration::from_secs(30)).await;
 }
 
+/// Blocks until `timeouts_are_enforced` has its report, so it is past its timeout however
+/// slow the machine is.
 #[smoke_test(timeout = "250ms")]
-fn sync_sleeps_past_its_timeout() {
-    std::thread::sleep(Duration::from_secs(2));
+fn blocks_past_its_timeout_sync() {
+    let mut released = RELEASE.lock().unwrap();
+    while !*released {
+        released = RELEASED.wait(released).unwrap();
+    }
 }
+
+static RELEASE: Mutex<bool> = Mutex::new(false);
+static RELEASED: Condvar = Condvar::new();
 
 #[smoke_test(skip = "needs the staging bucket")]
 fn skipped_by_argument() {
@@ -460,7 +468,10 @@ async fn tests_written_by_macro_rules_work() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn timeouts_are_enforced() {
-    let report = run(Selection::all().filter("sleeps_past_its_timeout")).await;
+    let report = run(Selection::all().filter("_past_its_timeout")).await;
+    // Before any assertion, so that a failing one does not leave the thread blocked.
+    *RELEASE.lock().unwrap() = true;
+    RELEASED.notify_all();
     assert_outcome(
         &report,
         "sleeps_past_its_timeout",
@@ -469,7 +480,7 @@ async fn timeouts_are_enforced() {
     );
     assert_outcome(
         &report,
-        "sync_sleeps_past_its_timeout",
+        "blocks_past_its_timeout_sync",
         Outcome::TimedOut,
         Some("250ms"),
     );

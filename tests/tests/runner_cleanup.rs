@@ -2,11 +2,20 @@
 //! whatever the ending: passed, failed, errored, panicked, timed out; sync or async; with
 //! `ctx.add_cleanup` or the free `add_cleanup`.
 
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use smoke_runtime::prelude::*;
 use smoke_runtime::{Outcome, Report, Runner, Selection};
+
+/// Set once the run of `endings` has returned; `times_out_sync` waits for it.
+static RELEASE: Mutex<bool> = Mutex::new(false);
+static RELEASED: Condvar = Condvar::new();
+
+fn release() {
+    *RELEASE.lock().unwrap() = true;
+    RELEASED.notify_all();
+}
 
 /// `(test, cleanup number)` in the order the cleanups ran.
 static RAN: Mutex<Vec<(&'static str, u32)>> = Mutex::new(Vec::new());
@@ -72,7 +81,12 @@ mod endings {
     #[smoke_test(timeout = "100ms")]
     fn times_out_sync(ctx: &Context) {
         register(ctx, "times_out_sync");
-        std::thread::sleep(Duration::from_millis(400));
+        // Blocks until the runner test has its report, so it times out however slow the
+        // machine is.
+        let mut released = RELEASE.lock().unwrap();
+        while !*released {
+            released = RELEASED.wait(released).unwrap();
+        }
     }
 
     #[smoke_test]
@@ -113,6 +127,8 @@ fn ran_for(test: &str) -> Vec<u32> {
 #[tokio::test(flavor = "multi_thread")]
 async fn cleanups_run_last_in_first_out_whatever_the_ending() {
     let report = run().await;
+    // Before any assertion, so that a failing one does not leave the thread blocked.
+    release();
     let outcome = |name: &str| {
         report
             .tests

@@ -1,10 +1,15 @@
 //! How the runner schedules: per-test and default timeouts, the overall deadline,
 //! bounded concurrency, `serial`, sync tests on blocking threads, fail-fast.
 //!
-//! Timing is measured generously: a bound here only proves that a hanging test does not
-//! hold the run, never how fast the runner is (the benchmark does that).
+//! No assertion here depends on how fast the machine is: a test that "hangs" blocks at a
+//! [`Gate`] opened only after `run()` has returned, so the run returning at all proves it did
+//! not wait for that test; tests that must overlap wait for each other rather than sleep.
+//! Waits are bounded (`guarded`, `OVERLAP_WAIT`) only so that a broken runner fails the test
+//! instead of hanging it.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use smoke_runtime::prelude::*;
@@ -25,6 +30,57 @@ fn message(t: &TestReport) -> &str {
 async fn run(builder: RunnerBuilder, filter: &str) -> Report {
     builder.build().run(&Selection::all().filter(filter)).await
 }
+
+/// How long anything here may take before it counts as hung.
+const HANG_GUARD: Duration = Duration::from_secs(30);
+
+/// Awaits `future`, failing the test if it has not finished within [`HANG_GUARD`].
+async fn guarded<F: Future>(future: F) -> F::Output {
+    tokio::time::timeout(HANG_GUARD, future)
+        .await
+        .expect("did not finish: the run waited for a test that never ends")
+}
+
+/// A door that blocking tests wait at; only the test that ran them opens it.
+struct Gate {
+    open: Mutex<bool>,
+    opened: Condvar,
+}
+
+impl Gate {
+    const fn new() -> Self {
+        Gate {
+            open: Mutex::new(false),
+            opened: Condvar::new(),
+        }
+    }
+
+    /// Blocks the calling thread until the gate is opened.
+    fn wait(&self) {
+        let mut open = self.open.lock().unwrap();
+        while !*open {
+            open = self.opened.wait(open).unwrap();
+        }
+    }
+
+    fn open(&self) {
+        *self.open.lock().unwrap() = true;
+        self.opened.notify_all();
+    }
+}
+
+/// Opens its gate when dropped, so a failed assertion never leaves a thread blocked (the
+/// tokio runtime waits for its blocking threads when it shuts down).
+struct OpenOnDrop(&'static Gate);
+
+impl Drop for OpenOnDrop {
+    fn drop(&mut self) {
+        self.0.open();
+    }
+}
+
+/// How long a test waits for another of its group to run beside it.
+const OVERLAP_WAIT: Duration = Duration::from_secs(10);
 
 /// Counts how many tests of a group run at once, and the most ever seen.
 struct Gauge {
@@ -54,6 +110,25 @@ impl Gauge {
     fn max(&self) -> usize {
         self.max.load(Ordering::SeqCst)
     }
+
+    /// Whether two tests of the group have run at once yet; waits up to [`OVERLAP_WAIT`] for
+    /// it.
+    async fn overlapped(&self) -> bool {
+        let start = Instant::now();
+        while self.max() < 2 && start.elapsed() < OVERLAP_WAIT {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        self.max() >= 2
+    }
+
+    /// [`Gauge::overlapped`] for a sync test, which blocks its own thread while it waits.
+    fn overlapped_blocking(&self) -> bool {
+        let start = Instant::now();
+        while self.max() < 2 && start.elapsed() < OVERLAP_WAIT {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        self.max() >= 2
+    }
 }
 
 // ---- timeouts ---------------------------------------------------------------------------
@@ -77,23 +152,23 @@ mod timeouts {
     }
 
     pub static SYNC_CLEANED: AtomicBool = AtomicBool::new(false);
+    pub static SYNC_GATE: Gate = Gate::new();
 
     #[smoke_test(timeout = "100ms")]
     fn sync_hangs() {
         add_cleanup(|| SYNC_CLEANED.store(true, Ordering::SeqCst));
-        std::thread::sleep(Duration::from_millis(1500));
+        SYNC_GATE.wait();
     }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tests_time_out_at_their_own_or_the_default_timeout() {
-    let start = Instant::now();
-    let report = run(
+    let _open = OpenOnDrop(&timeouts::SYNC_GATE);
+    let report = guarded(run(
         Runner::builder().default_timeout(Duration::from_millis(150)),
         "runner_scheduling::timeouts::",
-    )
+    ))
     .await;
-    let elapsed = start.elapsed();
 
     let t = find(&report, "own_timeout_hangs");
     assert_eq!(
@@ -113,50 +188,57 @@ async fn tests_time_out_at_their_own_or_the_default_timeout() {
         (Outcome::TimedOut, "timed out after 100ms")
     );
 
-    // The hanging sync test's thread sleeps 1.5 s; the run does not wait for it.
-    assert!(elapsed < Duration::from_millis(1400), "{elapsed:?}");
+    // The run has returned while the hanging sync test's thread is still blocked at its
+    // gate: the run did not wait for it, and its cleanup has not run yet.
     assert!(!timeouts::SYNC_CLEANED.load(Ordering::SeqCst));
     // Its cleanups run when its thread returns.
-    let waited = Instant::now();
-    while !timeouts::SYNC_CLEANED.load(Ordering::SeqCst) {
-        assert!(
-            waited.elapsed() < Duration::from_secs(10),
-            "the cleanup never ran"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    timeouts::SYNC_GATE.open();
+    guarded(async {
+        while !timeouts::SYNC_CLEANED.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
 }
 
 // ---- deadline ---------------------------------------------------------------------------
 
-mod deadline {
-    use super::*;
+/// The same three tests twice, one module per runner test, each with its own gate.
+macro_rules! deadline_tests {
+    ($module:ident, $gate:ident) => {
+        static $gate: Gate = Gate::new();
 
-    #[smoke_test]
-    async fn a_hangs() {
-        std::future::pending::<()>().await;
-    }
+        mod $module {
+            use super::*;
 
-    #[smoke_test]
-    fn b_hangs_sync() {
-        std::thread::sleep(Duration::from_secs(2));
-    }
+            #[smoke_test]
+            async fn a_hangs() {
+                std::future::pending::<()>().await;
+            }
 
-    #[smoke_test]
-    fn c_quick() {}
+            #[smoke_test]
+            fn b_hangs_sync() {
+                super::$gate.wait();
+            }
+
+            #[smoke_test]
+            fn c_quick() {}
+        }
+    };
 }
+
+deadline_tests!(deadline, DEADLINE_GATE);
+deadline_tests!(deadline_unstarted, UNSTARTED_GATE);
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_deadline_ends_the_run_on_time() {
-    let start = Instant::now();
-    let report = run(
+    let _open = OpenOnDrop(&DEADLINE_GATE);
+    // Neither hanging test ever ends by itself; the run returning proves the deadline ended it.
+    let report = guarded(run(
         Runner::builder().deadline(Duration::from_millis(300)),
         "runner_scheduling::deadline::",
-    )
+    ))
     .await;
-    let elapsed = start.elapsed();
-    assert!(elapsed < Duration::from_millis(1800), "{elapsed:?}");
-    assert!(report.time_ms < 1800.0, "{}", report.time_ms);
     assert_eq!(find(&report, "a_hangs").outcome, Outcome::TimedOut);
     assert_eq!(find(&report, "b_hangs_sync").outcome, Outcome::TimedOut);
     assert_eq!(find(&report, "c_quick").outcome, Outcome::Passed);
@@ -164,19 +246,14 @@ async fn the_deadline_ends_the_run_on_time() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tests_not_started_by_the_deadline_are_timed_out_without_running() {
-    let start = Instant::now();
-    let report = run(
+    let _open = OpenOnDrop(&UNSTARTED_GATE);
+    let report = guarded(run(
         Runner::builder()
             .concurrency(1)
             .deadline(Duration::from_millis(200)),
-        "runner_scheduling::deadline::",
-    )
+        "runner_scheduling::deadline_unstarted::",
+    ))
     .await;
-    assert!(
-        start.elapsed() < Duration::from_millis(1800),
-        "{:?}",
-        start.elapsed()
-    );
     assert_eq!(find(&report, "a_hangs").outcome, Outcome::TimedOut);
     for name in ["b_hangs_sync", "c_quick"] {
         let t = find(&report, name);
@@ -196,7 +273,10 @@ macro_rules! gauged_tests {
         #[smoke_test]
         async fn $name() {
             super::$gauge.enter();
-            tokio::time::sleep(Duration::from_millis(40)).await;
+            // Stays until another test of the group has run beside one, so that the runner
+            // test's check of the overlap does not depend on how fast tests start.
+            super::$gauge.overlapped().await;
+            tokio::time::sleep(Duration::from_millis(5)).await;
             super::$gauge.leave();
         }
     )*};
@@ -278,7 +358,7 @@ mod blocking {
             #[smoke_test]
             fn $name() {
                 super::SYNC.enter();
-                std::thread::sleep(Duration::from_millis(150));
+                super::SYNC.overlapped_blocking();
                 super::SYNC.leave();
             }
         )*};
