@@ -365,7 +365,10 @@ fn timeout_and_deadline_flags_reach_the_runner() {
     let (code, out, _) = run_cli(&["--exact", "app::smoke::hangs", "--timeout", "50ms"], None);
     assert_eq!(code, 1);
     assert!(out.contains("test app::smoke::hangs ... FAILED"), "{out}");
-    assert!(out.contains("app::smoke::hangs timed out: "), "{out}");
+    assert!(
+        out.contains("app::smoke::hangs timed out: timed out after 50ms\n"),
+        "{out}"
+    );
     let (code, out, _) = run_cli(&["hangs", "--deadline", "50ms"], None);
     assert_eq!(code, 1);
     assert!(out.contains("tests errored: 1\n"), "{out}");
