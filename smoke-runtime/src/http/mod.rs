@@ -484,8 +484,11 @@ impl Smoke {
         if self.inner.schedule_started.swap(true, Ordering::SeqCst) {
             return;
         }
+        // The first run starts here, so that a request that starts the schedule joins it
+        // rather than starting a run of its own.
+        let first = self.flight(self.inner.all_key.clone(), self.tests()).ok();
         let weak = Arc::downgrade(&self.inner);
-        tokio::spawn(schedule_loop(weak, every));
+        tokio::spawn(schedule_loop(weak, every, first));
     }
 
     /// Answers a request, routing on its path relative to the base path: `/` (or the base
@@ -838,10 +841,16 @@ impl Smoke {
         key: Key,
         tests: Vec<&'static TestDescriptor>,
     ) -> Result<Served, Busy> {
-        let flight = {
+        let flight = self.flight(key, tests)?;
+        Ok(self.wait(flight).await)
+    }
+
+    /// The run of `tests` in flight, or a new one.
+    fn flight(&self, key: Key, tests: Vec<&'static TestDescriptor>) -> Result<Flight, Busy> {
+        {
             let mut state = lock(&self.inner.state);
             match state.flights.get(&key) {
-                Some(flight) => flight.clone(),
+                Some(flight) => Ok(flight.clone()),
                 None => {
                     let Ok(permit) = self.inner.run_permits.clone().try_acquire_owned() else {
                         let now = Instant::now();
@@ -859,10 +868,15 @@ impl Smoke {
                     };
                     let flight = self.start(key.clone(), tests, permit);
                     state.flights.insert(key, flight.clone());
-                    flight
+                    Ok(flight)
                 }
             }
-        };
+        }
+    }
+
+    /// The result of `flight`, waited for until its deadline: then it is what finished,
+    /// and the rest reported as timed out.
+    async fn wait(&self, flight: Flight) -> Served {
         // A deadline too far to represent is no deadline.
         let limit = flight
             .started
@@ -889,10 +903,10 @@ impl Smoke {
                 ),
             )),
         };
-        Ok(Served {
+        Served {
             report,
             age: Duration::ZERO,
-        })
+        }
     }
 
     /// Starts a run of `tests` on its own task, which holds `permit` until it ends; the
@@ -1075,9 +1089,18 @@ fn subset(report: &Report, tests: &[&'static TestDescriptor]) -> Report {
 /// Starts a run of every exposed test every `every`, the first at once. A run that takes
 /// longer than `every` delays the next, which then starts as soon as it ends, and the
 /// period counts from there (runs never overlap, and missed starts are not made up).
-async fn schedule_loop(inner: Weak<Inner>, every: Duration) {
+async fn schedule_loop(inner: Weak<Inner>, every: Duration, first: Option<Flight>) {
     let mut ticks = tokio::time::interval(every.max(Duration::from_millis(1)));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The first tick completes at once: it is the first run's, which `start_schedule`
+    // started.
+    ticks.tick().await;
+    if let Some(first) = first {
+        let Some(strong) = inner.upgrade() else {
+            return;
+        };
+        Smoke { inner: strong }.wait(first).await;
+    }
     loop {
         ticks.tick().await;
         let Some(strong) = inner.upgrade() else {
