@@ -1,5 +1,5 @@
-//! The runner's outcomes: passed, failed (an assertion macro, or std's `assert!` family),
-//! errored (`Err`, any other panic), timed out, skipped; a panic never escapes; soft
+//! The runner's outcomes: passed, failed (an assertion macro, std's `assert!(cond)`,
+//! `assert_eq!`, `assert_ne!`), errored (`Err`, any other panic, `assert!(cond, "msg")`), timed out, skipped; a panic never escapes; soft
 //! `expect_*` failures; duplicate names; and the report's counts, classes, order and
 //! durations.
 
@@ -178,6 +178,57 @@ async fn each_ending_gets_its_outcome_and_message() {
         message(find(&report, "skipped_at_run_time")),
         "not configured on this host"
     );
+}
+
+/// std's assertions: which count as failed and which as errored. The runner recognises std's
+/// own wording ("assertion failed: ...", "assertion `left == right` failed"); `assert!` with
+/// a message panics with that message alone, which reads like any other panic.
+mod std_asserts {
+    use super::*;
+
+    #[smoke_test]
+    fn plain_assert() {
+        let replicas = 1;
+        assert!(replicas > 2);
+    }
+
+    #[smoke_test]
+    fn assert_eq_with_a_message() {
+        assert_eq!(1, 2, "std says no");
+    }
+
+    #[smoke_test]
+    async fn assert_ne_async() {
+        tokio::task::yield_now().await;
+        assert_ne!("up", "up");
+    }
+
+    #[smoke_test]
+    fn assert_with_a_message() {
+        let replicas = 1;
+        assert!(replicas > 2, "need three replicas, have {replicas}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn std_assert_counts_as_failed_unless_it_has_a_message() {
+    let report = run("runner_outcomes::std_asserts::").await;
+    let t = find(&report, "plain_assert");
+    assert_eq!(t.outcome, Outcome::Failed, "{t:?}");
+    assert!(
+        message(t).contains("assertion failed: replicas > 2"),
+        "{t:?}"
+    );
+    let t = find(&report, "assert_eq_with_a_message");
+    assert_eq!(t.outcome, Outcome::Failed, "{t:?}");
+    assert!(message(t).contains("std says no"), "{t:?}");
+    let t = find(&report, "assert_ne_async");
+    assert_eq!(t.outcome, Outcome::Failed, "{t:?}");
+    assert!(message(t).contains("left != right"), "{t:?}");
+
+    let t = find(&report, "assert_with_a_message");
+    assert_eq!(t.outcome, Outcome::Errored, "{t:?}");
+    assert_eq!(message(t), "panicked: need three replicas, have 1", "{t:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
