@@ -1,7 +1,8 @@
 //! Soak of the PostgreSQL rollback fixture: 1,000 smoke runs (4 at a time) whose test
 //! writes a row and then ends in a randomly chosen way (pass, fail, error, panic, time
-//! out). Counts the rows left (target 0) and the connections open on the server (target:
-//! the pool's idle count), and exits non-zero when either misses.
+//! out). Counts the rows left (target 0), the connections left inside a transaction
+//! (target 0) and the connections open on the server (target: the pool's idle count), and
+//! exits non-zero when any misses.
 //!
 //! ```text
 //! SMOKE_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test \
@@ -202,6 +203,16 @@ async fn soak(url: &str, runs: usize, seed: u64) -> bool {
             .fetch_one(&mut probe)
             .await
             .expect("count connections");
+    // A tear-down that skipped its rollback leaves its connection inside the transaction,
+    // with the row uncommitted: counting rows cannot see that, this can.
+    let in_transaction: i64 = sqlx::query_scalar(
+        "select count(*) from pg_stat_activity \
+         where application_name = $1 and state like 'idle in transaction%'",
+    )
+    .bind(&app)
+    .fetch_one(&mut probe)
+    .await
+    .expect("count connections in a transaction");
     probe.close().await.expect("close");
 
     let mut by_ending: BTreeMap<Ending, usize> = BTreeMap::new();
@@ -239,6 +250,7 @@ async fn soak(url: &str, runs: usize, seed: u64) -> bool {
         quick.last().copied().unwrap_or_default()
     );
     println!("rows left: {rows_left} (target 0)");
+    println!("connections left inside a transaction: {in_transaction} (target 0)");
     println!(
         "connections open on the server: {open}; pool size {}, idle {idle} (target: open = idle)",
         pool.size()
@@ -246,7 +258,7 @@ async fn soak(url: &str, runs: usize, seed: u64) -> bool {
     for (ending, outcome) in mismatches.iter().take(10) {
         println!("mismatch: ending {ending:?} gave {outcome:?}");
     }
-    let ok = rows_left == 0 && open == idle as i64 && mismatches.is_empty();
+    let ok = rows_left == 0 && in_transaction == 0 && open == idle as i64 && mismatches.is_empty();
     println!("{}", if ok { "PASS" } else { "FAIL" });
     pool.close().await;
     ok

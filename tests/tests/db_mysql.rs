@@ -3,6 +3,7 @@
 //! of their rows is left; concurrent tests do not see each other's uncommitted rows; a
 //! rollback that fails is reported.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use smoke_runtime::prelude::*;
@@ -152,11 +153,27 @@ async fn my_ddl_commits_implicitly(
     Ok(())
 }
 
-/// The pool of the run; a URL that is set but unreachable fails here.
-async fn pool(url: &str) -> MySqlPool {
+/// The server's ids of every connection a pool opened.
+type ConnIds = Arc<Mutex<Vec<u64>>>;
+
+/// The pool of the run and the ids of its connections; a URL that is set but unreachable
+/// fails here.
+async fn pool(url: &str) -> (MySqlPool, ConnIds) {
+    let ids = ConnIds::default();
+    let recorded = ids.clone();
     let pool = MySqlPoolOptions::new()
         .max_connections(8)
         .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _| {
+            let recorded = recorded.clone();
+            Box::pin(async move {
+                let id: u64 = sqlx::query_scalar("select connection_id()")
+                    .fetch_one(conn)
+                    .await?;
+                recorded.lock().expect("ids").push(id);
+                Ok(())
+            })
+        })
         .connect(url)
         .await
         .unwrap_or_else(|e| panic!("SMOKE_TEST_MYSQL_URL is set but unreachable: {e}"));
@@ -167,7 +184,31 @@ async fn pool(url: &str) -> MySqlPool {
     .execute(&pool)
     .await
     .expect("create the table");
-    pool
+    (pool, ids)
+}
+
+/// InnoDB transactions still open on connections of the pool, seen from a connection of
+/// its own. A tear-down that skipped its rollback leaves one: its rows are uncommitted, so
+/// counting rows cannot see it.
+async fn open_transactions(url: &str, ids: &ConnIds) -> i64 {
+    let ids: Vec<String> = ids
+        .lock()
+        .expect("ids")
+        .iter()
+        .map(u64::to_string)
+        .collect();
+    assert!(!ids.is_empty(), "the pool opened no connection");
+    let mut conn = MySqlConnection::connect(url).await.expect("connect");
+    let n = sqlx::query_scalar(
+        "select count(*) from information_schema.innodb_trx \
+         where find_in_set(trx_mysql_thread_id, ?)",
+    )
+    .bind(ids.join(","))
+    .fetch_one(&mut conn)
+    .await
+    .expect("count");
+    conn.close().await.expect("close");
+    n
 }
 
 /// Rows with `marker`, counted on a connection of its own (outside any pool).
@@ -198,7 +239,7 @@ async fn every_ending_is_rolled_back_on_mysql() {
     let Some(url) = server_url("SMOKE_TEST_MYSQL_URL") else {
         return;
     };
-    let pool = pool(&url).await;
+    let (pool, ids) = pool(&url).await;
     let marker = run_marker("endings");
     let runner = Runner::builder()
         .resource(pool.clone())
@@ -216,6 +257,11 @@ async fn every_ending_is_rolled_back_on_mysql() {
     assert_eq!(report.tests.len(), 7);
 
     assert_eq!(rows_left(&url, &marker).await, 0, "rows left behind");
+    assert_eq!(
+        open_transactions(&url, &ids).await,
+        0,
+        "a connection was left inside a transaction"
+    );
     assert!(
         all_returned(&pool).await,
         "a connection did not come back to the pool"
@@ -227,7 +273,7 @@ async fn concurrent_tests_do_not_see_each_others_rows_on_mysql() {
     let Some(url) = server_url("SMOKE_TEST_MYSQL_URL") else {
         return;
     };
-    let pool = pool(&url).await;
+    let (pool, ids) = pool(&url).await;
     let marker = run_marker("isolation");
     let runner = Runner::builder()
         .resource(pool.clone())
@@ -239,6 +285,11 @@ async fn concurrent_tests_do_not_see_each_others_rows_on_mysql() {
     assert_outcome(&report, "my_isolated_a", Outcome::Passed);
     assert_outcome(&report, "my_isolated_b", Outcome::Passed);
     assert_eq!(rows_left(&url, &marker).await, 0);
+    assert_eq!(
+        open_transactions(&url, &ids).await,
+        0,
+        "a connection was left inside a transaction"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -246,7 +297,7 @@ async fn a_failed_rollback_is_reported_on_the_test_on_mysql() {
     let Some(url) = server_url("SMOKE_TEST_MYSQL_URL") else {
         return;
     };
-    let pool = pool(&url).await;
+    let (pool, ids) = pool(&url).await;
     let marker = run_marker("broken");
     let runner = Runner::builder()
         .resource(pool.clone())
@@ -264,6 +315,11 @@ async fn a_failed_rollback_is_reported_on_the_test_on_mysql() {
     );
     // The server ended the connection, and with it the transaction.
     assert_eq!(rows_left(&url, &marker).await, 0);
+    assert_eq!(
+        open_transactions(&url, &ids).await,
+        0,
+        "a connection was left inside a transaction"
+    );
 }
 
 /// The documented limit, shown: DDL inside the test's transaction commits what the test
@@ -273,7 +329,7 @@ async fn ddl_commits_implicitly_on_mysql() {
     let Some(url) = server_url("SMOKE_TEST_MYSQL_URL") else {
         return;
     };
-    let pool = pool(&url).await;
+    let (pool, ids) = pool(&url).await;
     let marker = run_marker("ddl");
     let runner = Runner::builder()
         .resource(pool.clone())
@@ -302,4 +358,9 @@ async fn ddl_commits_implicitly_on_mysql() {
         "{message}"
     );
     assert_eq!(left, 1, "the row written before the DDL was committed");
+    assert_eq!(
+        open_transactions(&url, &ids).await,
+        0,
+        "a connection was left inside a transaction"
+    );
 }

@@ -3,12 +3,15 @@
 //! of their rows is left; concurrent tests do not see each other's uncommitted rows; a
 //! rollback that fails is reported; the run-wide mode rolls back every test.
 
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use smoke_runtime::prelude::*;
 use smoke_runtime::rollback::drivers::sqlx::{
-    self, postgres::PgPoolOptions, Connection, PgConnection, PgPool,
+    self,
+    postgres::{PgConnectOptions, PgPoolOptions},
+    Connection, PgConnection, PgPool,
 };
 use smoke_runtime::rollback::{each_test, PgRollback, RunWideTx};
 use smoke_runtime::{Outcome, Runner, Selection};
@@ -210,10 +213,14 @@ fn pg_run_wide_without_the_transaction() -> SmokeResult {
 
 /// The pool of the run; a URL that is set but unreachable fails here.
 async fn pool(url: &str) -> PgPool {
+    // A name of this pool's own, to find its connections in `pg_stat_activity`.
+    let options = PgConnectOptions::from_str(url)
+        .expect("a PostgreSQL URL")
+        .application_name(&run_marker("smoke-db-postgres"));
     let pool = PgPoolOptions::new()
         .max_connections(8)
         .acquire_timeout(Duration::from_secs(10))
-        .connect(url)
+        .connect_with(options)
         .await
         .unwrap_or_else(|e| panic!("SMOKE_TEST_POSTGRES_URL is set but unreachable: {e}"));
     // Concurrent `create table if not exists` can collide on PostgreSQL: take a lock.
@@ -241,6 +248,28 @@ async fn rows_left(url: &str, marker: &str) -> i64 {
         .fetch_one(&mut conn)
         .await
         .expect("count");
+    conn.close().await.expect("close");
+    n
+}
+
+/// Connections of `pool` left inside an open transaction (`idle in transaction`, or
+/// `(aborted)`), seen from a connection of its own. A tear-down that skipped its rollback
+/// leaves its connection so: its rows are uncommitted, so counting rows cannot see it.
+async fn open_transactions(url: &str, pool: &PgPool) -> i64 {
+    let name = pool
+        .connect_options()
+        .get_application_name()
+        .expect("the pool has an application_name")
+        .to_owned();
+    let mut conn = PgConnection::connect(url).await.expect("connect");
+    let n = sqlx::query_scalar(
+        "select count(*) from pg_stat_activity \
+         where application_name = $1 and state like 'idle in transaction%'",
+    )
+    .bind(name)
+    .fetch_one(&mut conn)
+    .await
+    .expect("count");
     conn.close().await.expect("close");
     n
 }
@@ -279,6 +308,11 @@ async fn every_ending_is_rolled_back_on_postgres() {
     assert_eq!(report.tests.len(), 7);
 
     assert_eq!(rows_left(&url, &marker).await, 0, "rows left behind");
+    assert_eq!(
+        open_transactions(&url, &pool).await,
+        0,
+        "a connection was left inside a transaction"
+    );
     assert!(
         all_returned(&pool).await,
         "a connection did not come back to the pool"
@@ -313,6 +347,11 @@ async fn concurrent_runs_do_not_see_each_others_rows_on_postgres() {
     assert_outcome(&a, "pg_isolated_a", Outcome::Passed);
     assert_outcome(&b, "pg_isolated_b", Outcome::Passed);
     assert_eq!(rows_left(&url, &marker).await, 0);
+    assert_eq!(
+        open_transactions(&url, &pool).await,
+        0,
+        "a connection was left inside a transaction"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -339,6 +378,11 @@ async fn a_failed_rollback_is_reported_on_the_test() {
     );
     // The server ended the connection, and with it the transaction.
     assert_eq!(rows_left(&url, &marker).await, 0);
+    assert_eq!(
+        open_transactions(&url, &pool).await,
+        0,
+        "a connection was left inside a transaction"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -362,6 +406,11 @@ async fn the_run_wide_mode_rolls_back_every_test_on_postgres() {
         Outcome::Passed,
     );
     assert_eq!(rows_left(&url, &marker).await, 0);
+    assert_eq!(
+        open_transactions(&url, &pool).await,
+        0,
+        "a connection was left inside a transaction"
+    );
     assert!(
         all_returned(&pool).await,
         "a connection did not come back to the pool"
@@ -397,6 +446,11 @@ async fn a_test_that_ends_the_transaction_itself_is_reported_on_postgres() {
         "{message}"
     );
     assert_eq!(left, 1, "the committed row is kept, as the report says");
+    assert_eq!(
+        open_transactions(&url, &pool).await,
+        0,
+        "a connection was left inside a transaction"
+    );
     assert!(
         all_returned(&pool).await,
         "a connection did not come back to the pool"
@@ -429,6 +483,11 @@ async fn an_unanswered_rollback_closes_the_connection_on_postgres() {
         "{message}"
     );
     assert_eq!(rows_left(&url, &marker).await, 0, "rows left behind");
+    assert_eq!(
+        open_transactions(&url, &pool).await,
+        0,
+        "a connection was left inside a transaction"
+    );
     // The closed connection left the pool; the pool still serves.
     assert!(
         all_returned(&pool).await,
@@ -456,6 +515,11 @@ async fn the_run_deadline_rolls_back_on_postgres() {
     let report = runner.run(&Selection::all().tag("pg-deadline")).await;
     assert_outcome(&report, "pg_outlives_the_run_deadline", Outcome::TimedOut);
     assert_eq!(rows_left(&url, &marker).await, 0, "rows left behind");
+    assert_eq!(
+        open_transactions(&url, &pool).await,
+        0,
+        "a connection was left inside a transaction"
+    );
     assert!(
         all_returned(&pool).await,
         "a connection did not come back to the pool"

@@ -53,6 +53,22 @@ impl TempDb {
     }
 }
 
+impl TempDb {
+    /// Whether SQLite's write lock is free right now (`begin immediate` with no busy
+    /// wait). A pool connection left inside a write transaction by a tear-down that
+    /// skipped its rollback holds it: its rows are uncommitted, so counting rows cannot
+    /// see it.
+    fn write_lock_free(&self) -> bool {
+        let conn = Connection::open(self.path()).expect("open");
+        conn.busy_timeout(Duration::ZERO).expect("busy");
+        let free = conn.execute_batch("begin immediate").is_ok();
+        if free {
+            conn.execute_batch("rollback").expect("rollback");
+        }
+        free
+    }
+}
+
 impl Drop for TempDb {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
@@ -127,6 +143,10 @@ async fn every_ending_is_rolled_back_on_sqlite_with_sqlx() {
         .concurrency(1)
         .build();
     let report = runner.run(&Selection::all().tag("sx-endings")).await;
+    assert!(
+        db.write_lock_free(),
+        "a connection of the pool was left inside a write transaction"
+    );
     assert_outcome(&report, "sx_passes", Outcome::Passed);
     assert_outcome(&report, "sx_fails", Outcome::Failed);
     assert_outcome(&report, "sx_errors", Outcome::Errored);
