@@ -200,7 +200,8 @@ mod std_asserts {
     #[smoke_test]
     async fn assert_ne_async() {
         tokio::task::yield_now().await;
-        assert_ne!("up", "up");
+        let (state, unwanted) = ("up", "up");
+        assert_ne!(state, unwanted);
     }
 
     #[smoke_test]
