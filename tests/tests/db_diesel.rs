@@ -142,3 +142,32 @@ async fn the_run_wide_mode_rolls_back_with_diesel() {
     assert_outcome(&report, "dz_run_wide", Outcome::Passed);
     assert_eq!(db.rows_left(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fixture_dropped_without_tear_down_leaves_nothing_in_the_pool() {
+    let db = TempDb::new("dropped");
+    let pool = Pool::builder()
+        .max_size(1)
+        .build(ConnectionManager::<SqliteConnection>::new(db.url()))
+        .expect("pool");
+    let mut tx = tokio::task::spawn_blocking({
+        let pool = pool.clone();
+        move || Tx::begin(&pool).expect("begin")
+    })
+    .await
+    .expect("begin's thread");
+    insert(tx.conn(), "dropped without tear-down").expect("insert");
+    // Dropped here, on an async worker, as when a runner gives up on a tear-down.
+    drop(tx);
+    let left = tokio::task::spawn_blocking(move || {
+        // The pool's one connection: not the dropped one, still inside its transaction.
+        let mut conn = pool.get().expect("a connection");
+        conn.batch_execute("begin immediate; rollback;")
+            .expect("no transaction holds the write lock");
+        count(&mut conn).expect("count")
+    })
+    .await
+    .expect("the check's thread");
+    assert_eq!(left, 0);
+    assert_eq!(db.rows_left(), 0);
+}
