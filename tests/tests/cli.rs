@@ -442,6 +442,9 @@ fn bad_arguments_exit_2_with_the_usage() {
         &["--frobnicate"][..],
         &["--format", "yaml"],
         &["--test-threads", "none"],
+        &["--test-threads", "4294967296"],
+        &["--timeout", "0s"],
+        &["--deadline", "0s"],
     ] {
         let out = smoke(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -453,6 +456,20 @@ fn bad_arguments_exit_2_with_the_usage() {
     let help = smoke(&["--help"]);
     assert_eq!(help.status.code(), Some(0));
     assert!(stdout(&help).contains("--include-ignored"));
+
+    let s = sample();
+    let out = run(
+        Command::new(&s.smoke)
+            .env("RUST_TEST_THREADS", "4294967296")
+            .current_dir(&s.project),
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: RUST_TEST_THREADS=4294967296: the number of tests at once must be from 1 to 100000\n"
+    );
+    assert_eq!(stdout(&out), "");
 }
 
 #[test]

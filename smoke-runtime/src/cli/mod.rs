@@ -145,13 +145,13 @@ pub struct Args {
     #[arg(long)]
     pub include_ignored: bool,
     /// Run at most this many tests at once (default: $RUST_TEST_THREADS, else eight per core, at least 32).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_test_threads)]
     pub test_threads: Option<NonZeroUsize>,
     /// The timeout of a test that sets none of its own, such as 500ms, 5s or 1m (default 30s).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
     /// The limit of the whole run: tests still running then are timed out.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_deadline)]
     pub deadline: Option<Duration>,
     /// Stop starting tests after the first failure; the rest are reported as skipped.
     #[arg(long)]
@@ -203,8 +203,49 @@ pub struct Args {
     pub unstable: Vec<String>,
 }
 
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("{e} (write it like 500ms, 5s or 1m)"))
+fn parse_duration(s: &str, what: &str) -> Result<Duration, String> {
+    let duration =
+        humantime::parse_duration(s).map_err(|e| format!("{e} (write it like 500ms, 5s or 1m)"))?;
+    if duration < Duration::from_millis(1) {
+        return Err(format!("{what} must be at least 1ms"));
+    }
+    Ok(duration)
+}
+
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    parse_duration(s, "a timeout")
+}
+
+fn parse_deadline(s: &str) -> Result<Duration, String> {
+    parse_duration(s, "a deadline")
+}
+
+/// The most tests `--test-threads` (or `RUST_TEST_THREADS`) may run at once.
+const MAX_TEST_THREADS: usize = 100_000;
+
+fn parse_test_threads(s: &str) -> Result<NonZeroUsize, String> {
+    s.trim()
+        .parse::<usize>()
+        .ok()
+        .and_then(NonZeroUsize::new)
+        .filter(|n| n.get() <= MAX_TEST_THREADS)
+        .ok_or_else(|| format!("the number of tests at once must be from 1 to {MAX_TEST_THREADS}"))
+}
+
+/// How many tests may run at once: `--test-threads`, else `RUST_TEST_THREADS` (`env`), else
+/// none said. A bad `RUST_TEST_THREADS` is an error, as with libtest.
+fn test_threads(
+    flag: Option<NonZeroUsize>,
+    env: Option<std::ffi::OsString>,
+) -> Result<Option<usize>, String> {
+    if let Some(n) = flag {
+        return Ok(Some(n.get()));
+    }
+    let Some(env) = env else { return Ok(None) };
+    let value = env.to_string_lossy();
+    parse_test_threads(&value)
+        .map(|n| Some(n.get()))
+        .map_err(|e| format!("RUST_TEST_THREADS={value}: {e}"))
 }
 
 impl Args {
@@ -349,6 +390,10 @@ fn execute(
         let _ = out.flush();
         return 0;
     }
+    if let Err(e) = test_threads(args.test_threads, std::env::var_os("RUST_TEST_THREADS")) {
+        let _ = writeln!(err, "error: {e}");
+        return 2;
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("smoke")
@@ -401,12 +446,10 @@ async fn run(
     if let Some(deadline) = args.deadline {
         config.deadline = Some(deadline);
     }
-    let threads = args.test_threads.map(NonZeroUsize::get).or_else(|| {
-        std::env::var("RUST_TEST_THREADS")
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|n| *n > 0)
-    });
+    // Checked before the setup ran (exit status 2).
+    let threads = test_threads(args.test_threads, std::env::var_os("RUST_TEST_THREADS"))
+        .ok()
+        .flatten();
     if let Some(threads) = threads {
         config.concurrency = threads;
     }

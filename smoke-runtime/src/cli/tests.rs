@@ -229,6 +229,54 @@ fn bad_command_lines_are_usage_errors() {
 }
 
 #[test]
+fn out_of_range_threads_and_durations_are_usage_errors() {
+    for (line, message) in [
+        (
+            &["--test-threads", "4294967296"][..],
+            "the number of tests at once must be from 1 to 100000",
+        ),
+        (
+            &["--test-threads", "100001"],
+            "the number of tests at once must be from 1 to 100000",
+        ),
+        (&["--timeout", "0s"], "a timeout must be at least 1ms"),
+        (&["--timeout", "500us"], "a timeout must be at least 1ms"),
+        (&["--deadline", "0s"], "a deadline must be at least 1ms"),
+    ] {
+        let e =
+            Args::parse_from_os(std::iter::once("smoke").chain(line.iter().copied())).unwrap_err();
+        assert_eq!(e.exit_code(), 2, "{line:?}");
+        assert!(e.to_string().contains(message), "{line:?}: {e}");
+    }
+    let ok = args(&[
+        "--test-threads",
+        "100000",
+        "--timeout",
+        "1ms",
+        "--deadline",
+        "1ms",
+    ]);
+    assert_eq!(ok.test_threads.map(NonZeroUsize::get), Some(100_000));
+    assert_eq!(ok.timeout, Some(Duration::from_millis(1)));
+}
+
+#[test]
+fn rust_test_threads_out_of_range_is_an_error() {
+    let four = NonZeroUsize::new(4);
+    assert_eq!(test_threads(four, Some("4294967296".into())), Ok(Some(4)));
+    assert_eq!(test_threads(None, Some(" 3 ".into())), Ok(Some(3)));
+    assert_eq!(test_threads(None, None), Ok(None));
+    for bad in ["4294967296", "0", "many"] {
+        assert_eq!(
+            test_threads(None, Some(bad.into())),
+            Err(format!(
+                "RUST_TEST_THREADS={bad}: the number of tests at once must be from 1 to 100000"
+            ))
+        );
+    }
+}
+
+#[test]
 fn list_like_libtest() {
     let (code, out, err) = run_cli(&["--list"], None);
     assert_eq!(code, 0);
