@@ -193,6 +193,12 @@ fn parse_one(
                         "each tag is a string literal: `tags(\"db\", \"readiness\")`",
                     )
                 })?;
+            if tags.is_empty() {
+                return Err(syn::Error::new(
+                    key.span(),
+                    "`tags()` is empty: name at least one, as in `tags(\"db\")`, or leave `tags` out",
+                ));
+            }
             for tag in tags {
                 let value = tag.value();
                 if value.is_empty() || value.chars().any(|c| c.is_whitespace() || c == ',') {

@@ -12,4 +12,13 @@ fn zero() {}
 #[smoke_test(timeout = "500us")]
 fn below_a_millisecond() {}
 
+#[smoke_test(timeout = "1.0005s")]
+fn fraction_below_a_millisecond() {}
+
+#[smoke_test(timeout = "99999999999999999999s")]
+fn too_long() {}
+
+#[smoke_test(timeout = "5000000000000000h")]
+fn too_long_in_milliseconds() {}
+
 fn main() {}
