@@ -17,6 +17,10 @@ use crate::{Context, Fixture, SmokeError, SmokeResult};
 /// with [`prefix`](Self::prefix)) are cleaned up. The fixture dereferences to the
 /// connection, so `redis::AsyncCommands` work on it directly.
 ///
+/// The deletion is a tear-down: when it does not run (the process is killed, or
+/// interrupted with Ctrl-C, mid-test), the keys stay. Write them with an expiry
+/// (`set_ex`, or `EXPIRE` after other writes) so that they go away by themselves then.
+///
 /// ```no_run
 /// use smoke_runtime::prelude::*;
 /// use smoke_runtime::rollback::RedisKeys;
@@ -25,7 +29,8 @@ use crate::{Context, Fixture, SmokeError, SmokeResult};
 /// #[smoke_test(tags("cache"))]
 /// async fn cache_writable(redis: &mut RedisKeys) -> SmokeResult {
 ///     let key = redis.key("probe");
-///     let () = redis.set(&key, "ok").await?;
+///     // Expires by itself if the tear-down never runs.
+///     let () = redis.set_ex(&key, "ok", 300).await?;
 ///     let back: String = redis.get(&key).await?;
 ///     assert_equal!(back, "ok");
 ///     Ok(())
