@@ -1,0 +1,12 @@
+// `#[smoke_test]` cannot tell it sits in an `impl` block: rustc reports the registration it
+// generates (docs/macros.md shows this output and says to use `#[smoke_suite]`).
+use smoke_runtime::prelude::*;
+
+struct Checks;
+
+impl Checks {
+    #[smoke_test]
+    fn users_readable() {}
+}
+
+fn main() {}
