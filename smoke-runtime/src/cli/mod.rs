@@ -32,7 +32,15 @@
 //! goes to standard error.
 //!
 //! Exit status: 0 when every test that ran passed, 1 when one failed, errored or timed out
-//! (or the setup function failed), 2 for a bad command line (with the usage).
+//! (or the setup function failed), 2 for a bad command line (with the usage), 130 when
+//! the run was interrupted.
+//!
+//! Ctrl-C (SIGINT, on Unix): the first stops the run from starting more tests (those not
+//! started are reported as errored, "the run was interrupted"); the tests already running
+//! finish as usual, their cleanups and tear-downs included, for up to 10 s
+//! ([`INTERRUPT_GRACE`]); then the report is printed and the program exits with 130. Tests
+//! still running after the grace are abandoned, their cleanups and tear-downs with them,
+//! and so are they at a second Ctrl-C, which exits at once.
 //!
 //! Accepted for compatibility with libtest and cargo, with no effect here: `--nocapture`
 //! and `--show-output` (tests run in this process and their output is never captured),
@@ -46,13 +54,18 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use clap::error::{ContextKind, ContextValue};
 use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
 
 use crate::report::{self, RenderOptions};
-use crate::{Ignored, Report, RunnerBuilder, Selection, SmokeError, SmokeResult, TestDescriptor};
+use crate::{
+    AroundEach, BoxFuture, Context, Ignored, Report, RunnerBuilder, Selection, SmokeError,
+    SmokeResult, TestDescriptor,
+};
 
 mod output;
 
@@ -356,6 +369,7 @@ where
             return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }
     };
+    let interrupt = Interrupt::default();
     let code = execute(
         &args,
         setup,
@@ -363,8 +377,79 @@ where
         Terminals::detect(),
         &mut io::stdout(),
         &mut io::stderr(),
+        Some(&interrupt),
     );
     ExitCode::from(code)
+}
+
+/// How long the tests running at the first Ctrl-C get to finish, cleanups and tear-downs
+/// included, before the program exits without them.
+pub const INTERRUPT_GRACE: Duration = Duration::from_secs(10);
+
+/// Whether Ctrl-C was pressed: set by the signal listener, read before each test starts.
+#[derive(Clone, Default)]
+struct Interrupt(Arc<AtomicBool>);
+
+impl Interrupt {
+    fn interrupted(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// Listens for SIGINT (Unix): the first sets the flag and bounds the rest of the run
+    /// by [`INTERRUPT_GRACE`], the second exits at once.
+    #[cfg(unix)]
+    fn listen(&self) {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut sigint) = signal(SignalKind::interrupt()) else {
+            return;
+        };
+        let flag = self.0.clone();
+        tokio::spawn(async move {
+            sigint.recv().await;
+            flag.store(true, Ordering::SeqCst);
+            note(&format!(
+                "interrupted: no more tests start; the running ones get {} to finish \
+                 (Ctrl-C again to exit now)",
+                humantime::format_duration(INTERRUPT_GRACE)
+            ));
+            tokio::select! {
+                _ = sigint.recv() => note("interrupted again: exiting without the running tests' cleanups and tear-downs"),
+                () = tokio::time::sleep(INTERRUPT_GRACE) => note(&format!(
+                    "the running tests did not finish within {}: exiting without their \
+                     cleanups and tear-downs",
+                    humantime::format_duration(INTERRUPT_GRACE)
+                )),
+            }
+            std::process::exit(130);
+        });
+    }
+
+    #[cfg(not(unix))]
+    fn listen(&self) {}
+}
+
+/// A line on standard error, at once.
+fn note(line: &str) {
+    let _ = writeln!(io::stderr(), "{line}");
+}
+
+impl AroundEach for Interrupt {
+    fn before<'a>(&'a self, _ctx: &'a Context) -> BoxFuture<'a, SmokeResult> {
+        let interrupted = self.interrupted();
+        Box::pin(async move {
+            if interrupted {
+                Err(SmokeError::error(
+                    "the run was interrupted (Ctrl-C): the test was not started",
+                ))
+            } else {
+                Ok(())
+            }
+        })
+    }
+
+    fn after<'a>(&'a self, _ctx: &'a Context) -> BoxFuture<'a, SmokeResult> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// Runs a parsed command line over `all` tests, writing to `out` and `err`; the exit
@@ -376,6 +461,7 @@ fn execute(
     terminals: Terminals,
     out: &mut dyn Write,
     err: &mut dyn Write,
+    interrupt: Option<&Interrupt>,
 ) -> u8 {
     if args.bench {
         return 0;
@@ -405,7 +491,16 @@ fn execute(
             return 1;
         }
     };
-    let code = runtime.block_on(run(args, setup, &selection, all, terminals, out, err));
+    let code = runtime.block_on(async {
+        if let Some(interrupt) = interrupt {
+            interrupt.listen();
+        }
+        run(args, setup, all, terminals, out, err, interrupt).await
+    });
+    let code = match interrupt {
+        Some(interrupt) if interrupt.interrupted() => 130,
+        _ => code,
+    };
     // A sync test that hangs past its timeout keeps a blocking thread; do not wait for it.
     runtime.shutdown_timeout(Duration::from_millis(100));
     code
@@ -414,13 +509,18 @@ fn execute(
 async fn run(
     args: &Args,
     setup: Option<Setup>,
-    selection: &Selection,
     all: Vec<&'static TestDescriptor>,
     terminals: Terminals,
     out: &mut dyn Write,
     err: &mut dyn Write,
+    interrupt: Option<&Interrupt>,
 ) -> u8 {
+    let selection = &args.selection();
     let mut builder = RunnerBuilder::default();
+    if let Some(interrupt) = interrupt {
+        // Added first, it runs before the setup's own run-wide hooks.
+        builder.add_around_each(interrupt.clone());
+    }
     if let Some(setup) = setup {
         // A setup that hangs (a database that never answers) is bounded by --deadline.
         let result = match args.deadline {

@@ -90,7 +90,15 @@ const NO_TERMINAL: Terminals = Terminals {
 /// Runs `line` over [`all`]: exit status, stdout, stderr.
 fn run_cli(line: &[&str], setup: Option<Setup>) -> (u8, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = execute(&args(line), setup, all(), NO_TERMINAL, &mut out, &mut err);
+    let code = execute(
+        &args(line),
+        setup,
+        all(),
+        NO_TERMINAL,
+        &mut out,
+        &mut err,
+        None,
+    );
     (
         code,
         String::from_utf8(out).unwrap(),
