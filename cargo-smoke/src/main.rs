@@ -6,7 +6,7 @@
 //! ```
 //!
 //! A smoke target is a `harness = false` test target named `smoke` whose `main` is
-//! `smoke_runtime::main!()`. See `docs/cargo-smoke.md` for the whole story.
+//! `smoke_runtime::main!()`. The README's `cargo smoke` section tells the whole story.
 
 mod local;
 mod remote;
