@@ -7,3 +7,5 @@ pub mod tls;
 pub mod db;
 
 pub mod http_client;
+
+pub mod run;

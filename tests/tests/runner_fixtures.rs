@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use smoke_runtime::prelude::*;
-use smoke_runtime::{Outcome, Report, Runner, Selection, TestReport};
+use smoke_runtime::{Outcome, Runner, Selection};
+use smoke_tests::run::find;
 
 struct HangingSetUp;
 
@@ -86,14 +87,6 @@ mod cases {
 
     #[smoke_test]
     fn passes_with_a_fixture(_f: &mut Counted) {}
-}
-
-fn find<'a>(report: &'a Report, name: &str) -> &'a TestReport {
-    report
-        .tests
-        .iter()
-        .find(|t| t.name.ends_with(&format!("::{name}")))
-        .unwrap_or_else(|| panic!("no test {name} in {:#?}", report.tests))
 }
 
 #[tokio::test(flavor = "multi_thread")]

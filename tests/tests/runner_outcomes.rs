@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use smoke_runtime::prelude::*;
-use smoke_runtime::{Outcome, Report, Runner, Selection, TestReport};
+use smoke_runtime::{Outcome, Report, Runner, Selection};
+use smoke_tests::run::{find, message};
 
 /// Runs the tests whose full name contains `filter`.
 async fn run(filter: &str) -> Report {
@@ -15,18 +16,6 @@ async fn run(filter: &str) -> Report {
         .build()
         .run(&Selection::all().filter(filter))
         .await
-}
-
-fn find<'a>(report: &'a Report, name: &str) -> &'a TestReport {
-    report
-        .tests
-        .iter()
-        .find(|t| t.name.ends_with(&format!("::{name}")))
-        .unwrap_or_else(|| panic!("no test {name} in {:#?}", report.tests))
-}
-
-fn message(t: &TestReport) -> &str {
-    t.message.as_deref().unwrap_or("")
 }
 
 /// The line of the first line of `file!()` containing `needle` (to check locations).

@@ -13,19 +13,8 @@ use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use smoke_runtime::prelude::*;
-use smoke_runtime::{Outcome, Report, Runner, RunnerBuilder, Selection, TestReport};
-
-fn find<'a>(report: &'a Report, name: &str) -> &'a TestReport {
-    report
-        .tests
-        .iter()
-        .find(|t| t.name.ends_with(&format!("::{name}")))
-        .unwrap_or_else(|| panic!("no test {name} in {:#?}", report.tests))
-}
-
-fn message(t: &TestReport) -> &str {
-    t.message.as_deref().unwrap_or("")
-}
+use smoke_runtime::{Outcome, Report, Runner, RunnerBuilder, Selection};
+use smoke_tests::run::{find, message};
 
 async fn run(builder: RunnerBuilder, filter: &str) -> Report {
     builder.build().run(&Selection::all().filter(filter)).await
