@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use smoke_runtime::prelude::*;
 use smoke_runtime::{Outcome, Report, Runner, Selection, TestReport};
+use smoke_tests::run::{assert_outcome_in, find_in, names};
 
 /// A value the host registers; tests ask for it as `Resource<Settings>`.
 struct Settings {
@@ -316,29 +317,14 @@ async fn run(selection: Selection) -> Report {
         .await
 }
 
+/// The report of this file's test `name`.
 fn find<'a>(report: &'a Report, name: &str) -> &'a TestReport {
-    let full = format!("{MODULE}::{name}");
-    report
-        .tests
-        .iter()
-        .find(|t| t.name == full)
-        .unwrap_or_else(|| panic!("{full} was not run; ran: {:?}", names(report)))
+    find_in(report, MODULE, name)
 }
 
-fn names(report: &Report) -> Vec<&str> {
-    report.tests.iter().map(|t| t.name.as_str()).collect()
-}
-
+/// Asserts the outcome of this file's test `name` and, if given, part of its message.
 fn assert_outcome(report: &Report, name: &str, outcome: Outcome, message: Option<&str>) {
-    let test = find(report, name);
-    assert_eq!(test.outcome, outcome, "{name}: {:?}", test.message);
-    if let Some(expected) = message {
-        let got = test.message.as_deref().unwrap_or_default();
-        assert!(
-            got.contains(expected),
-            "{name}: message {got:?} lacks {expected:?}"
-        );
-    }
+    assert_outcome_in(report, MODULE, name, outcome, message);
 }
 
 #[tokio::test(flavor = "multi_thread")]
