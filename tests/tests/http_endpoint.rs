@@ -14,7 +14,7 @@ use hyper::{Method, StatusCode};
 use smoke_runtime::http::{Details, Smoke, SmokeBuilder};
 use smoke_runtime::prelude::*;
 use smoke_runtime::Selection;
-use smoke_tests::http_client::{get, raw, serve_axum, serve_hyper, Client};
+use smoke_tests::http_client::{get, raw, serve_axum, serve_hyper, Client, Reply};
 
 // ---- the smoke tests the endpoint serves -------------------------------------------------
 
@@ -200,6 +200,17 @@ async fn app(smoke: Smoke) -> std::net::SocketAddr {
         .route("/", axum_get(|| async { "the service's own page" }))
         .nest("/smoketest", smoke_runtime::axum::router(smoke));
     serve_axum(app).await
+}
+
+/// `GET /smoketest?format=json`, failing the test when the answer takes 10 s: far longer
+/// than the run deadlines of the tests that use it.
+async fn get_json_report_in_time(addr: std::net::SocketAddr) -> Reply {
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        get(addr, "/smoketest?format=json", &[]),
+    )
+    .await
+    .expect("the request was held far past the deadline")
 }
 
 // ---- status codes and formats -------------------------------------------------------------
@@ -1086,12 +1097,7 @@ async fn a_hung_test_does_not_hold_the_request_past_the_deadline() {
         .deadline(Duration::from_millis(800))
         .build();
     let addr = app(smoke).await;
-    let r = tokio::time::timeout(
-        Duration::from_secs(10),
-        get(addr, "/smoketest?format=json", &[]),
-    )
-    .await
-    .expect("the request was held far past the deadline");
+    let r = get_json_report_in_time(addr).await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
     let v = r.json();
     assert_eq!(v["status"], "FAIL");
@@ -1116,12 +1122,7 @@ async fn what_finished_before_the_deadline_is_redacted_too() {
         .deadline(Duration::from_millis(600))
         .build();
     let addr = app(smoke).await;
-    let r = tokio::time::timeout(
-        Duration::from_secs(10),
-        get(addr, "/smoketest?format=json", &[]),
-    )
-    .await
-    .expect("the request was held far past the deadline");
+    let r = get_json_report_in_time(addr).await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
     let v = r.json();
     let message = |name: &str| {
