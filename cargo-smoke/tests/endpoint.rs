@@ -2,10 +2,12 @@
 //! program, served by `smoke_runtime::axum::router` on loopback, checked by the real
 //! `cargo-smoke` binary.
 
-use std::process::Output;
+mod common;
 
 use smoke_runtime::http::{Details, Smoke};
 use smoke_runtime::prelude::*;
+
+use common::{cargo_smoke, exits, stderr, stdout, stdout_json};
 
 #[smoke_test(tags("config"))]
 fn settings_present() -> SmokeResult {
@@ -36,34 +38,6 @@ async fn serve() -> String {
     let url = format!("http://{}/smoketest", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
     url
-}
-
-async fn cargo_smoke(args: &[&str]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_cargo-smoke"))
-        .arg("smoke")
-        .args(args)
-        .output()
-        .await
-        .expect("run cargo-smoke")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-#[track_caller]
-fn exits(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(output),
-        stderr(output)
-    );
 }
 
 const AUTH: &str = "Authorization: Bearer let-me-see";
@@ -110,7 +84,7 @@ async fn the_real_endpoint_is_checked_with_each_tests_detail() {
 
     let output = cargo_smoke(&["--url", &url, "-H", AUTH, "--format", "health"]).await;
     exits(&output, 1);
-    let health: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let health: serde_json::Value = stdout_json(&output);
     assert_eq!(health["status"], "fail");
     assert_eq!(
         health["checks"]["endpoint::ledger_reachable"][0]["status"],
@@ -126,7 +100,7 @@ async fn the_selection_is_run_by_the_endpoint() {
     ])
     .await;
     exits(&output, 0);
-    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let report: serde_json::Value = stdout_json(&output);
     assert_eq!(report["status"], "PASS");
     assert_eq!(report["tests_run"], 2);
 
@@ -142,7 +116,7 @@ async fn the_selection_is_run_by_the_endpoint() {
     ])
     .await;
     exits(&output, 1);
-    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let report: serde_json::Value = stdout_json(&output);
     assert_eq!(report["tests_run"], 1);
     assert_eq!(report["tests"][0]["name"], "endpoint::ledger_reachable");
 

@@ -1,11 +1,15 @@
 //! `cargo smoke --url` as a real process against a real HTTP server on loopback.
 
+mod common;
+
 use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use smoke_tests::http_responder::{Request, Responder, Response};
 use smoke_tests::tls::{Ca, TlsServer};
+
+use common::{cargo_smoke, exits, stderr, stdout, stdout_json};
 
 const PASS: &str = r#"{"status": "PASS", "test_classes": 3, "tests_run": 5, "tests_passed": 5,
  "tests_failed": 0, "tests_errored": 0, "failed_tests": [], "errored_tests": [],
@@ -88,32 +92,23 @@ async fn server() -> Responder {
     .await
 }
 
-async fn cargo_smoke(args: &[&str]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_cargo-smoke"))
-        .arg("smoke") // as cargo runs a subcommand
-        .args(args)
-        .output()
-        .await
-        .expect("run cargo-smoke")
+/// Runs `cargo smoke --url URL --retry-for RETRY_FOR`, asking again every 50 ms.
+async fn cargo_smoke_retrying(url: &str, retry_for: &str) -> Output {
+    cargo_smoke(&[
+        "--url",
+        url,
+        "--retry-for",
+        retry_for,
+        "--retry-interval",
+        "50ms",
+    ])
+    .await
 }
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-#[track_caller]
-fn exits(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(output),
-        stderr(output)
-    );
+/// A loopback port that was free a moment ago and that nothing listens on now.
+async fn closed_port() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap().port()
 }
 
 #[tokio::test]
@@ -157,7 +152,7 @@ async fn json_is_the_endpoints_document() {
     let server = server().await;
     let output = cargo_smoke(&["--url", &server.url("/fail"), "--format", "json"]).await;
     exits(&output, 1);
-    let printed: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let printed: serde_json::Value = stdout_json(&output);
     let served: serde_json::Value = serde_json::from_str(FAIL).unwrap();
     assert_eq!(printed, served);
 }
@@ -253,9 +248,7 @@ async fn nagios_has_plugin_exit_codes_and_performance_data() {
 
 #[tokio::test]
 async fn an_unreachable_endpoint_is_no_report() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/smoketest", listener.local_addr().unwrap());
-    drop(listener);
+    let url = format!("http://127.0.0.1:{}/smoketest", closed_port().await);
 
     let output = cargo_smoke(&["--url", &url]).await;
     exits(&output, 2);
@@ -375,10 +368,10 @@ async fn credentials_in_the_url_are_sent_and_never_printed() {
         );
     }
 
-    let closed = format!("http://deploy:hunter2@127.0.0.1:{}/smoketest", {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        listener.local_addr().unwrap().port()
-    });
+    let closed = format!(
+        "http://deploy:hunter2@127.0.0.1:{}/smoketest",
+        closed_port().await
+    );
     let output = cargo_smoke(&["--url", &closed, "--format", "junit"]).await;
     exits(&output, 2);
     let (out, err) = (stdout(&output), stderr(&output));
@@ -392,15 +385,7 @@ async fn credentials_in_the_url_are_sent_and_never_printed() {
 #[tokio::test]
 async fn retry_for_waits_for_a_service_that_is_still_starting() {
     let server = server().await;
-    let output = cargo_smoke(&[
-        "--url",
-        &server.url("/warming"),
-        "--retry-for",
-        "30s",
-        "--retry-interval",
-        "50ms",
-    ])
-    .await;
+    let output = cargo_smoke_retrying(&server.url("/warming"), "30s").await;
     exits(&output, 0);
     let err = stderr(&output);
     assert!(
@@ -415,15 +400,7 @@ async fn retry_for_waits_for_a_service_that_is_still_starting() {
 #[tokio::test]
 async fn retry_for_gives_up_with_the_last_answer() {
     let server = server().await;
-    let output = cargo_smoke(&[
-        "--url",
-        &server.url("/fail"),
-        "--retry-for",
-        "300ms",
-        "--retry-interval",
-        "50ms",
-    ])
-    .await;
+    let output = cargo_smoke_retrying(&server.url("/fail"), "300ms").await;
     exits(&output, 1);
     let err = stderr(&output);
     assert!(
@@ -508,7 +485,7 @@ async fn tags_and_exact_names_are_asked_of_the_endpoint() {
     ])
     .await;
     exits(&output, 0);
-    let printed: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let printed: serde_json::Value = stdout_json(&output);
     assert_eq!(
         printed["hostname"],
         "/smoketest?tag=config&tag=db&test=app%3A%3Asmoke%3A%3Adb_up"
@@ -548,7 +525,7 @@ async fn health_and_html_need_each_tests_detail() {
     let server = server().await;
     let output = cargo_smoke(&["--url", &server.url("/ours"), "--format", "health"]).await;
     exits(&output, 1);
-    let health: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let health: serde_json::Value = stdout_json(&output);
     assert_eq!(health["status"], "fail");
     assert_eq!(
         health["checks"]["billing::smoke::invoices_dir_writable"][0]["output"],
@@ -674,15 +651,7 @@ async fn a_report_that_ran_no_tests_does_not_pass_the_gate() {
     assert!(stderr(&output).contains("5 tests ran, fewer than --min-tests 6"));
 
     // --retry-for keeps asking while too few tests ran.
-    let output = cargo_smoke(&[
-        "--url",
-        &url,
-        "--retry-for",
-        "300ms",
-        "--retry-interval",
-        "50ms",
-    ])
-    .await;
+    let output = cargo_smoke_retrying(&url, "300ms").await;
     exits(&output, 1);
     assert!(
         stderr(&output)

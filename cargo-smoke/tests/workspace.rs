@@ -2,9 +2,13 @@
 //! the target directory and built and run by the real `cargo-smoke` binary with real
 //! `cargo`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::OnceLock;
+
+use common::{cargo_smoke_command, exits, stderr, stdout, stdout_json};
 
 /// The workspace's target directory.
 fn target_root() -> PathBuf {
@@ -65,7 +69,7 @@ fn fixture() -> &'static Path {
 /// build their sample crate in: the same smoke-runtime with the same features, so the
 /// dependencies are built once for both.
 fn cargo_smoke_in(dir: &Path, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-smoke"));
+    let mut command = cargo_smoke_command();
     for (key, _) in std::env::vars_os() {
         let key = key.to_string_lossy().into_owned();
         let outer = key.starts_with("NEXTEST")
@@ -86,7 +90,6 @@ fn cargo_smoke_in(dir: &Path, args: &[&str]) -> Output {
         }
     }
     command
-        .arg("smoke")
         .args(args)
         .current_dir(dir)
         .env(
@@ -101,25 +104,6 @@ fn cargo_smoke_in(dir: &Path, args: &[&str]) -> Output {
 
 fn cargo_smoke(args: &[&str]) -> Output {
     cargo_smoke_in(fixture(), args)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-#[track_caller]
-fn exits(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(output),
-        stderr(output)
-    );
 }
 
 #[test]
@@ -203,7 +187,7 @@ fn a_bin_runs_as_a_smoke_program() {
         err.contains("Running smoke bin `worker-smoke` of smoke-fixture-worker ("),
         "{err}"
     );
-    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let report: serde_json::Value = stdout_json(&output);
     assert_eq!(report["tests_run"], 1);
     assert_eq!(
         report["tests"][0]["name"],
@@ -252,7 +236,7 @@ fn formats_and_options_are_passed_through() {
 
     let output = cargo_smoke(&["-p", "smoke-fixture", "--format", "json", "--tag", "config"]);
     exits(&output, 1);
-    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let report: serde_json::Value = stdout_json(&output);
     assert_eq!(report["status"], "FAIL");
     assert_eq!(report["tests_run"], 1);
     assert_eq!(report["tests_failed"], 1);
@@ -266,7 +250,7 @@ fn formats_and_options_are_passed_through() {
         "json",
     ]);
     exits(&output, 0);
-    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let report: serde_json::Value = stdout_json(&output);
     assert_eq!(report["tests_run"], 1);
 
     let output = cargo_smoke(&[
@@ -280,7 +264,7 @@ fn formats_and_options_are_passed_through() {
         "broken::",
     ]);
     exits(&output, 1);
-    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let report: serde_json::Value = stdout_json(&output);
     assert_eq!(report["tests_run"], 1);
     assert_eq!(
         report["tests"][0]["name"],
@@ -322,7 +306,7 @@ fn several_targets_make_one_document() {
     // Both members' smoke targets run; their reports are merged into one.
     let output = cargo_smoke(&["--format", "json"]);
     exits(&output, 1);
-    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let report: serde_json::Value = stdout_json(&output);
     assert_eq!(report["status"], "FAIL");
     assert_eq!(report["tests_run"], 6);
     assert_eq!(report["tests_failed"], 2);
@@ -352,7 +336,7 @@ fn several_targets_make_one_document() {
 
     let output = cargo_smoke(&["--list", "--format", "json"]);
     exits(&output, 0);
-    let listed: Vec<serde_json::Value> = serde_json::from_str(&stdout(&output)).unwrap();
+    let listed: Vec<serde_json::Value> = stdout_json(&output);
     assert_eq!(listed.len(), 6);
 }
 
@@ -360,7 +344,7 @@ fn several_targets_make_one_document() {
 fn health_and_html_are_written_for_local_runs() {
     let output = cargo_smoke(&["--format", "health", "healthy::", "queue::"]);
     exits(&output, 0);
-    let health: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let health: serde_json::Value = stdout_json(&output);
     assert_eq!(health["status"], "pass");
     assert_eq!(
         health["checks"]["smoke::healthy::data_dir_writable"][0]["status"],
@@ -409,7 +393,7 @@ fn a_run_of_fewer_tests_than_min_tests_fails() {
 
     let output = cargo_smoke(&["--format", "json", "--tag", "no-such-tag"]);
     exits(&output, 1);
-    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let report: serde_json::Value = stdout_json(&output);
     assert_eq!(report["tests_run"], 0);
     assert!(stderr(&output).contains("0 tests ran, fewer than --min-tests 1"));
 }
