@@ -2,8 +2,11 @@
 //! looking up a test's result in a report.
 
 use std::io::Write as _;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use smoke_runtime::rollback::drivers::sqlx::{
+    self, ColumnIndex, Connection, Database, Decode, Encode, Executor, IntoArguments, Pool, Type,
+};
 use smoke_runtime::{Outcome, Report, TestReport};
 
 /// The URL in the environment variable `var`, or `None` after writing a note to the
@@ -82,6 +85,39 @@ pub fn assert_outcome(report: &Report, name: &str, expected: Outcome) {
         "{name}: expected {expected:?}, got {:?} ({:?})",
         test.outcome, test.message
     );
+}
+
+/// The count that `sql` (a `select count(*)` with one parameter, `bind`) finds, run on a
+/// connection of its own to `url`, outside any pool, so that it sees only what other
+/// connections committed. Panics when the server cannot be reached or the query fails.
+pub async fn count_on_own_connection<DB>(url: &str, sql: &'static str, bind: &str) -> i64
+where
+    DB: Database,
+    i64: Type<DB> + for<'r> Decode<'r, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    DB::Arguments: IntoArguments<DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    let mut conn = DB::Connection::connect(url).await.expect("connect");
+    let n = sqlx::query_scalar(sql)
+        .bind(bind)
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
+    conn.close().await.expect("close");
+    n
+}
+
+/// Whether every connection of `pool` is back in it, waiting up to two seconds for them.
+pub async fn all_returned<DB: Database>(pool: &Pool<DB>) -> bool {
+    for _ in 0..100 {
+        if pool.num_idle() == pool.size() as usize {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
 }
 
 #[cfg(test)]

@@ -8,11 +8,13 @@ use std::time::Duration;
 
 use smoke_runtime::prelude::*;
 use smoke_runtime::rollback::drivers::sqlx::{
-    self, mysql::MySqlPoolOptions, Connection, MySqlConnection, MySqlPool,
+    self, mysql::MySqlPoolOptions, Connection, MySql, MySqlConnection, MySqlPool,
 };
 use smoke_runtime::rollback::MySqlRollback;
-use smoke_runtime::{Outcome, Runner, Selection};
-use smoke_tests::db::{assert_outcome, result_of, run_marker, server_url};
+use smoke_runtime::{Outcome, Report, Runner, Selection};
+use smoke_tests::db::{
+    all_returned, assert_outcome, count_on_own_connection, result_of, run_marker, server_url,
+};
 use tokio::sync::Barrier;
 
 /// Tags the rows one run of this file writes.
@@ -198,40 +200,41 @@ async fn open_transactions(url: &str, ids: &ConnIds) -> i64 {
         .map(u64::to_string)
         .collect();
     assert!(!ids.is_empty(), "the pool opened no connection");
-    let mut conn = MySqlConnection::connect(url).await.expect("connect");
-    let n = sqlx::query_scalar(
+    count_on_own_connection::<MySql>(
+        url,
         "select count(*) from information_schema.innodb_trx \
          where find_in_set(trx_mysql_thread_id, ?)",
+        &ids.join(","),
     )
-    .bind(ids.join(","))
-    .fetch_one(&mut conn)
     .await
-    .expect("count");
-    conn.close().await.expect("close");
-    n
+}
+
+/// Asserts that no connection of the pool is left inside a transaction.
+async fn assert_no_open_transaction(url: &str, ids: &ConnIds) {
+    assert_eq!(
+        open_transactions(url, ids).await,
+        0,
+        "a connection was left inside a transaction"
+    );
+}
+
+/// Runs the tests tagged `tag` with the pool and a `Marker` of `marker` as resources.
+async fn run_tagged(pool: &MySqlPool, marker: &str, tag: &str) -> Report {
+    let runner = Runner::builder()
+        .resource(pool.clone())
+        .resource(Marker(marker.to_owned()))
+        .build();
+    runner.run(&Selection::all().tag(tag)).await
 }
 
 /// Rows with `marker`, counted on a connection of its own (outside any pool).
 async fn rows_left(url: &str, marker: &str) -> i64 {
-    let mut conn = MySqlConnection::connect(url).await.expect("connect");
-    let n = sqlx::query_scalar("select count(*) from smoke_db_mysql_rows where marker = ?")
-        .bind(marker)
-        .fetch_one(&mut conn)
-        .await
-        .expect("count");
-    conn.close().await.expect("close");
-    n
-}
-
-/// Waits until every connection of `pool` is back in it.
-async fn all_returned(pool: &MySqlPool) -> bool {
-    for _ in 0..100 {
-        if pool.num_idle() == pool.size() as usize {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    false
+    count_on_own_connection::<MySql>(
+        url,
+        "select count(*) from smoke_db_mysql_rows where marker = ?",
+        marker,
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -241,11 +244,7 @@ async fn every_ending_is_rolled_back_on_mysql() {
     };
     let (pool, ids) = pool(&url).await;
     let marker = run_marker("endings");
-    let runner = Runner::builder()
-        .resource(pool.clone())
-        .resource(Marker(marker.clone()))
-        .build();
-    let report = runner.run(&Selection::all().tag("my-endings")).await;
+    let report = run_tagged(&pool, &marker, "my-endings").await;
 
     assert_outcome(&report, "my_passes", Outcome::Passed);
     assert_outcome(&report, "my_fails", Outcome::Failed);
@@ -257,11 +256,7 @@ async fn every_ending_is_rolled_back_on_mysql() {
     assert_eq!(report.tests.len(), 7);
 
     assert_eq!(rows_left(&url, &marker).await, 0, "rows left behind");
-    assert_eq!(
-        open_transactions(&url, &ids).await,
-        0,
-        "a connection was left inside a transaction"
-    );
+    assert_no_open_transaction(&url, &ids).await;
     assert!(
         all_returned(&pool).await,
         "a connection did not come back to the pool"
@@ -285,11 +280,7 @@ async fn concurrent_tests_do_not_see_each_others_rows_on_mysql() {
     assert_outcome(&report, "my_isolated_a", Outcome::Passed);
     assert_outcome(&report, "my_isolated_b", Outcome::Passed);
     assert_eq!(rows_left(&url, &marker).await, 0);
-    assert_eq!(
-        open_transactions(&url, &ids).await,
-        0,
-        "a connection was left inside a transaction"
-    );
+    assert_no_open_transaction(&url, &ids).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -299,11 +290,7 @@ async fn a_failed_rollback_is_reported_on_the_test_on_mysql() {
     };
     let (pool, ids) = pool(&url).await;
     let marker = run_marker("broken");
-    let runner = Runner::builder()
-        .resource(pool.clone())
-        .resource(Marker(marker.clone()))
-        .build();
-    let report = runner.run(&Selection::all().tag("my-broken")).await;
+    let report = run_tagged(&pool, &marker, "my-broken").await;
     assert_outcome(&report, "my_rollback_fails", Outcome::Errored);
     let message = result_of(&report, "my_rollback_fails")
         .message
@@ -315,11 +302,7 @@ async fn a_failed_rollback_is_reported_on_the_test_on_mysql() {
     );
     // The server ended the connection, and with it the transaction.
     assert_eq!(rows_left(&url, &marker).await, 0);
-    assert_eq!(
-        open_transactions(&url, &ids).await,
-        0,
-        "a connection was left inside a transaction"
-    );
+    assert_no_open_transaction(&url, &ids).await;
 }
 
 /// The documented limit, shown: DDL inside the test's transaction commits what the test
@@ -331,11 +314,7 @@ async fn ddl_commits_implicitly_on_mysql() {
     };
     let (pool, ids) = pool(&url).await;
     let marker = run_marker("ddl");
-    let runner = Runner::builder()
-        .resource(pool.clone())
-        .resource(Marker(marker.clone()))
-        .build();
-    let report = runner.run(&Selection::all().tag("my-ddl")).await;
+    let report = run_tagged(&pool, &marker, "my-ddl").await;
     // The tear-down finds the transaction gone and says so on the test.
     assert_outcome(&report, "my_ddl_commits_implicitly", Outcome::Errored);
     let message = result_of(&report, "my_ddl_commits_implicitly")
@@ -358,9 +337,5 @@ async fn ddl_commits_implicitly_on_mysql() {
         "{message}"
     );
     assert_eq!(left, 1, "the row written before the DDL was committed");
-    assert_eq!(
-        open_transactions(&url, &ids).await,
-        0,
-        "a connection was left inside a transaction"
-    );
+    assert_no_open_transaction(&url, &ids).await;
 }

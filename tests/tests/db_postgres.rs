@@ -11,11 +11,13 @@ use smoke_runtime::prelude::*;
 use smoke_runtime::rollback::drivers::sqlx::{
     self,
     postgres::{PgConnectOptions, PgPoolOptions},
-    Connection, PgConnection, PgPool,
+    Connection, PgConnection, PgPool, Postgres,
 };
 use smoke_runtime::rollback::{each_test, PgRollback, RunWideTx};
-use smoke_runtime::{Outcome, Runner, Selection};
-use smoke_tests::db::{assert_outcome, result_of, run_marker, server_url};
+use smoke_runtime::{Outcome, Report, Runner, Selection};
+use smoke_tests::db::{
+    all_returned, assert_outcome, count_on_own_connection, result_of, run_marker, server_url,
+};
 use tokio::sync::Barrier;
 
 /// Tags the rows one run of this file writes.
@@ -242,14 +244,12 @@ async fn pool(url: &str) -> PgPool {
 
 /// Rows with `marker`, counted on a connection of its own (outside any pool).
 async fn rows_left(url: &str, marker: &str) -> i64 {
-    let mut conn = PgConnection::connect(url).await.expect("connect");
-    let n = sqlx::query_scalar("select count(*) from smoke_db_postgres_rows where marker = $1")
-        .bind(marker)
-        .fetch_one(&mut conn)
-        .await
-        .expect("count");
-    conn.close().await.expect("close");
-    n
+    count_on_own_connection::<Postgres>(
+        url,
+        "select count(*) from smoke_db_postgres_rows where marker = $1",
+        marker,
+    )
+    .await
 }
 
 /// Connections of `pool` left inside an open transaction (`idle in transaction`, or
@@ -261,28 +261,39 @@ async fn open_transactions(url: &str, pool: &PgPool) -> i64 {
         .get_application_name()
         .expect("the pool has an application_name")
         .to_owned();
-    let mut conn = PgConnection::connect(url).await.expect("connect");
-    let n = sqlx::query_scalar(
+    count_on_own_connection::<Postgres>(
+        url,
         "select count(*) from pg_stat_activity \
          where application_name = $1 and state like 'idle in transaction%'",
+        &name,
     )
-    .bind(name)
-    .fetch_one(&mut conn)
     .await
-    .expect("count");
-    conn.close().await.expect("close");
-    n
 }
 
-/// Waits until every connection of `pool` is back in it.
-async fn all_returned(pool: &PgPool) -> bool {
-    for _ in 0..100 {
-        if pool.num_idle() == pool.size() as usize {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    false
+/// Asserts that no connection of `pool` is left inside a transaction.
+async fn assert_no_open_transaction(url: &str, pool: &PgPool) {
+    assert_eq!(
+        open_transactions(url, pool).await,
+        0,
+        "a connection was left inside a transaction"
+    );
+}
+
+/// Asserts that every connection of `pool` came back to it.
+async fn assert_all_returned(pool: &PgPool) {
+    assert!(
+        all_returned(pool).await,
+        "a connection did not come back to the pool"
+    );
+}
+
+/// Runs the tests tagged `tag` with `pool` and a `Marker` of `marker` as resources.
+async fn run_tagged(pool: &PgPool, marker: &str, tag: &str) -> Report {
+    let runner = Runner::builder()
+        .resource(pool.clone())
+        .resource(Marker(marker.to_owned()))
+        .build();
+    runner.run(&Selection::all().tag(tag)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -292,11 +303,7 @@ async fn every_ending_is_rolled_back_on_postgres() {
     };
     let pool = pool(&url).await;
     let marker = run_marker("endings");
-    let runner = Runner::builder()
-        .resource(pool.clone())
-        .resource(Marker(marker.clone()))
-        .build();
-    let report = runner.run(&Selection::all().tag("pg-endings")).await;
+    let report = run_tagged(&pool, &marker, "pg-endings").await;
 
     assert_outcome(&report, "pg_passes", Outcome::Passed);
     assert_outcome(&report, "pg_fails", Outcome::Failed);
@@ -308,15 +315,8 @@ async fn every_ending_is_rolled_back_on_postgres() {
     assert_eq!(report.tests.len(), 7);
 
     assert_eq!(rows_left(&url, &marker).await, 0, "rows left behind");
-    assert_eq!(
-        open_transactions(&url, &pool).await,
-        0,
-        "a connection was left inside a transaction"
-    );
-    assert!(
-        all_returned(&pool).await,
-        "a connection did not come back to the pool"
-    );
+    assert_no_open_transaction(&url, &pool).await;
+    assert_all_returned(&pool).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -347,11 +347,7 @@ async fn concurrent_runs_do_not_see_each_others_rows_on_postgres() {
     assert_outcome(&a, "pg_isolated_a", Outcome::Passed);
     assert_outcome(&b, "pg_isolated_b", Outcome::Passed);
     assert_eq!(rows_left(&url, &marker).await, 0);
-    assert_eq!(
-        open_transactions(&url, &pool).await,
-        0,
-        "a connection was left inside a transaction"
-    );
+    assert_no_open_transaction(&url, &pool).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -361,11 +357,7 @@ async fn a_failed_rollback_is_reported_on_the_test() {
     };
     let pool = pool(&url).await;
     let marker = run_marker("broken");
-    let runner = Runner::builder()
-        .resource(pool.clone())
-        .resource(Marker(marker.clone()))
-        .build();
-    let report = runner.run(&Selection::all().tag("pg-broken")).await;
+    let report = run_tagged(&pool, &marker, "pg-broken").await;
     assert_outcome(&report, "pg_rollback_fails", Outcome::Errored);
     let message = result_of(&report, "pg_rollback_fails")
         .message
@@ -378,11 +370,7 @@ async fn a_failed_rollback_is_reported_on_the_test() {
     );
     // The server ended the connection, and with it the transaction.
     assert_eq!(rows_left(&url, &marker).await, 0);
-    assert_eq!(
-        open_transactions(&url, &pool).await,
-        0,
-        "a connection was left inside a transaction"
-    );
+    assert_no_open_transaction(&url, &pool).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -406,15 +394,8 @@ async fn the_run_wide_mode_rolls_back_every_test_on_postgres() {
         Outcome::Passed,
     );
     assert_eq!(rows_left(&url, &marker).await, 0);
-    assert_eq!(
-        open_transactions(&url, &pool).await,
-        0,
-        "a connection was left inside a transaction"
-    );
-    assert!(
-        all_returned(&pool).await,
-        "a connection did not come back to the pool"
-    );
+    assert_no_open_transaction(&url, &pool).await;
+    assert_all_returned(&pool).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -424,11 +405,7 @@ async fn a_test_that_ends_the_transaction_itself_is_reported_on_postgres() {
     };
     let pool = pool(&url).await;
     let marker = run_marker("ended");
-    let runner = Runner::builder()
-        .resource(pool.clone())
-        .resource(Marker(marker.clone()))
-        .build();
-    let report = runner.run(&Selection::all().tag("pg-ended")).await;
+    let report = run_tagged(&pool, &marker, "pg-ended").await;
     let message = result_of(&report, "pg_commits_itself")
         .message
         .clone()
@@ -446,15 +423,8 @@ async fn a_test_that_ends_the_transaction_itself_is_reported_on_postgres() {
         "{message}"
     );
     assert_eq!(left, 1, "the committed row is kept, as the report says");
-    assert_eq!(
-        open_transactions(&url, &pool).await,
-        0,
-        "a connection was left inside a transaction"
-    );
-    assert!(
-        all_returned(&pool).await,
-        "a connection did not come back to the pool"
-    );
+    assert_no_open_transaction(&url, &pool).await;
+    assert_all_returned(&pool).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -464,11 +434,7 @@ async fn an_unanswered_rollback_closes_the_connection_on_postgres() {
     };
     let pool = pool(&url).await;
     let marker = run_marker("unanswered");
-    let runner = Runner::builder()
-        .resource(pool.clone())
-        .resource(Marker(marker.clone()))
-        .build();
-    let report = runner.run(&Selection::all().tag("pg-unanswered")).await;
+    let report = run_tagged(&pool, &marker, "pg-unanswered").await;
     assert_outcome(
         &report,
         "pg_statement_outlasts_the_rollback_wait",
@@ -483,16 +449,9 @@ async fn an_unanswered_rollback_closes_the_connection_on_postgres() {
         "{message}"
     );
     assert_eq!(rows_left(&url, &marker).await, 0, "rows left behind");
-    assert_eq!(
-        open_transactions(&url, &pool).await,
-        0,
-        "a connection was left inside a transaction"
-    );
+    assert_no_open_transaction(&url, &pool).await;
     // The closed connection left the pool; the pool still serves.
-    assert!(
-        all_returned(&pool).await,
-        "a connection did not come back to the pool"
-    );
+    assert_all_returned(&pool).await;
     let one: i32 = sqlx::query_scalar("select 1")
         .fetch_one(&pool)
         .await
@@ -515,13 +474,6 @@ async fn the_run_deadline_rolls_back_on_postgres() {
     let report = runner.run(&Selection::all().tag("pg-deadline")).await;
     assert_outcome(&report, "pg_outlives_the_run_deadline", Outcome::TimedOut);
     assert_eq!(rows_left(&url, &marker).await, 0, "rows left behind");
-    assert_eq!(
-        open_transactions(&url, &pool).await,
-        0,
-        "a connection was left inside a transaction"
-    );
-    assert!(
-        all_returned(&pool).await,
-        "a connection did not come back to the pool"
-    );
+    assert_no_open_transaction(&url, &pool).await;
+    assert_all_returned(&pool).await;
 }
