@@ -9,3 +9,5 @@ pub mod db;
 pub mod http_client;
 
 pub mod run;
+
+pub mod cargo;

@@ -3,8 +3,8 @@
 //! `cargo`, and run. Its failing assertions end their tests as failed and the process exits
 //! with status 1 and a full report, instead of aborting.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use smoke_tests::cargo::{cargo, workspace};
+use std::path::Path;
 
 const MAIN: &str = r#"use smoke_runtime::prelude::*;
 
@@ -39,41 +39,6 @@ fn errors() -> SmokeResult {
 
 smoke_runtime::main!();
 "#;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
-}
-
-/// `cargo` without the variables the outer `cargo test` sets for this test.
-fn cargo(project: &Path, target: &Path) -> Command {
-    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy().into_owned();
-        if key.starts_with("CARGO_PKG_")
-            || key.starts_with("CARGO_BIN_")
-            || key.starts_with("NEXTEST")
-            || matches!(
-                key.as_str(),
-                "CARGO_MANIFEST_DIR"
-                    | "CARGO_MANIFEST_PATH"
-                    | "CARGO_CRATE_NAME"
-                    | "CARGO_PRIMARY_PACKAGE"
-                    | "CARGO_TARGET_TMPDIR"
-                    | "CARGO_BUILD_TARGET_DIR"
-                    | "RUST_TEST_THREADS"
-            )
-        {
-            cmd.env_remove(&key);
-        }
-    }
-    cmd.current_dir(project)
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_TERM_COLOR", "never");
-    cmd
-}
 
 fn write_if_changed(path: &Path, contents: &str) {
     if std::fs::read_to_string(path).ok().as_deref() != Some(contents) {

@@ -7,6 +7,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+use smoke_tests::cargo::{cargo, workspace};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -22,13 +24,6 @@ struct Sample {
     smoke: PathBuf,
     /// The bin `src/bin/sample-smoke.rs` (`main!()`).
     bin: PathBuf,
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
 }
 
 /// Copies `from` to `to` (a file or a tree), writing only files whose content differs,
@@ -54,36 +49,6 @@ fn write_if_changed(path: &Path, content: &[u8]) {
         std::fs::write(&temporary, content).unwrap();
         std::fs::rename(&temporary, path).unwrap();
     }
-}
-
-/// `cargo` with the sample's target directory, and none of the variables the outer
-/// `cargo test` or `cargo nextest` set for this test.
-fn cargo(sample_project: &Path, target: &Path) -> Command {
-    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy().into_owned();
-        let outer = key.starts_with("NEXTEST")
-            || key.starts_with("CARGO_PKG_")
-            || key.starts_with("CARGO_BIN_")
-            || key.starts_with("CARGO_TERM_")
-            || matches!(
-                key.as_str(),
-                "CARGO_MANIFEST_DIR"
-                    | "CARGO_MANIFEST_PATH"
-                    | "CARGO_CRATE_NAME"
-                    | "CARGO_PRIMARY_PACKAGE"
-                    | "CARGO_TARGET_TMPDIR"
-                    | "CARGO_BUILD_TARGET_DIR"
-                    | "RUST_TEST_THREADS"
-            );
-        if outer {
-            cmd.env_remove(&key);
-        }
-    }
-    cmd.current_dir(sample_project)
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_TERM_COLOR", "never");
-    cmd
 }
 
 fn sample() -> &'static Sample {
