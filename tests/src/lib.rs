@@ -11,3 +11,5 @@ pub mod http_client;
 pub mod run;
 
 pub mod cargo;
+
+pub mod verdict;

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use smoke_runtime::checks::{self, AddressFamily, HttpCheck, TlsCheck};
-use smoke_runtime::{ErrorKind, SmokeError, SmokeResult};
 use smoke_tests::http_responder::{Responder, Response};
 use smoke_tests::tls::{Ca, TlsServer};
+use smoke_tests::verdict::{errored, failed, says};
 
 /// A fresh empty directory under the target directory, removed on drop.
 struct Scratch(PathBuf);
@@ -37,29 +37,6 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-#[track_caller]
-fn failed(result: SmokeResult) -> SmokeError {
-    let error = result.expect_err("the check should not pass");
-    assert_eq!(error.kind(), ErrorKind::Failure, "{error}");
-    error
-}
-
-#[track_caller]
-fn errored(result: SmokeResult) -> SmokeError {
-    let error = result.expect_err("the check should not pass");
-    assert_eq!(error.kind(), ErrorKind::Error, "{error}");
-    error
-}
-
-#[track_caller]
-fn says(error: &SmokeError, words: &str) {
-    assert!(
-        error.message().contains(words),
-        "expected {words:?} in the message:\n{}",
-        error.message()
-    );
 }
 
 // ---- directories -------------------------------------------------------------------

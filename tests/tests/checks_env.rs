@@ -3,23 +3,7 @@
 //! threads of the process read it.
 
 use smoke_runtime::checks;
-use smoke_runtime::{ErrorKind, SmokeError, SmokeResult};
-
-#[track_caller]
-fn failed(result: SmokeResult) -> SmokeError {
-    let error = result.expect_err("the check should not pass");
-    assert_eq!(error.kind(), ErrorKind::Failure, "{error}");
-    error
-}
-
-#[track_caller]
-fn says(error: &SmokeError, words: &str) {
-    assert!(
-        error.message().contains(words),
-        "expected {words:?} in the message:\n{}",
-        error.message()
-    );
-}
+use smoke_tests::verdict::{failed, says};
 
 #[test]
 fn checks_that_read_the_environment() {
