@@ -5,37 +5,69 @@ use std::any::Any;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, Once, PoisonError};
+use std::sync::{Arc, Once};
 use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
-use crate::context::CurrentGuard;
+use crate::blocking::{quiet, sync_call, Blocked};
+use crate::context::{CurrentGuard, Phase};
 use crate::fixture::{combine, FixtureSet};
-use crate::{Context, ErrorKind, Location, SmokeError, SmokeResult, TestDescriptor};
+use crate::{Context, ErrorKind, Location, SmokeError, SmokeResult};
 
-/// Runs an async body: the context is current while it is polled, a panic becomes an
-/// error (or a failure, for std's `assert!` family), and it is dropped at the timeout.
+/// Sets up a test's fixtures (and a suite's value) before the test's deadline, with its
+/// context current and panics caught: set-up counts against the test's timeout. When it
+/// does not finish in time the error names the step that hung.
+pub async fn set_up<S: FixtureSet>(ctx: &Arc<Context>) -> SmokeResult<S> {
+    install_panic_hook();
+    let scoped = Scoped {
+        ctx: ctx.clone(),
+        body: Box::pin(S::set_up_all(ctx)),
+    };
+    match tokio::time::timeout_at(ctx.deadline().into(), scoped).await {
+        Ok(state) => state,
+        Err(_) => {
+            let what = ctx
+                .phase()
+                .map_or_else(|| "the set-up".to_owned(), |p| p.to_string());
+            Err(SmokeError::new(
+                ErrorKind::TimedOut,
+                format!(
+                    "timed out after {} while setting up: {what} did not finish, so the test \
+                     did not run",
+                    humantime::format_duration(ctx.timeout())
+                ),
+            ))
+        }
+    }
+}
+
+/// Runs an async body until the test's deadline: the context is current while it is
+/// polled, a panic becomes an error (or a failure, for std's `assert!` family), and it is
+/// dropped at the deadline.
 pub async fn run_body<F>(ctx: &Arc<Context>, body: F) -> SmokeResult
 where
     F: Future<Output = SmokeResult> + Send,
 {
     install_panic_hook();
+    ctx.set_phase(Some(Phase::Body));
     let scoped = Scoped {
         ctx: ctx.clone(),
         body: Box::pin(body),
     };
-    let start = Instant::now();
-    match tokio::time::timeout(ctx.timeout(), scoped).await {
+    let deadline = ctx.deadline();
+    match tokio::time::timeout_at(deadline.into(), scoped).await {
         // A body that blocks its thread is never interrupted by the timer; it is still
         // late when it finally returns.
-        Ok(result) if start.elapsed() > ctx.timeout() => {
+        Ok(result) if Instant::now() > deadline => {
             let mut late = timed_out(ctx);
             late.append(&format!(
                 "it returned only after {}: an async body that blocks its thread instead of \
                  awaiting cannot be interrupted at its timeout; write blocking work as a sync \
                  test, or move it to spawn_blocking",
                 humantime::format_duration(Duration::from_millis(
-                    start.elapsed().as_millis() as u64
+                    ctx.timeout()
+                        .saturating_add(Instant::now().duration_since(deadline))
+                        .as_millis() as u64
                 ))
             ));
             combine(Err(late), result)
@@ -48,43 +80,44 @@ where
 /// Runs a sync body on a blocking thread with `state` (the fixtures, and for suites the
 /// suite value), then the cleanups and `state`'s tear-down.
 ///
-/// At the timeout the test is reported as timed out at once; the thread cannot be
-/// stopped, so the cleanups and tear-down run when it returns.
-pub async fn run_sync<S, B>(ctx: Arc<Context>, mut state: S, body: B) -> SmokeResult
+/// At the test's deadline it is reported as timed out at once; the thread cannot be
+/// stopped, so the cleanups and tear-down run when it returns, and until then the runner
+/// does not start the test again.
+pub async fn run_sync<S, B>(ctx: Arc<Context>, state: S, body: B) -> SmokeResult
 where
     S: FixtureSet,
     B: FnOnce(&mut S, &Context) -> SmokeResult + Send + 'static,
 {
-    install_panic_hook();
-    let thread_ctx = ctx.clone();
-    let handle = tokio::task::spawn_blocking(move || {
-        let _current = CurrentGuard::enter(&thread_ctx);
-        let result = catch_unwind(AssertUnwindSafe(|| body(&mut state, &thread_ctx)))
-            .unwrap_or_else(|payload| Err(panic_error(&thread_ctx, payload)));
+    ctx.set_phase(Some(Phase::Body));
+    let mut state = state;
+    let mut call = sync_call(&ctx, move |ctx| {
+        let result = catch_unwind(AssertUnwindSafe(|| body(&mut state, ctx)))
+            .unwrap_or_else(|payload| Err(panic_error(ctx, payload)));
         (result, state)
     });
-    let mut handle = handle;
-    match tokio::time::timeout(ctx.timeout(), &mut handle).await {
-        Ok(Ok((result, state))) => finish(&ctx, result, state.tear_down_all()).await,
-        Ok(Err(join)) => Err(SmokeError::error(format!(
-            "the test's thread failed: {join}"
+    match tokio::time::timeout_at(ctx.deadline().into(), &mut call).await {
+        Ok(Ok((result, state))) => finish(&ctx, result, state).await,
+        Ok(Err(panic)) => Err(SmokeError::error(format!(
+            "the test's thread failed: {}",
+            panic_message(&*panic)
         ))),
         Err(_) => {
             let timed_out = timed_out(&ctx);
-            let blocked = Blocked::enter(ctx.descriptor());
+            let blocked = Blocked::enter(ctx.descriptor(), Some(Phase::Body));
+            let handle = call.detach();
             tokio::spawn(async move {
-                if let Ok((_, state)) = handle.await {
+                if let Ok(Ok((_, state))) = handle.await {
                     // The test was reported as timed out long ago: what its body and its
                     // expectations said no longer counts, and a cleanup or tear-down that
                     // fails now can only be told on stderr.
                     ctx.take_soft_failures();
-                    if let Err(late) = finish(&ctx, Ok(()), state.tear_down_all()).await {
-                        eprintln!(
+                    if let Err(late) = finish(&ctx, Ok(()), state).await {
+                        ctx.warn(&format!(
                             "smoke: {} timed out earlier; when its thread returned, its \
                              cleanups and tear-down said: {}",
                             ctx.full_name(),
                             late.message()
-                        );
+                        ));
                     }
                 }
                 drop(blocked);
@@ -94,50 +127,14 @@ where
     }
 }
 
-/// Sync tests whose thread is still running after they timed out, by descriptor address,
-/// with when that happened. The runner does not start such a test again until its thread
-/// returns, so a hung test cannot pile up blocked threads run after run.
-static BLOCKED: Mutex<Vec<(usize, Instant)>> = Mutex::new(Vec::new());
-
-fn key(test: &'static TestDescriptor) -> usize {
-    test as *const TestDescriptor as usize
-}
-
-/// When the thread of an earlier, timed-out run of `test` is still blocked: since when.
-pub fn still_blocked(test: &'static TestDescriptor) -> Option<Instant> {
-    let blocked = BLOCKED.lock().unwrap_or_else(PoisonError::into_inner);
-    blocked
-        .iter()
-        .find(|(k, _)| *k == key(test))
-        .map(|(_, since)| *since)
-}
-
-/// Marks a test's thread as blocked until dropped.
-struct Blocked(usize);
-
-impl Blocked {
-    fn enter(test: &'static TestDescriptor) -> Self {
-        let mut blocked = BLOCKED.lock().unwrap_or_else(PoisonError::into_inner);
-        blocked.push((key(test), Instant::now()));
-        Blocked(key(test))
-    }
-}
-
-impl Drop for Blocked {
-    fn drop(&mut self) {
-        let mut blocked = BLOCKED.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(i) = blocked.iter().position(|(k, _)| *k == self.0) {
-            blocked.swap_remove(i);
-        }
-    }
-}
-
-/// After the body: runs the cleanups (last in, first out), then `tear_down`, and folds
-/// in the soft failures the `expect_*` macros recorded.
-pub async fn finish<T>(ctx: &Arc<Context>, result: SmokeResult, tear_down: T) -> SmokeResult
-where
-    T: Future<Output = SmokeResult>,
-{
+/// After the body: runs the cleanups (last in, first out, on a blocking thread), then
+/// tears `state` down with the context current, and folds in the soft failures the
+/// `expect_*` macros recorded.
+pub async fn finish<S: FixtureSet>(
+    ctx: &Arc<Context>,
+    result: SmokeResult,
+    state: S,
+) -> SmokeResult {
     let mut result = result;
     let soft = ctx.take_soft_failures();
     if !soft.is_empty() {
@@ -147,17 +144,34 @@ where
         }
         result = combine(result, Err(all));
     }
-    for cleanup in ctx.take_cleanups() {
-        let _current = CurrentGuard::enter(ctx);
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(cleanup)) {
-            let err = panic_error(ctx, payload);
+    let cleanups = ctx.take_cleanups();
+    if !cleanups.is_empty() {
+        ctx.set_phase(Some(Phase::TearDown(
+            "a cleanup registered with add_cleanup".to_owned(),
+        )));
+        let panics = sync_call(ctx, move |ctx| {
+            cleanups
+                .into_iter()
+                .filter_map(|cleanup| catch_unwind(AssertUnwindSafe(cleanup)).err())
+                .map(|payload| panic_error(ctx, payload))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_else(|payload| vec![SmokeError::error(panic_message(&*payload))]);
+        for err in panics {
             result = combine(
                 result,
                 Err(SmokeError::error(format!("a cleanup panicked: {err}"))),
             );
         }
     }
-    combine(result, tear_down.await)
+    let scoped = Scoped {
+        ctx: ctx.clone(),
+        body: Box::pin(state.tear_down_all(ctx)),
+    };
+    let torn_down = scoped.await;
+    ctx.set_phase(None);
+    combine(result, torn_down)
 }
 
 /// The error of a test that ran out of time.
@@ -188,7 +202,7 @@ pub fn panic_error(ctx: &Context, payload: Box<dyn Any + Send>) -> SmokeError {
 }
 
 /// The text of a panic's payload.
-pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -226,21 +240,22 @@ pub fn install_panic_hook() {
                     });
                 }
             }
+            None if quiet() => {}
             None => previous(info),
         }));
     });
 }
 
 /// A future whose polls run with a test's context current and panics caught.
-struct Scoped<'a> {
+struct Scoped<'a, T> {
     ctx: Arc<Context>,
-    body: Pin<Box<dyn Future<Output = SmokeResult> + Send + 'a>>,
+    body: Pin<Box<dyn Future<Output = SmokeResult<T>> + Send + 'a>>,
 }
 
-impl Future for Scoped<'_> {
-    type Output = SmokeResult;
+impl<T> Future for Scoped<'_, T> {
+    type Output = SmokeResult<T>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<SmokeResult> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<SmokeResult<T>> {
         let this = &mut *self;
         let _current = CurrentGuard::enter(&this.ctx);
         match catch_unwind(AssertUnwindSafe(|| this.body.as_mut().poll(cx))) {

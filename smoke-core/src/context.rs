@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::fixture::{Resource, Resources};
 use crate::{Location, SmokeError, TestDescriptor};
@@ -27,9 +27,57 @@ pub struct Context {
     full_name: String,
     resources: Arc<Resources>,
     timeout: Duration,
+    started: Instant,
+    grace: Duration,
+    scrub: Option<Scrub>,
     cleanups: Mutex<Vec<Cleanup>>,
     soft_failures: Mutex<Vec<SmokeError>>,
     panic_location: Mutex<Option<Location>>,
+    phase: Mutex<Option<Phase>>,
+}
+
+/// Where a test's run is: which of its parts runs now. When a part does not return in
+/// time, reports name it ("tear_down of Scratch did not return...").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Setting up: a suite's `set_up`, or a fixture's set-up.
+    SetUp(String),
+    /// The test's own body.
+    Body,
+    /// Tearing down: a cleanup, a fixture's tear-down, a suite's `tear_down`.
+    TearDown(String),
+}
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Phase::SetUp(what) | Phase::TearDown(what) => f.write_str(what),
+            Phase::Body => f.write_str("the test's body"),
+        }
+    }
+}
+
+/// A filter every diagnostic smoke writes outside a report goes through (the host's
+/// stderr): the front end's redactor, so that secrets never reach a log.
+#[derive(Clone)]
+pub struct Scrub(Arc<dyn Fn(&str) -> String + Send + Sync>);
+
+impl Scrub {
+    /// A filter from a function (for example a redactor's `redact`).
+    pub fn new(f: impl Fn(&str) -> String + Send + Sync + 'static) -> Self {
+        Scrub(Arc::new(f))
+    }
+
+    /// `text` with what the filter hides hidden.
+    pub fn apply(&self, text: &str) -> String {
+        (self.0)(text)
+    }
+}
+
+impl std::fmt::Debug for Scrub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scrub(..)")
+    }
 }
 
 impl std::fmt::Debug for Context {
@@ -58,9 +106,56 @@ impl Context {
             full_name: descriptor.full_name(),
             resources,
             timeout,
+            started: Instant::now(),
+            grace: Duration::from_secs(5),
+            scrub: None,
             cleanups: Mutex::new(Vec::new()),
             soft_failures: Mutex::new(Vec::new()),
             panic_location: Mutex::new(None),
+            phase: Mutex::new(None),
+        }
+    }
+
+    /// The same context with this tear-down grace: how long cleanups and tear-downs may
+    /// take after the test's timeout (default 5 s).
+    pub fn with_grace(mut self, grace: Duration) -> Self {
+        self.grace = grace;
+        self
+    }
+
+    /// The same context with this filter for what smoke writes to stderr about the test.
+    pub fn with_scrub(mut self, scrub: Option<Scrub>) -> Self {
+        self.scrub = scrub;
+        self
+    }
+
+    /// When set-up and body must be done by: the context's creation plus the timeout.
+    pub fn deadline(&self) -> Instant {
+        self.started
+            .checked_add(self.timeout)
+            .unwrap_or_else(|| self.started + Duration::from_secs(86_400 * 365))
+    }
+
+    /// How long cleanups and tear-downs may take after the test's timeout.
+    pub fn grace(&self) -> Duration {
+        self.grace
+    }
+
+    /// What runs now, if the runner was told (see [`Phase`]).
+    pub fn phase(&self) -> Option<Phase> {
+        lock(&self.phase).clone()
+    }
+
+    /// Records what runs now.
+    pub fn set_phase(&self, phase: Option<Phase>) {
+        *lock(&self.phase) = phase;
+    }
+
+    /// Writes a diagnostic about this test to stderr, through the front end's filter.
+    pub fn warn(&self, message: &str) {
+        match &self.scrub {
+            Some(scrub) => eprintln!("{}", scrub.apply(message)),
+            None => eprintln!("{message}"),
         }
     }
 

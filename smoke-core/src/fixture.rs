@@ -7,6 +7,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::body::{panic_message, CatchUnwind};
+use crate::context::Phase;
 use crate::{Context, SmokeError, SmokeResult};
 
 /// A value a test takes as a parameter: set up from the [`Context`] before the test and
@@ -53,27 +54,32 @@ pub trait Fixture: Sized + Send + Sync + 'static {
 }
 
 /// The fixtures of one test, as a nested tuple `(A, (B, ()))`: set up in order, torn down
-/// in reverse. When one fails to set up, those before it are torn down.
+/// in reverse. When one fails to set up, those before it are torn down. Each step records
+/// itself as the context's [`Phase`], so a step that hangs is named in the report.
 ///
 /// Generated code uses this; users implement [`Fixture`].
 pub trait FixtureSet: Sized + Send + Sync + 'static {
     /// Sets up every fixture, first to last.
-    fn set_up_all(ctx: &Context) -> impl Future<Output = SmokeResult<Self>> + Send;
+    fn set_up_all(ctx: &Arc<Context>) -> impl Future<Output = SmokeResult<Self>> + Send;
     /// Tears down every fixture, last to first; every tear-down runs.
-    fn tear_down_all(self) -> impl Future<Output = SmokeResult> + Send;
+    fn tear_down_all(self, ctx: &Arc<Context>) -> impl Future<Output = SmokeResult> + Send;
 }
 
 impl FixtureSet for () {
-    async fn set_up_all(_: &Context) -> SmokeResult<Self> {
+    async fn set_up_all(_: &Arc<Context>) -> SmokeResult<Self> {
         Ok(())
     }
-    async fn tear_down_all(self) -> SmokeResult {
+    async fn tear_down_all(self, _: &Arc<Context>) -> SmokeResult {
         Ok(())
     }
 }
 
 impl<H: Fixture, T: FixtureSet> FixtureSet for (H, T) {
-    async fn set_up_all(ctx: &Context) -> SmokeResult<Self> {
+    async fn set_up_all(ctx: &Arc<Context>) -> SmokeResult<Self> {
+        ctx.set_phase(Some(Phase::SetUp(format!(
+            "the set-up of fixture {}",
+            type_name::<H>()
+        ))));
         let set_up = CatchUnwind(Box::pin(H::set_up(ctx)))
             .await
             .unwrap_or_else(|panic| {
@@ -95,18 +101,22 @@ impl<H: Fixture, T: FixtureSet> FixtureSet for (H, T) {
         })?;
         match T::set_up_all(ctx).await {
             Ok(tail) => Ok((head, tail)),
-            Err(e) => Err(combine(Err(e), tear_down_one(head).await).unwrap_err()),
+            Err(e) => Err(combine(Err(e), tear_down_one(head, ctx).await).unwrap_err()),
         }
     }
 
-    async fn tear_down_all(self) -> SmokeResult {
+    async fn tear_down_all(self, ctx: &Arc<Context>) -> SmokeResult {
         let (head, tail) = self;
-        let rest = tail.tear_down_all().await;
-        combine(rest, tear_down_one(head).await)
+        let rest = tail.tear_down_all(ctx).await;
+        combine(rest, tear_down_one(head, ctx).await)
     }
 }
 
-async fn tear_down_one<H: Fixture>(fixture: H) -> SmokeResult {
+async fn tear_down_one<H: Fixture>(fixture: H, ctx: &Context) -> SmokeResult {
+    ctx.set_phase(Some(Phase::TearDown(format!(
+        "the tear-down of fixture {}",
+        type_name::<H>()
+    ))));
     let tear_down = CatchUnwind(Box::pin(fixture.tear_down()))
         .await
         .unwrap_or_else(|panic| {

@@ -5,6 +5,7 @@
 //! Users depend on `smoke-runtime`, which re-exports what they need from here; this crate
 //! is for front ends and for the generated code.
 
+mod blocking;
 mod body;
 mod context;
 mod descriptor;
@@ -15,10 +16,11 @@ mod report;
 mod runner;
 mod select;
 
+pub use blocking::{still_blocked, sync_call, sync_hook, Panic, StillBlocked, SyncCall};
 pub use body::{
-    finish, install_panic_hook, panic_error, run_body, run_sync, still_blocked, timed_out,
+    finish, install_panic_hook, panic_error, panic_message, run_body, run_sync, set_up, timed_out,
 };
-pub use context::{add_cleanup, Context};
+pub use context::{add_cleanup, Context, Phase, Scrub};
 pub use descriptor::{
     registered, BoxFuture, SuiteDescriptor, SuiteFn, TestDescriptor, TestFn, SMOKE_CORE_TESTS,
 };

@@ -12,8 +12,8 @@ use crate::body::{install_panic_hook, CatchUnwind};
 use crate::fixture::combine;
 use crate::hook::{AroundEach, Hooks};
 use crate::{
-    registered, Context, ErrorKind, Outcome, Report, Resources, Selection, SmokeResult,
-    SuiteDescriptor, TestDescriptor, TestReport,
+    registered, Context, ErrorKind, Outcome, Phase, Report, Resources, Scrub, Selection,
+    SmokeResult, SuiteDescriptor, TestDescriptor, TestReport,
 };
 
 /// How a run goes.
@@ -31,6 +31,9 @@ pub struct RunConfig {
     /// How long fixture tear-downs and cleanups may take after a test's own timeout
     /// before the runner stops waiting for them.
     pub tear_down_grace: Duration,
+    /// The filter for what the runner writes to stderr about a test (a late tear-down's
+    /// error): the front end's redactor, so secrets stay out of the host's logs.
+    pub scrub: Option<Scrub>,
 }
 
 impl Default for RunConfig {
@@ -42,6 +45,7 @@ impl Default for RunConfig {
             deadline: None,
             fail_fast: false,
             tear_down_grace: Duration::from_secs(5),
+            scrub: None,
         }
     }
 }
@@ -465,12 +469,15 @@ impl Schedule {
     ) -> TestReport {
         let timeout = self.timeout_for(test);
         let start = Instant::now();
-        if let Some(since) = crate::body::still_blocked(test) {
+        if let Some(blocked) = crate::blocking::still_blocked(test) {
+            let place = blocked
+                .phase
+                .map_or_else(String::new, |phase| format!(" in {phase}"));
             let message = format!(
                 "not started: the thread of an earlier run of this test, timed out {} ago, \
-                 is still blocked; a sync test's thread cannot be stopped, so the test is \
-                 not started again until that thread returns",
-                humantime::format_duration(Duration::from_secs(since.elapsed().as_secs()))
+                 is still blocked{place}; sync code's thread cannot be stopped, so the test \
+                 is not started again until that thread returns",
+                humantime::format_duration(Duration::from_secs(blocked.since.elapsed().as_secs()))
             );
             return report_of(test, Outcome::TimedOut, Duration::ZERO, Some(message), None);
         }
@@ -499,8 +506,12 @@ impl Schedule {
             }
             Arc::new(own)
         };
-        let ctx = Arc::new(Context::new(test, resources, timeout));
         let grace = self.runner.config.tear_down_grace;
+        let ctx = Arc::new(
+            Context::new(test, resources, timeout)
+                .with_grace(grace)
+                .with_scrub(self.runner.config.scrub.clone()),
+        );
         let limit = timeout.saturating_add(grace);
         let mut begun = 0;
         let outcome = tokio::time::timeout(limit, async {
@@ -551,11 +562,7 @@ impl Schedule {
                 test,
                 Outcome::TimedOut,
                 elapsed,
-                Some(format!(
-                    "timed out after {}, and its tear-down did not finish within {} more",
-                    humantime::format_duration(timeout),
-                    humantime::format_duration(self.runner.config.tear_down_grace)
-                )),
+                Some(hung(&ctx, grace)),
                 None,
             ),
         };
@@ -585,6 +592,35 @@ impl Schedule {
                 location: None,
             });
         }
+    }
+}
+
+/// Why a test whose run did not end by its timeout plus the grace is reported so: the
+/// part of it that never returned.
+fn hung(ctx: &Context, grace: Duration) -> String {
+    let timeout = humantime::format_duration(ctx.timeout());
+    let grace = humantime::format_duration(grace);
+    // Sync code that did not return was left on its blocking thread, marked blocked.
+    let left_behind = if crate::blocking::still_blocked(ctx.descriptor()).is_some() {
+        "; it is sync code, so its thread runs on, and the test is not started again until \
+         that thread returns"
+    } else {
+        ""
+    };
+    match ctx.phase() {
+        Some(Phase::TearDown(what)) => format!(
+            "{what} did not return within the test's timeout of {timeout} plus the tear-down \
+             grace of {grace}{left_behind}"
+        ),
+        Some(Phase::SetUp(what)) => {
+            format!(
+                "timed out after {timeout} while setting up: {what} did not return{left_behind}"
+            )
+        }
+        Some(Phase::Body) | None => format!(
+            "timed out after {timeout}, and it did not end within {grace} more: it holds \
+             its thread without yielding{left_behind}"
+        ),
     }
 }
 
@@ -633,9 +669,12 @@ async fn run_hook(hook: crate::SuiteFn, timeout: Duration) -> Result<(), String>
     match tokio::time::timeout(timeout, CatchUnwind(hook())).await {
         Ok(Ok(Ok(()))) => Ok(()),
         Ok(Ok(Err(e))) => Err(e.to_string()),
-        Ok(Err(_)) => Err("it panicked".to_owned()),
+        Ok(Err(panic)) => Err(format!(
+            "it panicked: {}",
+            crate::body::panic_message(&*panic)
+        )),
         Err(_) => Err(format!(
-            "it timed out after {}",
+            "it did not return within {}",
             humantime::format_duration(timeout)
         )),
     }

@@ -194,9 +194,13 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
         .unwrap_or_else(|| LitStr::new(&crate::unraw(&type_name), type_name.span()));
     let suite_static = format_ident!("__SMOKE_SUITE");
 
-    let set_up_expr = match set_up {
+    // Sync hooks run on a blocking thread (`__private::sync_*`), async ones on the
+    // runtime: user code that blocks never holds a worker the host needs.
+    let set_up_body = match set_up {
         SetUp::Default => quote_spanned! {self_ty.span()=>
-            ::core::result::Result::Ok(#private::default_suite::<#self_ty>())
+            ::std::boxed::Box::pin(async move {
+                ::core::result::Result::Ok(#private::default_suite::<#self_ty>())
+            })
         },
         SetUp::Value {
             is_async,
@@ -204,7 +208,11 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
         } => {
             let arg = takes_context.then(|| quote!(__smoke_ctx));
             let call = maybe_await(quote!(<#self_ty>::set_up(#arg)), is_async);
-            quote!(::core::result::Result::Ok(#call))
+            set_up_body(
+                &private,
+                quote!(::core::result::Result::Ok(#call)),
+                is_async,
+            )
         }
         SetUp::Result {
             is_async,
@@ -212,12 +220,35 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
         } => {
             let arg = takes_context.then(|| quote!(__smoke_ctx));
             let call = maybe_await(quote!(<#self_ty>::set_up(#arg)), is_async);
-            quote!(::core::result::Result::map_err(#call, #private::into_smoke_error))
+            set_up_body(
+                &private,
+                quote!(::core::result::Result::map_err(#call, #private::into_smoke_error)),
+                is_async,
+            )
         }
     };
-    let tear_down_expr = match &tear_down {
-        None => quote!(::core::result::Result::Ok(())),
-        Some(hook) => hook_call(&private, quote!(<#self_ty>::tear_down(self)), hook),
+    let tear_down_body = match &tear_down {
+        None => quote!(::std::boxed::Box::pin(async {
+            ::core::result::Result::Ok(())
+        })),
+        Some(hook) => {
+            let call = hook_call(
+                &private,
+                quote!(<#self_ty>::tear_down(&mut __smoke_self)),
+                hook,
+            );
+            if hook.is_async {
+                quote!(::std::boxed::Box::pin(async move {
+                    let mut __smoke_self = self;
+                    #call
+                }))
+            } else {
+                quote!(#private::sync_tear_down(&__smoke_arc, move |_| {
+                    let mut __smoke_self = self;
+                    #call
+                }))
+            }
+        }
     };
     let suite_hook = |hook: &Option<Hook>, method: &str| -> (TokenStream, TokenStream) {
         match hook {
@@ -226,11 +257,16 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
                 let method = format_ident!("{}", method);
                 let hook_fn = format_ident!("__smoke_{}", method);
                 let call = hook_call(&private, quote!(<#self_ty>::#method()), hook);
+                let body = if hook.is_async {
+                    quote!(::std::boxed::Box::pin(async move { #call }))
+                } else {
+                    quote!(#private::sync_suite_hook(move || #call))
+                };
                 (
                     quote!(::core::option::Option::Some(#hook_fn)),
                     quote! {
                         fn #hook_fn() -> #private::BoxFuture<'static, #private::SmokeResult> {
-                            ::std::boxed::Box::pin(async move { #call })
+                            #body
                         }
                     },
                 )
@@ -284,14 +320,17 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
 
                 #[allow(unused_variables)]
                 fn __smoke_set_up(
-                    __smoke_ctx: &#private::Context,
-                ) -> #private::BoxFuture<'_, #private::SmokeResult<Self>> {
-                    ::std::boxed::Box::pin(async move { #set_up_expr })
+                    __smoke_arc: #private::Arc<#private::Context>,
+                ) -> #private::BoxFuture<'static, #private::SmokeResult<Self>> {
+                    #set_up_body
                 }
 
-                #[allow(clippy::all)]
-                fn __smoke_tear_down(&mut self) -> #private::BoxFuture<'_, #private::SmokeResult> {
-                    ::std::boxed::Box::pin(async move { #tear_down_expr })
+                #[allow(clippy::all, unused_variables)]
+                fn __smoke_tear_down(
+                    self,
+                    __smoke_arc: #private::Arc<#private::Context>,
+                ) -> #private::BoxFuture<'static, #private::SmokeResult> {
+                    #tear_down_body
                 }
             }
 
@@ -307,6 +346,21 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
 
             #(#registrations)*
         };
+    }
+}
+
+/// The body of `__smoke_set_up`: `expr` (which may name `__smoke_ctx: &Context`) in an
+/// async block, or on a blocking thread when `set_up` is sync.
+fn set_up_body(private: &TokenStream, expr: TokenStream, is_async: bool) -> TokenStream {
+    if is_async {
+        quote!(::std::boxed::Box::pin(async move {
+            let __smoke_ctx: &#private::Context = &__smoke_arc;
+            #expr
+        }))
+    } else {
+        quote!(#private::sync_set_up(&__smoke_arc, move |__smoke_ctx: &#private::Context| {
+            #expr
+        }))
     }
 }
 

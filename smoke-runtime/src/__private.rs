@@ -8,8 +8,9 @@ use std::sync::{Mutex, PoisonError};
 use std::task::{Context as TaskContext, Poll};
 
 pub use smoke_core::{
-    finish, into_smoke_error, linkme, run_body, run_sync, BoxFuture, Context, Fixture, FixtureSet,
-    IntoSmokeResult, SmokeError, SmokeResult, SuiteDescriptor, TestDescriptor, SMOKE_CORE_TESTS,
+    finish, into_smoke_error, linkme, run_body, run_sync, set_up, sync_call, sync_hook, BoxFuture,
+    Context, Fixture, FixtureSet, IntoSmokeResult, Phase, SmokeError, SmokeResult, SuiteDescriptor,
+    TestDescriptor, SMOKE_CORE_TESTS,
 };
 pub use std::sync::Arc;
 pub use std::time::Duration;
@@ -20,11 +21,48 @@ pub trait Suite: Sized + Send + 'static {
     /// The suite's name in reports.
     const NAME: &'static str;
 
-    /// `set_up()` (or `set_up(ctx)`), or `Default::default()` when the type has none.
-    fn __smoke_set_up(ctx: &Context) -> BoxFuture<'_, SmokeResult<Self>>;
+    /// `set_up()` (or `set_up(ctx)`), or `Default::default()` when the type has none. A
+    /// sync `set_up` runs on a blocking thread ([`sync_set_up`]).
+    fn __smoke_set_up(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult<Self>>;
 
-    /// `tear_down(&mut self)`, or nothing.
-    fn __smoke_tear_down(&mut self) -> BoxFuture<'_, SmokeResult>;
+    /// `tear_down(&mut self)`, or nothing. A sync `tear_down` runs on a blocking thread
+    /// ([`sync_tear_down`]).
+    fn __smoke_tear_down(self, ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult>;
+}
+
+/// A suite's sync `set_up`, on a blocking thread (never on a runtime worker).
+pub fn sync_set_up<T: Send + 'static>(
+    ctx: &Arc<Context>,
+    set_up: impl FnOnce(&Context) -> SmokeResult<T> + Send + 'static,
+) -> BoxFuture<'static, SmokeResult<T>> {
+    let call = sync_call(ctx, set_up);
+    Box::pin(async move {
+        call.await
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// A suite's sync `tear_down`, on a blocking thread (never on a runtime worker).
+pub fn sync_tear_down(
+    ctx: &Arc<Context>,
+    tear_down: impl FnOnce(&Context) -> SmokeResult + Send + 'static,
+) -> BoxFuture<'static, SmokeResult> {
+    let call = sync_call(ctx, tear_down);
+    Box::pin(async move {
+        call.await
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// A sync `set_up_suite` / `tear_down_suite`, on a blocking thread.
+pub fn sync_suite_hook(
+    hook: impl FnOnce() -> SmokeResult + Send + 'static,
+) -> BoxFuture<'static, SmokeResult> {
+    let call = sync_hook(hook);
+    Box::pin(async move {
+        call.await
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// What a suite test runs on: the suite's value, then the test's fixtures. Set up in that
@@ -48,8 +86,9 @@ impl<T, F> SuiteState<T, F> {
 }
 
 impl<T: Suite, F: FixtureSet> FixtureSet for SuiteState<T, F> {
-    async fn set_up_all(ctx: &Context) -> SmokeResult<Self> {
-        let suite = match CatchPanic(T::__smoke_set_up(ctx)).await {
+    async fn set_up_all(ctx: &Arc<Context>) -> SmokeResult<Self> {
+        ctx.set_phase(Some(Phase::SetUp(format!("set_up of {}", T::NAME))));
+        let suite = match CatchPanic(T::__smoke_set_up(ctx.clone())).await {
             Ok(Ok(suite)) => suite,
             Ok(Err(e)) => return Err(prefixed(e, "set_up", T::NAME)),
             Err(panic) => {
@@ -65,25 +104,23 @@ impl<T: Suite, F: FixtureSet> FixtureSet for SuiteState<T, F> {
                 suite: Mutex::new(suite),
                 fixtures,
             }),
-            Err(e) => {
-                let mut suite = suite;
-                Err(smoke_core::combine(Err(e), tear_down(&mut suite).await).unwrap_err())
-            }
+            Err(e) => Err(smoke_core::combine(Err(e), tear_down(suite, ctx).await).unwrap_err()),
         }
     }
 
-    async fn tear_down_all(self) -> SmokeResult {
-        let rest = self.fixtures.tear_down_all().await;
-        let mut suite = self
+    async fn tear_down_all(self, ctx: &Arc<Context>) -> SmokeResult {
+        let rest = self.fixtures.tear_down_all(ctx).await;
+        let suite = self
             .suite
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        smoke_core::combine(rest, tear_down(&mut suite).await)
+        smoke_core::combine(rest, tear_down(suite, ctx).await)
     }
 }
 
-async fn tear_down<T: Suite>(suite: &mut T) -> SmokeResult {
-    match CatchPanic(suite.__smoke_tear_down()).await {
+async fn tear_down<T: Suite>(suite: T, ctx: &Arc<Context>) -> SmokeResult {
+    ctx.set_phase(Some(Phase::TearDown(format!("tear_down of {}", T::NAME))));
+    match CatchPanic(suite.__smoke_tear_down(ctx.clone())).await {
         Ok(result) => result.map_err(|e| prefixed(e, "tear_down", T::NAME)),
         Err(panic) => Err(SmokeError::error(format!(
             "tear_down of {} panicked: {}",
@@ -184,9 +221,9 @@ pub fn async_test<S: FixtureSet>(
     body: AsyncBody<S>,
 ) -> BoxFuture<'static, SmokeResult> {
     Box::pin(async move {
-        let mut state = S::set_up_all(&ctx).await?;
+        let mut state = set_up::<S>(&ctx).await?;
         let result = run_body(&ctx, body(&mut state, &ctx)).await;
-        finish(&ctx, result, state.tear_down_all()).await
+        finish(&ctx, result, state).await
     })
 }
 
@@ -197,7 +234,7 @@ pub fn sync_test<S: FixtureSet>(
     body: SyncBody<S>,
 ) -> BoxFuture<'static, SmokeResult> {
     Box::pin(async move {
-        let state = S::set_up_all(&ctx).await?;
+        let state = set_up::<S>(&ctx).await?;
         run_sync(ctx, state, body).await
     })
 }

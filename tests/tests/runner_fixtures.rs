@@ -104,15 +104,34 @@ async fn misbehaving_fixtures_end_their_test_and_not_the_run() {
     .await
     .expect("the run waited for a fixture that never finishes");
 
-    let hang_message = "timed out after 200ms, and its tear-down did not finish within 200ms more";
-    for name in ["set_up_hangs", "tear_down_hangs"] {
-        let t = find(&report, name);
-        assert_eq!(
-            (t.outcome, t.message.as_deref()),
-            (Outcome::TimedOut, Some(hang_message)),
-            "{name}"
-        );
-    }
+    // A hanging set-up counts against the test's own timeout (not timeout plus grace), and
+    // each message names the fixture that hung.
+    let t = find(&report, "set_up_hangs");
+    assert_eq!(
+        (t.outcome, t.message.as_deref()),
+        (
+            Outcome::TimedOut,
+            Some(
+                "timed out after 200ms while setting up: the set-up of fixture \
+                 runner_fixtures::HangingSetUp did not finish, so the test did not run"
+            )
+        )
+    );
+    assert!(
+        t.duration_ms < 1_000.0,
+        "set-up ran past its timeout: {t:?}"
+    );
+    let t = find(&report, "tear_down_hangs");
+    assert_eq!(
+        (t.outcome, t.message.as_deref()),
+        (
+            Outcome::TimedOut,
+            Some(
+                "the tear-down of fixture runner_fixtures::HangingTearDown did not return \
+                 within the test's timeout of 200ms plus the tear-down grace of 200ms"
+            )
+        )
+    );
 
     let t = find(&report, "set_up_panics");
     assert_eq!(t.outcome, Outcome::Errored);

@@ -1,0 +1,191 @@
+//! Sync user code off the runtime's workers: a test's sync body, its `add_cleanup`
+//! closures, a suite's sync `set_up` / `tear_down` / `set_up_suite` / `tear_down_suite`
+//! each run on a blocking thread, so a call that never returns holds that thread only,
+//! never a worker the host's own routes need.
+//!
+//! A blocking thread cannot be stopped. When the caller stops waiting for one (a timeout,
+//! the run's deadline), the test is marked blocked until the thread returns, and the
+//! runner does not start it again until then: a hung hook cannot pile up threads.
+
+use std::any::Any;
+use std::cell::Cell;
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context as TaskContext, Poll};
+use std::time::Instant;
+
+use tokio::task::JoinHandle;
+
+use crate::body::install_panic_hook;
+use crate::context::{CurrentGuard, Phase};
+use crate::{Context, SmokeResult, TestDescriptor};
+
+/// A panic's payload, as `catch_unwind` gives it.
+pub type Panic = Box<dyn Any + Send>;
+
+/// Runs `f` on a blocking thread with `ctx` current (so its panics are quiet and located,
+/// and `add_cleanup` / `expect_*` work), its panic caught.
+///
+/// Dropping the returned future before it is ready leaves the thread running and marks
+/// the test blocked until it returns (see [`still_blocked`]).
+pub fn sync_call<T, F>(ctx: &Arc<Context>, f: F) -> SyncCall<T>
+where
+    F: FnOnce(&Context) -> T + Send + 'static,
+    T: Send + 'static,
+{
+    install_panic_hook();
+    let thread_ctx = ctx.clone();
+    let handle = tokio::task::spawn_blocking(move || {
+        let _current = CurrentGuard::enter(&thread_ctx);
+        catch_unwind(AssertUnwindSafe(|| f(&thread_ctx)))
+    });
+    SyncCall {
+        handle: Some(handle),
+        ctx: Some(ctx.clone()),
+    }
+}
+
+/// Runs a suite-wide hook (`set_up_suite`, `tear_down_suite`) on a blocking thread, its
+/// panic caught and kept off stderr.
+pub fn sync_hook<F>(f: F) -> SyncCall<SmokeResult>
+where
+    F: FnOnce() -> SmokeResult + Send + 'static,
+{
+    install_panic_hook();
+    let handle = tokio::task::spawn_blocking(move || {
+        let _quiet = Quiet::enter();
+        catch_unwind(AssertUnwindSafe(f))
+    });
+    SyncCall {
+        handle: Some(handle),
+        ctx: None,
+    }
+}
+
+/// The future of [`sync_call`]: the closure's value, or the payload of its panic.
+pub struct SyncCall<T: Send + 'static> {
+    handle: Option<JoinHandle<Result<T, Panic>>>,
+    ctx: Option<Arc<Context>>,
+}
+
+impl<T: Send + 'static> SyncCall<T> {
+    /// Stops tracking the thread: the caller takes over its handle (to act when it
+    /// returns), and no blocked mark is left when this future is dropped.
+    pub(crate) fn detach(mut self) -> JoinHandle<Result<T, Panic>> {
+        self.handle
+            .take()
+            .expect("a SyncCall is detached once, before it is ready")
+    }
+}
+
+impl<T: Send + 'static> Future for SyncCall<T> {
+    type Output = Result<T, Panic>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        let handle = self
+            .handle
+            .as_mut()
+            .expect("a SyncCall is not polled after it is ready");
+        match Pin::new(handle).poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(joined) => {
+                self.handle = None;
+                Poll::Ready(joined.unwrap_or_else(|join| Err(Box::new(join.to_string()))))
+            }
+        }
+    }
+}
+
+impl<T: Send + 'static> Drop for SyncCall<T> {
+    fn drop(&mut self) {
+        let (Some(handle), Some(ctx)) = (self.handle.take(), self.ctx.take()) else {
+            return;
+        };
+        if handle.is_finished() {
+            return;
+        }
+        let blocked = Blocked::enter(ctx.descriptor(), ctx.phase());
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                let _ = handle.await;
+                drop(blocked);
+            });
+        }
+    }
+}
+
+thread_local! {
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether this thread runs a suite-wide hook: its panics are the hook's result, not
+/// something for the host's stderr.
+pub(crate) fn quiet() -> bool {
+    QUIET.with(Cell::get)
+}
+
+struct Quiet;
+
+impl Quiet {
+    fn enter() -> Self {
+        QUIET.with(|q| q.set(true));
+        Quiet
+    }
+}
+
+impl Drop for Quiet {
+    fn drop(&mut self) {
+        QUIET.with(|q| q.set(false));
+    }
+}
+
+/// Tests whose thread is still running after the runner stopped waiting for it, by
+/// descriptor address: since when, and in which part of the test.
+static BLOCKED: Mutex<Vec<(usize, Instant, Option<Phase>)>> = Mutex::new(Vec::new());
+
+fn key(test: &'static TestDescriptor) -> usize {
+    test as *const TestDescriptor as usize
+}
+
+/// A test whose thread from an earlier run is still blocked.
+#[derive(Clone, Debug)]
+pub struct StillBlocked {
+    /// When the runner stopped waiting for it.
+    pub since: Instant,
+    /// The part of the test the thread is in, when known.
+    pub phase: Option<Phase>,
+}
+
+/// When a thread of an earlier run of `test` is still blocked: since when, and where.
+pub fn still_blocked(test: &'static TestDescriptor) -> Option<StillBlocked> {
+    let blocked = BLOCKED.lock().unwrap_or_else(PoisonError::into_inner);
+    blocked
+        .iter()
+        .find(|(k, _, _)| *k == key(test))
+        .map(|(_, since, phase)| StillBlocked {
+            since: *since,
+            phase: phase.clone(),
+        })
+}
+
+/// Marks a test's thread as blocked until dropped.
+pub(crate) struct Blocked(usize);
+
+impl Blocked {
+    pub(crate) fn enter(test: &'static TestDescriptor, phase: Option<Phase>) -> Self {
+        let mut blocked = BLOCKED.lock().unwrap_or_else(PoisonError::into_inner);
+        blocked.push((key(test), Instant::now(), phase));
+        Blocked(key(test))
+    }
+}
+
+impl Drop for Blocked {
+    fn drop(&mut self) {
+        let mut blocked = BLOCKED.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(i) = blocked.iter().position(|(k, _, _)| *k == self.0) {
+            blocked.swap_remove(i);
+        }
+    }
+}
