@@ -302,6 +302,7 @@ impl SmokeBuilder {
             runs: AtomicU64::new(0),
             runs_failed: AtomicU64::new(0),
             schedule_started: AtomicBool::new(false),
+            finished_runs: watch::channel(None).0,
         });
         let smoke = Smoke { inner };
         if tokio::runtime::Handle::try_current().is_ok() {
@@ -341,6 +342,8 @@ struct Inner {
     runs: AtomicU64,
     runs_failed: AtomicU64,
     schedule_started: AtomicBool,
+    /// The latest finished run, of any selection, for [`Smoke::subscribe`].
+    finished_runs: watch::Sender<Option<Arc<Report>>>,
 }
 
 /// The tests of one run, as the single-flight and cache key.
@@ -444,6 +447,13 @@ impl Smoke {
             .last_run
             .as_ref()
             .map(|(r, _)| r.clone())
+    }
+
+    /// Each run as it finishes (of any selection: every exposed test, `/readyz`'s, a
+    /// scheduled one), redacted: for front ends that push status changes (gRPC health's
+    /// `Watch`). The receiver starts at the latest finished run, or `None`.
+    pub fn subscribe(&self) -> watch::Receiver<Option<Arc<Report>>> {
+        self.inner.finished_runs.subscribe()
     }
 
     /// The tests this endpoint exposes, sorted by full name.
@@ -970,6 +980,7 @@ impl Smoke {
                 }
                 remove_flight(&mut state, &key, id);
             }
+            inner.finished_runs.send_replace(Some(report.clone()));
             let _ = sender.send(Some(report));
         });
         flight
