@@ -18,8 +18,9 @@
 //! # }
 //! ```
 //!
-//! Routes (below the nesting path): `/` runs tests, `/metrics`, `/livez`, `/readyz`; see
-//! [`crate::http`] for what each answers.
+//! Routes (below the nesting path): `/` runs tests, `/metrics`, `/livez`, `/readyz`,
+//! `/startupz`, each with or without a trailing slash; see [`crate::http`] for what each
+//! answers.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -31,37 +32,36 @@ use axum::Router;
 use crate::http::{Route, Smoke};
 
 /// The endpoint's routes, with their state applied, ready to `nest` or `merge` into an
-/// application's router of any state type.
+/// application's router of any state type. Each route answers with or without a
+/// trailing slash, so `nest("/smoketest", router(smoke))` answers both `/smoketest` and
+/// django-smoketest's `/smoketest/`.
 pub fn router<S>(smoke: Smoke) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
-    Router::new()
-        .route("/", any(run))
-        .route("/metrics", any(metrics))
-        .route("/livez", any(livez))
-        .route("/readyz", any(readyz))
-        .with_state(smoke)
+    let mut router = Router::new().route("/", any(by_path));
+    for path in ["/metrics", "/livez", "/readyz", "/startupz"] {
+        router = router
+            .route(path, any(by_path))
+            .route(&format!("{path}/"), any(by_path));
+    }
+    // `/smoketest/` under `nest("/smoketest", ..)` reaches the nested router as a path
+    // no route has: route it by its path too, and 404 anything else.
+    router.fallback(by_path).with_state(smoke)
 }
 
-async fn answer(smoke: &Smoke, route: Route, request: Request) -> Response {
+async fn by_path(State(smoke): State<Smoke>, request: Request) -> Response {
     // Only the head matters: the body (not `Sync`) is dropped before awaiting.
     let head = HttpRequest::from_parts(request.into_parts().0, ());
-    smoke.respond(route, &head).await.map(Body::from)
-}
-
-async fn run(State(smoke): State<Smoke>, request: Request) -> Response {
-    answer(&smoke, Route::Run, request).await
-}
-
-async fn metrics(State(smoke): State<Smoke>, request: Request) -> Response {
-    answer(&smoke, Route::Metrics, request).await
-}
-
-async fn livez(State(smoke): State<Smoke>, request: Request) -> Response {
-    answer(&smoke, Route::Livez, request).await
-}
-
-async fn readyz(State(smoke): State<Smoke>, request: Request) -> Response {
-    answer(&smoke, Route::Readyz, request).await
+    match Route::from_path(head.uri().path()) {
+        Some(route) => smoke.respond(route, &head).await.map(Body::from),
+        None => Response::builder()
+            .status(axum::http::StatusCode::NOT_FOUND)
+            .header(
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; charset=utf-8",
+            )
+            .body(Body::from("not found\n"))
+            .unwrap_or_default(),
+    }
 }
