@@ -10,9 +10,9 @@
 //!     .default_timeout(Duration::from_secs(5))
 //!     .details(Details::WhenAuthorized(std::env::var("SMOKE_TOKEN").unwrap_or_default()))
 //!     .build();
-//! let app = Router::new()
-//!     .route("/", get(|| async { "hello" }))
-//!     .nest("/smoketest", smoke_runtime::axum::router(smoke));
+//! let app = Router::new().route("/", get(|| async { "hello" }));
+//! // `/smoketest`, `/smoketest/`, `/smoketest/livez`, ...
+//! let app = smoke_runtime::axum::mount(app, "/smoketest", smoke);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! axum::serve(listener, app).await
 //! # }
@@ -33,8 +33,8 @@ use crate::http::{Route, Smoke};
 
 /// The endpoint's routes, with their state applied, ready to `nest` or `merge` into an
 /// application's router of any state type. Each route answers with or without a
-/// trailing slash, so `nest("/smoketest", router(smoke))` answers both `/smoketest` and
-/// django-smoketest's `/smoketest/`.
+/// trailing slash (`/smoketest/livez/`), except the nesting path itself: axum's `nest`
+/// does not route `/smoketest/`, so prefer [`mount`], which adds it.
 pub fn router<S>(smoke: Smoke) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
@@ -48,6 +48,34 @@ where
     // `/smoketest/` under `nest("/smoketest", ..)` reaches the nested router as a path
     // no route has: route it by its path too, and 404 anything else.
     router.fallback(by_path).with_state(smoke)
+}
+
+/// `app` with the endpoint mounted at `path` (such as `/smoketest`): [`router`] nested
+/// there, plus `path/` itself, which axum's `nest` does not route. This is the mounting
+/// that answers every URL django-smoketest's monitors poll.
+///
+/// ```no_run
+/// use axum::{routing::get, Router};
+/// use smoke_runtime::http::Smoke;
+///
+/// let app: Router = smoke_runtime::axum::mount(
+///     Router::new().route("/", get(|| async { "hello" })),
+///     "/smoketest",
+///     Smoke::builder().build(),
+/// );
+/// ```
+pub fn mount<S>(app: Router<S>, path: &str, smoke: Smoke) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let path = path.trim_end_matches('/');
+    app.route(&format!("{path}/"), any(run).with_state(smoke.clone()))
+        .nest(path, router(smoke))
+}
+
+async fn run(State(smoke): State<Smoke>, request: Request) -> Response {
+    let head = HttpRequest::from_parts(request.into_parts().0, ());
+    smoke.respond(Route::Run, &head).await.map(Body::from)
 }
 
 async fn by_path(State(smoke): State<Smoke>, request: Request) -> Response {

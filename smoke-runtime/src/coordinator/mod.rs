@@ -11,8 +11,7 @@
 //! - **freshness**: a result younger than the cache's max age is served again with its
 //!   age; an anonymous caller never makes a selection run more than once per
 //!   [`Policy::min_interval`]; a failing result is not served once it is older than
-//!   that interval to a caller who may start a run, so a stale failure never outlives
-//!   a run someone asks for;
+//!   that interval, so a stale failure never outlives a run someone asks for;
 //! - **the schedule**: a background run of every exposed test every period, started by
 //!   the host ([`Coordinator::start_schedule`]) or by the first request for results;
 //! - **redaction**: every report is redacted before anything keeps or serves it, and
@@ -235,9 +234,7 @@ impl Coordinator {
         let fresh = ask.fresh && ask.caller == Caller::Trusted;
         let stored = lock(&self.inner.state).stored(&key);
         let served = match stored {
-            Some(stored) if !fresh && self.reusable(&stored, max_age, ask.caller) => {
-                Ok(stored.served(max_age))
-            }
+            Some(stored) if !fresh && self.reusable(&stored, max_age) => Ok(stored.served(max_age)),
             stored => match self.flight(source) {
                 Ok(flight) => Ok(self.wait(flight, max_age).await),
                 // An anonymous caller who finds no slot gets the latest result there is.
@@ -299,8 +296,8 @@ impl Coordinator {
         .filter(|age| !age.is_zero())
     }
 
-    /// Whether `stored` may answer `caller` instead of a run.
-    fn reusable(&self, stored: &Stored, max_age: Option<Duration>, caller: Caller) -> bool {
+    /// Whether `stored` may answer instead of a run.
+    fn reusable(&self, stored: &Stored, max_age: Option<Duration>) -> bool {
         let Some(max_age) = max_age else {
             return false;
         };
@@ -308,12 +305,10 @@ impl Coordinator {
         if age >= max_age {
             return false;
         }
-        // A failure is checked again once the anonymous interval has passed, by whoever
-        // asks: a stale failure never outlives a run someone asks for.
-        let failure_recheck = !stored.report.passed()
-            && age >= self.inner.policy.min_interval
-            && caller != Caller::Anonymous;
-        !failure_recheck
+        // A failure is checked again once the minimum interval has passed, by whoever
+        // asks (at most once per interval, so floods stay bounded): a stale failure never
+        // outlives a run someone asks for.
+        stored.report.passed() || age < self.inner.policy.min_interval
     }
 }
 
