@@ -311,7 +311,7 @@ impl Recorder {
 
 /// The commands in `bytes`, RESP arrays of bulk strings as clients send them.
 fn parse_commands(bytes: &[u8]) -> Vec<Vec<String>> {
-    fn line<'a>(bytes: &'a [u8], at: &mut usize, kind: u8) -> usize {
+    fn line(bytes: &[u8], at: &mut usize, kind: u8) -> usize {
         assert_eq!(bytes[*at], kind, "RESP {:?} expected", kind as char);
         let end = *at + bytes[*at..].windows(2).position(|w| w == b"\r\n").unwrap();
         let n = std::str::from_utf8(&bytes[*at + 1..end])
