@@ -254,11 +254,15 @@ impl SmokeBuilder {
             );
         }
         let mut runner = self.runner;
+        let mut redactor = self.redactor;
+        for secret in &runner.config_mut().secrets {
+            redactor.add_secret(secret.clone());
+        }
         let deadline = *runner.config_mut().deadline.get_or_insert(DEFAULT_DEADLINE);
         let grace = runner.config_mut().tear_down_grace;
         // What the runner writes to stderr goes through the same redactor as reports.
-        let redactor = self.redactor.clone();
-        runner.config_mut().scrub = Some(smoke_core::Scrub::new(move |text| redactor.redact(text)));
+        let scrub = redactor.clone();
+        runner.config_mut().scrub = Some(smoke_core::Scrub::new(move |text| scrub.redact(text)));
         let exposed = self.only.apply(smoke_core::registered());
         let policy = Policy {
             deadline,
@@ -268,7 +272,7 @@ impl SmokeBuilder {
             max_runs: self.max_runs,
             anonymous_runs: self.anonymous_runs.unwrap_or(self.max_runs / 2),
             min_interval: self.min_interval,
-            redactor: self.redactor,
+            redactor,
         };
         Smoke::new(
             Coordinator::new(runner.build(), exposed, policy),
