@@ -46,7 +46,7 @@ fn wrapper<F: FixtureSet>(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> 
     Box::pin(async move {
         let fixtures = F::set_up_all(&ctx).await?;
         let result = run_body(&ctx, async { Ok(()) }).await;
-        finish(&ctx, result, fixtures.tear_down_all()).await
+        finish(&ctx, result, fixtures).await
     })
 }
 
