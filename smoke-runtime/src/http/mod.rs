@@ -35,15 +35,15 @@
 
 mod negotiate;
 mod query;
+mod token;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use http::header::{HeaderValue, ACCEPT, AGE, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
+use http::header::{HeaderValue, ACCEPT, AGE, ALLOW, CACHE_CONTROL, CONTENT_TYPE};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
-use subtle::ConstantTimeEq;
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 
 pub use negotiate::{negotiate, Format, NegotiationError};
@@ -73,9 +73,14 @@ pub enum Details {
     Always,
     /// No one: callers see PASS/FAIL and the counts only.
     Never,
-    /// Callers that send `Authorization: Bearer <token>` with this token (compared in
-    /// constant time). Others see PASS/FAIL and the counts; a wrong token gets 401 and
-    /// runs nothing.
+    /// Callers that send `Authorization: Bearer <token>` with this token. Others see
+    /// PASS/FAIL and the counts; a wrong token gets 401 and runs nothing.
+    ///
+    /// The token is trimmed of surrounding whitespace when the endpoint is built, so one
+    /// read from a file with its final newline works; [`SmokeBuilder::build`] refuses a
+    /// token that is empty once trimmed. Tokens are compared as SHA-256 digests, in
+    /// constant time: the time taken tells neither where a wrong token differs nor how
+    /// long the right one is.
     WhenAuthorized(String),
 }
 
@@ -267,19 +272,26 @@ impl SmokeBuilder {
     /// # Panics
     ///
     /// When the failure status is not a 5xx, or the token of
-    /// [`Details::WhenAuthorized`] is empty: both would make the endpoint lie.
+    /// [`Details::WhenAuthorized`] is empty once trimmed of surrounding whitespace: both
+    /// would make the endpoint lie.
     pub fn build(self) -> Smoke {
         assert!(
             self.failure_status.is_server_error(),
             "the failure status must be a 5xx, not {}",
             self.failure_status
         );
-        if let Details::WhenAuthorized(token) = &self.details {
-            assert!(
-                !token.is_empty(),
-                "Details::WhenAuthorized needs a non-empty token"
-            );
-        }
+        let bearer = match &self.details {
+            Details::WhenAuthorized(token) => {
+                let bearer = token::BearerToken::new(token);
+                assert!(
+                    bearer.is_some(),
+                    "Details::WhenAuthorized needs a non-empty token (it is trimmed of \
+                     surrounding whitespace)"
+                );
+                bearer
+            }
+            Details::Always | Details::Never => None,
+        };
         let mut runner = self.runner;
         let deadline = *runner.config_mut().deadline.get_or_insert(DEFAULT_DEADLINE);
         let exposed = self.only.apply(smoke_core::registered());
@@ -287,6 +299,7 @@ impl SmokeBuilder {
             runner: runner.build(),
             deadline,
             details: self.details,
+            bearer,
             failure_status: self.failure_status,
             cache: self.cache,
             schedule: self.schedule,
@@ -322,6 +335,8 @@ struct Inner {
     runner: Runner,
     deadline: Duration,
     details: Details,
+    /// The token of [`Details::WhenAuthorized`], as it is checked.
+    bearer: Option<token::BearerToken>,
     failure_status: StatusCode,
     cache: Option<Duration>,
     schedule: Option<Duration>,
@@ -546,22 +561,17 @@ impl Smoke {
         match &self.inner.details {
             Details::Always => Ok(true),
             Details::Never => Ok(false),
-            Details::WhenAuthorized(token) => {
-                let mut values = headers.get_all(AUTHORIZATION).iter();
-                let Some(value) = values.next() else {
-                    return Ok(false);
-                };
-                let given = value
-                    .to_str()
-                    .ok()
-                    .filter(|_| values.next().is_none())
-                    .and_then(|v| {
-                        let (scheme, rest) = v.trim().split_once(' ')?;
-                        scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
-                    });
-                match given {
-                    Some(given) if bool::from(given.as_bytes().ct_eq(token.as_bytes())) => Ok(true),
-                    _ => {
+            Details::WhenAuthorized(_) => {
+                // `build` sets the token whenever details are `WhenAuthorized`.
+                let access = self
+                    .inner
+                    .bearer
+                    .as_ref()
+                    .map_or(token::Access::Refused, |bearer| bearer.check(headers));
+                match access {
+                    token::Access::Anonymous => Ok(false),
+                    token::Access::Granted => Ok(true),
+                    token::Access::Refused => {
                         let mut response = plain(
                             StatusCode::UNAUTHORIZED,
                             "the bearer token is not valid; send `Authorization: Bearer <token>` \
