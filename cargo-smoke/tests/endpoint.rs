@@ -121,10 +121,19 @@ async fn the_selection_is_run_by_the_endpoint() {
     assert_eq!(report["tests"][0]["name"], "endpoint::ledger_reachable");
 
     // A tag no test has: the endpoint refuses the request, so there is no report.
-    let output = cargo_smoke(&["--url", &url, "--tag", "no-such-tag"]).await;
+    let output = cargo_smoke(&["--url", &url, "-H", AUTH, "--tag", "no-such-tag"]).await;
     exits(&output, 2);
     let err = stderr(&output);
     assert!(err.contains("answered HTTP 400"), "{err}");
     assert!(err.contains("unknown tag(s): no-such-tag"), "{err}");
     assert!(err.contains("check the --tag and --exact names"), "{err}");
+
+    // Without the token the endpoint takes no selection at all, known tag or not.
+    for tag in ["db", "no-such-tag"] {
+        let output = cargo_smoke(&["--url", &url, "--tag", tag]).await;
+        exits(&output, 2);
+        let err = stderr(&output);
+        assert!(err.contains("answered HTTP 403"), "{err}");
+        assert!(err.contains("needs a caller allowed details"), "{err}");
+    }
 }

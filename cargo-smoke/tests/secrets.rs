@@ -67,8 +67,7 @@ async fn fetch(url: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     stream
         .write_all(
-            format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
-                .as_bytes(),
+            format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
         )
         .await
         .unwrap();
@@ -108,10 +107,13 @@ async fn no_front_end_shows_a_secret() {
         let log = logs.join(format!("report.{format}"));
         let output = Command::new(std::env::current_exe().unwrap())
             .args(["--exact", "cli_child", "--nocapture", "--test-threads=1"])
-            .env("SMOKE_SECRETS_CLI_ARGS", format!(
-                "--tag leaky --format {format} --secret-env {ENV_NAME} --logfile {}",
-                log.display()
-            ))
+            .env(
+                "SMOKE_SECRETS_CLI_ARGS",
+                format!(
+                    "--tag leaky --format {format} --secret-env {ENV_NAME} --logfile {}",
+                    log.display()
+                ),
+            )
             .env(ENV_NAME, FROM_ENV)
             .output()
             .unwrap();
@@ -122,7 +124,11 @@ async fn no_front_end_shows_a_secret() {
         assert_clean(&format!("the command line's {format} stdout"), &out, &all);
         assert_clean(&format!("the command line's {format} stderr"), &err, &all);
         let logged = std::fs::read_to_string(&log).unwrap();
-        assert_clean(&format!("the command line's {format} log file"), &logged, &all);
+        assert_clean(
+            &format!("the command line's {format} log file"),
+            &logged,
+            &all,
+        );
     }
 
     // `cargo smoke --url` against an endpoint that masks only URL passwords: its own
@@ -146,7 +152,11 @@ async fn no_front_end_shows_a_secret() {
         .await;
         let (out, err) = (stdout(&output), stderr(&output));
         assert_clean(&format!("cargo smoke --url --format {format}"), &out, &all);
-        assert_clean(&format!("cargo smoke --url --format {format} (stderr)"), &err, &all);
+        assert_clean(
+            &format!("cargo smoke --url --format {format} (stderr)"),
+            &err,
+            &all,
+        );
     }
     // An unset or empty variable is refused before anything is asked.
     std::env::set_var("SMOKE_SECRETS_TEST_EMPTY", "");
@@ -171,7 +181,14 @@ fn cli_child() {
     }
     let args = std::iter::once("smoke".to_owned()).chain(line.split(' ').map(str::to_owned));
     let code = smoke_runtime::cli::run_from(args, Some(setup));
-    println!("CLI EXIT {}", if code == std::process::ExitCode::SUCCESS { 0 } else { 1 });
+    println!(
+        "CLI EXIT {}",
+        if code == std::process::ExitCode::SUCCESS {
+            0
+        } else {
+            1
+        }
+    );
 }
 
 fn tempdir() -> std::path::PathBuf {

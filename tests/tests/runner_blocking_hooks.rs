@@ -222,7 +222,9 @@ async fn hung_sync_hooks_hold_no_worker_and_are_named() {
 /// and every smoke request is answered by the deadline. (Part of the test above, which
 /// holds the gate closed.)
 async fn a_host_with_two_workers_keeps_serving_while_sync_hooks_hang() {
-    let smoke = Smoke::builder()
+    let mut builder = Smoke::builder();
+    builder.runner_mut().config_mut().tear_down_grace = Duration::from_millis(200);
+    let smoke = builder
         .only(Selection::all().tag("http_hung"))
         .details(Details::Always)
         .default_timeout(Duration::from_millis(200))

@@ -19,6 +19,10 @@ pub struct Busy {
     /// to take as long as its selection's previous run did (or the deadline plus the
     /// tear-down grace, the longest it can hold a slot).
     pub retry_after: Duration,
+    /// The limit that was reached: how many runs may be in progress at once.
+    pub limit: usize,
+    /// Whether it is the share of callers without the token (else every slot is taken).
+    pub anonymous_share: bool,
 }
 
 /// A run in progress that callers asking for the same tests join.
@@ -47,18 +51,24 @@ impl Coordinator {
                 return Ok(flight.clone());
             }
         }
-        let busy = || Busy {
+        let busy = |anonymous_share: bool| Busy {
             retry_after: retry_after(&state, inner, now),
+            limit: if anonymous_share {
+                inner.policy.anonymous_runs
+            } else {
+                inner.policy.max_runs
+            },
+            anonymous_share,
         };
         let anonymous = match ask.caller {
             Caller::Anonymous => match inner.anonymous.clone().try_acquire_owned() {
                 Ok(permit) => Some(permit),
-                Err(_) => return Err(busy()),
+                Err(_) => return Err(busy(true)),
             },
             Caller::Probe | Caller::Trusted => None,
         };
         let Ok(permit) = inner.permits.clone().try_acquire_owned() else {
-            return Err(busy());
+            return Err(busy(false));
         };
         let flight = self.start(key.clone(), ask.tests, (permit, anonymous));
         let expected = state.durations.get(&key).copied();

@@ -139,13 +139,19 @@ pub(super) fn bad_query(why: &str) -> Response<String> {
     plain(StatusCode::BAD_REQUEST, &format!("bad query: {why}"))
 }
 
-/// The 429 of a request that would start a run beyond `max_runs`.
-pub(super) fn too_many_runs(max_runs: usize, busy: Busy) -> Response<String> {
+/// The 429 of a request that would start a run and finds no slot free for its caller.
+pub(super) fn too_many_runs(busy: Busy) -> Response<String> {
     let seconds = busy.retry_after.as_secs_f64().ceil().clamp(1.0, 86_400.0) as u64;
+    let limit = busy.limit;
+    let whose = if busy.anonymous_share {
+        " for callers without the token"
+    } else {
+        ""
+    };
     let mut response = plain(
         StatusCode::TOO_MANY_REQUESTS,
         &format!(
-            "{max_runs} smoke runs in progress, the most this endpoint runs at once; \
+            "{limit} smoke runs in progress, the most this endpoint runs at once{whose}; \
              try again in {seconds} s"
         ),
     );

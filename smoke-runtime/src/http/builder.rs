@@ -240,19 +240,26 @@ impl SmokeBuilder {
     /// # Panics
     ///
     /// When the failure status is not a 5xx, or the token of
-    /// [`Details::WhenAuthorized`] is empty: both would make the endpoint lie.
+    /// [`Details::WhenAuthorized`] is empty once trimmed of surrounding whitespace: both
+    /// would make the endpoint lie.
     pub fn build(self) -> Smoke {
         assert!(
             self.failure_status.is_server_error(),
             "the failure status must be a 5xx, not {}",
             self.failure_status
         );
-        if let Details::WhenAuthorized(token) = &self.details {
-            assert!(
-                !token.is_empty(),
-                "Details::WhenAuthorized needs a non-empty token"
-            );
-        }
+        let bearer = match &self.details {
+            Details::WhenAuthorized(token) => {
+                let bearer = super::token::BearerToken::new(token);
+                assert!(
+                    bearer.is_some(),
+                    "Details::WhenAuthorized needs a non-empty token (it is trimmed of \
+                     surrounding whitespace)"
+                );
+                bearer
+            }
+            Details::Always | Details::Never => None,
+        };
         let mut runner = self.runner;
         let mut redactor = self.redactor;
         for secret in &runner.config_mut().secrets {
@@ -278,6 +285,7 @@ impl SmokeBuilder {
             Coordinator::new(runner.build(), exposed, policy),
             super::Settings {
                 details: self.details,
+                bearer,
                 failure_status: self.failure_status,
                 readiness: self.readiness_tags,
                 startup: self.startup_tags,

@@ -54,15 +54,15 @@ mod answer;
 mod builder;
 mod negotiate;
 mod query;
+mod token;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::header::{HeaderValue, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
+use http::header::{HeaderValue, ALLOW, CACHE_CONTROL, CONTENT_TYPE};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
-use subtle::ConstantTimeEq;
 use tokio::sync::watch;
 
 pub use builder::SmokeBuilder;
@@ -94,9 +94,14 @@ pub enum Details {
     Always,
     /// No one: callers see PASS/FAIL and the counts only.
     Never,
-    /// Callers that send `Authorization: Bearer <token>` with this token (compared in
-    /// constant time). Others see PASS/FAIL and the counts; a wrong token gets 401 and
-    /// runs nothing.
+    /// Callers that send `Authorization: Bearer <token>` with this token. Others see
+    /// PASS/FAIL and the counts; a wrong token gets 401 and runs nothing.
+    ///
+    /// The token is trimmed of surrounding whitespace when the endpoint is built, so one
+    /// read from a file with its final newline works; [`SmokeBuilder::build`] refuses a
+    /// token that is empty once trimmed. Tokens are compared as SHA-256 digests, in
+    /// constant time: the time taken tells neither where a wrong token differs nor how
+    /// long the right one is.
     WhenAuthorized(String),
 }
 
@@ -145,6 +150,8 @@ impl Route {
 #[derive(Debug)]
 struct Settings {
     details: Details,
+    /// The token of [`Details::WhenAuthorized`], as it is checked.
+    bearer: Option<token::BearerToken>,
     failure_status: StatusCode,
     readiness: Vec<String>,
     startup: Vec<String>,
@@ -317,22 +324,18 @@ impl Smoke {
         match &self.shared.settings.details {
             Details::Always => Ok(true),
             Details::Never => Ok(false),
-            Details::WhenAuthorized(token) => {
-                let mut values = headers.get_all(AUTHORIZATION).iter();
-                let Some(value) = values.next() else {
-                    return Ok(false);
-                };
-                let given = value
-                    .to_str()
-                    .ok()
-                    .filter(|_| values.next().is_none())
-                    .and_then(|v| {
-                        let (scheme, rest) = v.trim().split_once(' ')?;
-                        scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
-                    });
-                match given {
-                    Some(given) if bool::from(given.as_bytes().ct_eq(token.as_bytes())) => Ok(true),
-                    _ => {
+            Details::WhenAuthorized(_) => {
+                // `build` sets the token whenever details are `WhenAuthorized`.
+                let access = self
+                    .shared
+                    .settings
+                    .bearer
+                    .as_ref()
+                    .map_or(token::Access::Refused, |bearer| bearer.check(headers));
+                match access {
+                    token::Access::Anonymous => Ok(false),
+                    token::Access::Granted => Ok(true),
+                    token::Access::Refused => {
                         let mut response = plain(
                             StatusCode::UNAUTHORIZED,
                             "the bearer token is not valid; send `Authorization: Bearer <token>` \
@@ -457,7 +460,7 @@ impl Smoke {
                 }
                 self.render(&served, format, details)
             }
-            Err(busy) => too_many_runs(self.shared.coordinator.policy().max_runs, busy),
+            Err(busy) => too_many_runs(busy),
         }
     }
 
