@@ -1,0 +1,1 @@
+//! Smoke tests the actix door's tests serve.

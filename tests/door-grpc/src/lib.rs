@@ -1,0 +1,1 @@
+//! Smoke tests the grpc door's tests serve.

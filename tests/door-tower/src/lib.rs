@@ -1,0 +1,1 @@
+//! Smoke tests the tower door's tests serve.
