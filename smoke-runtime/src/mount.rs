@@ -27,6 +27,7 @@ pub(crate) fn canonical_prefix(prefix: &str) -> String {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Mounted {
     /// Not below the prefix: the application's.
+    #[cfg(feature = "tower")]
     Elsewhere,
     /// A route of the endpoint.
     Route(Route),
@@ -37,6 +38,7 @@ pub(crate) enum Mounted {
 /// Routes `path` below `prefix` (see [`canonical_prefix`]): `prefix` and `prefix/` run the
 /// tests; `prefix/metrics`, `prefix/livez` and `prefix/readyz` answer with or without a
 /// trailing slash.
+#[cfg(feature = "tower")]
 pub(crate) fn route_below(prefix: &str, path: &str) -> Mounted {
     let Some(rest) = path.strip_prefix(prefix) else {
         return Mounted::Elsewhere;
@@ -77,6 +79,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "tower")]
     fn routes_below_the_prefix_with_or_without_a_trailing_slash() {
         let p = canonical_prefix("/smoketest/");
         assert_eq!(p, "/smoketest");
