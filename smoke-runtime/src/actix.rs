@@ -60,7 +60,7 @@ use crate::mount::{self, Mounted};
 /// assert_eq!(livez.status(), 200);
 /// let post = test::call_service(&app, test::TestRequest::post().uri("/smoketest").to_request()).await;
 /// assert_eq!(post.status(), 405);
-/// assert_eq!(post.headers()["allow"], "GET, HEAD");
+/// assert_eq!(post.headers().get("allow").unwrap(), "GET, HEAD");
 /// # });
 /// ```
 pub fn scope(smoke: Smoke, prefix: &str) -> Scope {

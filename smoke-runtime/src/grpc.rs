@@ -252,7 +252,11 @@ impl Health for SmokeHealth {
             None => {
                 tokio::spawn(async move {
                     // The set of services never changes: unknown for as long as the call lasts.
-                    if tx.send(Ok(message(ServingStatus::ServiceUnknown))).await.is_ok() {
+                    if tx
+                        .send(Ok(message(ServingStatus::ServiceUnknown)))
+                        .await
+                        .is_ok()
+                    {
                         tx.closed().await;
                     }
                 });

@@ -70,7 +70,10 @@ pub(crate) fn not_found() -> Response<String> {
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     response
 }
 
@@ -85,9 +88,18 @@ mod tests {
         assert_eq!(p, "/smoketest");
         assert_eq!(route_below(&p, "/smoketest"), Mounted::Route(Route::Run));
         assert_eq!(route_below(&p, "/smoketest/"), Mounted::Route(Route::Run));
-        assert_eq!(route_below(&p, "/smoketest/livez/"), Mounted::Route(Route::Livez));
-        assert_eq!(route_below(&p, "/smoketest/metrics"), Mounted::Route(Route::Metrics));
-        assert_eq!(route_below(&p, "/smoketest/readyz/"), Mounted::Route(Route::Readyz));
+        assert_eq!(
+            route_below(&p, "/smoketest/livez/"),
+            Mounted::Route(Route::Livez)
+        );
+        assert_eq!(
+            route_below(&p, "/smoketest/metrics"),
+            Mounted::Route(Route::Metrics)
+        );
+        assert_eq!(
+            route_below(&p, "/smoketest/readyz/"),
+            Mounted::Route(Route::Readyz)
+        );
         assert_eq!(route_below(&p, "/smoketest/nope"), Mounted::Unknown);
         assert_eq!(route_below(&p, "/smoketest//"), Mounted::Unknown);
         assert_eq!(route_below(&p, "/smoketestx"), Mounted::Elsewhere);

@@ -75,13 +75,13 @@ fn answer<B>(smoke: &Smoke, route: Option<Route>, request: Request<B>) -> SmokeA
 /// use http_body_util::BodyExt;
 /// use smoke_runtime::http::Smoke;
 /// use smoke_runtime::tower::SmokeService;
-/// use tower::{Service, ServiceExt};
+/// use tower::ServiceExt;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// let mut service = SmokeService::new(Smoke::builder().build());
+/// let service = SmokeService::new(Smoke::builder().build());
 /// let request = http::Request::get("/livez").body(()).unwrap();
-/// let response = service.ready().await.unwrap().call(request).await.unwrap();
+/// let response = service.oneshot(request).await.unwrap();
 /// assert_eq!(response.status(), 200);
 /// let body = response.into_body().collect().await.unwrap().to_bytes();
 /// assert_eq!(body, "ok\n");
@@ -357,7 +357,7 @@ pin_project_lite::pin_project! {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
     /// let app = service_fn(|_: http::Request<()>| async {
-    ///     Ok::<_, Infallible>(http::Response::new(Full::from("the app")))
+    ///     Ok::<_, Infallible>(http::Response::new(Full::new(bytes::Bytes::from("the app"))))
     /// });
     /// let mut service = SmokeLayer::new(Smoke::builder().build(), "/smoketest").layer(app);
     /// let future = service.call(http::Request::get("/smoketest/nope").body(()).unwrap());

@@ -92,6 +92,9 @@ fn comparable(reply: &Reply) -> Vec<(String, String)> {
     headers
 }
 
+/// A request and the status it must get: method, path, headers, status.
+type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], u16);
+
 #[test]
 fn actix_scope_answers_like_smoke_handle() {
     let smoke = smoke();
@@ -104,18 +107,33 @@ fn actix_scope_answers_like_smoke_handle() {
         .build();
     let bearer = format!("Bearer {TOKEN}");
 
-    // (method, path, headers, expected status); `path` is asked of both.
-    let cases: &[(&str, &str, &[(&str, &str)], u16)] = &[
+    // `path` is asked of both.
+    let cases: &[Case] = &[
         ("GET", "/smoketest", &[], 500),
         ("GET", "/smoketest/", &[], 500),
         ("GET", "/smoketest?tag=ok", &[], 200),
-        ("GET", "/smoketest/?tag=broken", &[("authorization", &bearer)], 500),
+        (
+            "GET",
+            "/smoketest/?tag=broken",
+            &[("authorization", &bearer)],
+            500,
+        ),
         ("GET", "/smoketest?tag=ok&format=json", &[], 200),
-        ("GET", "/smoketest?tag=ok", &[("accept", "application/health+json")], 200),
+        (
+            "GET",
+            "/smoketest?tag=ok",
+            &[("accept", "application/health+json")],
+            200,
+        ),
         ("GET", "/smoketest?tag=ok", &[("accept", "image/png")], 406),
         ("GET", "/smoketest?tag=nope", &[], 400),
         ("GET", "/smoketest?tag=%zz", &[], 400),
-        ("GET", "/smoketest", &[("authorization", "Bearer wrong")], 401),
+        (
+            "GET",
+            "/smoketest",
+            &[("authorization", "Bearer wrong")],
+            401,
+        ),
         ("POST", "/smoketest", &[], 405),
         ("DELETE", "/smoketest/livez", &[], 405),
         ("HEAD", "/smoketest?tag=ok", &[], 200),
@@ -130,7 +148,11 @@ fn actix_scope_answers_like_smoke_handle() {
         let handle = direct(&reference, method, path, headers);
         let what = format!("{method} {path} {headers:?}");
         assert_eq!(actix.status, status, "{what}: {}", actix.body);
-        assert_eq!(handle.status, status, "{what}: Smoke::handle: {}", handle.body);
+        assert_eq!(
+            handle.status, status,
+            "{what}: Smoke::handle: {}",
+            handle.body
+        );
         assert_eq!(comparable(&actix), comparable(&handle), "{what}");
         // Bodies with a run in them differ in their times; the others are equal.
         if actix.header("x-smoke-status").is_empty() {
@@ -142,24 +164,44 @@ fn actix_scope_answers_like_smoke_handle() {
         } else if method == "HEAD" {
             assert_eq!(actix.body, "", "{what}");
         } else {
-            assert_eq!(actix.body.lines().next(), handle.body.lines().next(), "{what}");
+            assert_eq!(
+                actix.body.lines().next(),
+                handle.body.lines().next(),
+                "{what}"
+            );
         }
     }
 
     // The bearer token crossed from actix's headers: details for the caller with it.
     let details = request(addr, "GET", "/smoketest", &[("authorization", &bearer)]);
-    assert!(details.body.contains("broken on purpose"), "{}", details.body);
+    assert!(
+        details.body.contains("broken on purpose"),
+        "{}",
+        details.body
+    );
     let summary = get(addr, "/smoketest");
-    assert!(!summary.body.contains("broken on purpose"), "{}", summary.body);
+    assert!(
+        !summary.body.contains("broken on purpose"),
+        "{}",
+        summary.body
+    );
 
     // The trailing slash works on every route.
-    for path in ["/smoketest/livez/", "/smoketest/readyz/", "/smoketest/metrics/"] {
+    for path in [
+        "/smoketest/livez/",
+        "/smoketest/readyz/",
+        "/smoketest/metrics/",
+    ] {
         assert_eq!(get(addr, path).status, 200, "{path}");
     }
     // The application keeps the rest.
     assert_eq!(get(addr, "/").body, "the service itself\n");
     assert_eq!(get(addr, "/smoketestx").status, 404);
 
-    assert!(smoke.runs() >= 4, "runs went through the endpoint: {}", smoke.runs());
+    assert!(
+        smoke.runs() >= 4,
+        "runs went through the endpoint: {}",
+        smoke.runs()
+    );
     actix_web::rt::System::new().block_on(server.stop(true));
 }

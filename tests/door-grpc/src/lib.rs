@@ -132,10 +132,21 @@ pub fn python(tmp_dir: &Path) -> PathBuf {
     let hint = "the gRPC health tests need python3 with the venv module (Debian: \
                 `apt-get install -y python3-venv`) and access to PyPI for grpcio and \
                 grpcio-health-checking; or set SMOKE_TEST_PYTHON to an interpreter that has them";
-    run(Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv), hint);
+    run(
+        Command::new("python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv),
+        hint,
+    );
     run(
         Command::new(&python)
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
             .args(PYTHON_PACKAGES),
         hint,
     );

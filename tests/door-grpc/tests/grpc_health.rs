@@ -41,9 +41,11 @@ fn toggle_fails_when_flipped() -> SmokeResult {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_grpc_health_client_checks_and_watches_the_smoke_runs() {
-    let python = tokio::task::spawn_blocking(|| smoke_door_grpc::python(env!("CARGO_TARGET_TMPDIR").as_ref()))
-        .await
-        .expect("the virtualenv");
+    let python = tokio::task::spawn_blocking(|| {
+        smoke_door_grpc::python(env!("CARGO_TARGET_TMPDIR").as_ref())
+    })
+    .await
+    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
 
     // A schedule, so that Watch sees the flip without anyone asking for a run.
     let smoke = Smoke::builder()

@@ -75,9 +75,11 @@ async fn smoke_layer_serves_http1_in_front_of_a_tonic_server() {
         .expect("the endpoint answered as expected");
 
     // gRPC goes through the layer to the tonic service.
-    let python = tokio::task::spawn_blocking(|| smoke_door_grpc::python(env!("CARGO_TARGET_TMPDIR").as_ref()))
-        .await
-        .expect("the virtualenv");
+    let python = tokio::task::spawn_blocking(|| {
+        smoke_door_grpc::python(env!("CARGO_TARGET_TMPDIR").as_ref())
+    })
+    .await
+    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/health_client.py");
     let out = tokio::process::Command::new(&python)
         .arg(script)

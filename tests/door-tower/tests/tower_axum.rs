@@ -12,8 +12,8 @@ use hyper::{HeaderMap, Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use smoke_runtime::http::Smoke;
 use smoke_runtime::prelude::*;
-use smoke_runtime::Selection;
 use smoke_runtime::tower::{SmokeLayer, SmokeService};
+use smoke_runtime::Selection;
 use tokio::net::{TcpListener, TcpStream};
 
 /// Passes.
@@ -117,7 +117,11 @@ async fn smoke_layer_serves_the_endpoint_under_its_prefix_in_front_of_an_axum_ro
     // The other routes, with and without a trailing slash.
     for path in ["/smoketest/livez", "/smoketest/livez/"] {
         let reply = get_(addr, path).await;
-        assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "ok\n"), "{path}");
+        assert_eq!(
+            (reply.status, reply.body.as_str()),
+            (StatusCode::OK, "ok\n"),
+            "{path}"
+        );
     }
     for path in ["/smoketest/readyz", "/smoketest/readyz/"] {
         let reply = get_(addr, path).await;
@@ -139,14 +143,23 @@ async fn smoke_layer_serves_the_endpoint_under_its_prefix_in_front_of_an_axum_ro
     let head = send(addr, Method::HEAD, "/smoketest?tag=ok").await;
     assert_eq!((head.status, head.body.as_str()), (StatusCode::OK, ""));
     assert_eq!(head.header("x-smoke-status"), "PASS");
-    let nope = get_(addr, "/smoketest/nope").await;
-    assert_eq!((nope.status, nope.body.as_str()), (StatusCode::NOT_FOUND, "not found\n"));
+    for path in ["/smoketest/nope", "/smoketest//", "/smoketest/livez/x"] {
+        let nope = get_(addr, path).await;
+        assert_eq!(
+            (nope.status, nope.body.as_str()),
+            (StatusCode::NOT_FOUND, "not found\n"),
+            "{path}"
+        );
+    }
 
     // Everything else is the application's.
     assert_eq!(get_(addr, "/").await.body, "the service itself\n");
     assert_eq!(get_(addr, "/orders").await.body, "[]");
     let next_door = get_(addr, "/smoketestx").await;
-    assert_eq!((next_door.status, next_door.body.as_str()), (StatusCode::NOT_FOUND, ""));
+    assert_eq!(
+        (next_door.status, next_door.body.as_str()),
+        (StatusCode::NOT_FOUND, "")
+    );
 
     assert!(smoke.runs() >= 2, "the runs went through the endpoint");
 }
