@@ -13,6 +13,7 @@ use std::process::{Command, ExitCode, Stdio};
 
 use serde_json::Value;
 use smoke_runtime::report::json::JsonReport;
+use smoke_runtime::report::redact::Redactor;
 use smoke_runtime::report::{health, html, json, junit, RenderOptions};
 use smoke_runtime::Report;
 
@@ -315,6 +316,10 @@ pub fn program_args(cli: &Cli) -> Vec<String> {
     if cli.list {
         args.push("--list".to_owned());
     }
+    for name in &cli.secret_env {
+        args.push("--secret-env".to_owned());
+        args.push(name.clone());
+    }
     args.extend(cli.filters.iter().cloned());
     args.extend(cli.program_args.iter().cloned());
     args
@@ -445,7 +450,9 @@ fn run_for_document(
         );
         return (worst, None);
     }
-    let report = merge(reports);
+    // The programs scrubbed their own reports; URL passwords once more, in case a program
+    // is of an older smoke.
+    let report = Redactor::new().redact_report(&merge(reports));
     print(&render(&report, format));
     (worst, Some(report))
 }

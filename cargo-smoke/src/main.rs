@@ -17,6 +17,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, Parser, ValueEnum};
+use smoke_runtime::report::redact::Redactor;
 
 /// Run a workspace's smoke tests, or check a deployed smoke endpoint.
 ///
@@ -142,6 +143,13 @@ pub struct Cli {
     #[arg(value_name = "FILTER")]
     pub filters: Vec<String>,
 
+    /// Mask the value of this environment variable (a password, an API key) in
+    /// everything written (repeatable). Local runs pass it on to each smoke program;
+    /// with --url the endpoint's report is scrubbed of it before it is shown. URL
+    /// passwords are always masked.
+    #[arg(long = "secret-env", value_name = "NAME")]
+    pub secret_env: Vec<String>,
+
     /// Passed to the smoke program as they are (local runs only).
     #[arg(last = true, value_name = "ARGS", conflicts_with = "url")]
     pub program_args: Vec<String>,
@@ -161,9 +169,35 @@ impl Cli {
         })
     }
 
+    /// What scrubs everything shown: URL passwords, and the values of the --secret-env
+    /// variables; `Err` when one is unset or empty (an empty secret would mask all).
+    pub fn redactor(&self) -> Result<Redactor, String> {
+        let mut redactor = Redactor::new();
+        for name in &self.secret_env {
+            match std::env::var(name) {
+                Ok(value) if !value.is_empty() => redactor.add_secret(value),
+                Ok(_) => {
+                    return Err(format!(
+                        "--secret-env {name}: the variable is empty, and an empty secret \
+                         would mask every message"
+                    ))
+                }
+                Err(_) => {
+                    return Err(format!(
+                        "--secret-env {name}: no such environment variable (or not UTF-8)"
+                    ))
+                }
+            }
+        }
+        Ok(redactor)
+    }
+
     /// Checks what clap's declarations cannot: with --url, filters are only whole test
     /// names (--exact), since the endpoint selects tests by full name.
     fn validate(&self) -> Result<(), clap::Error> {
+        if let Err(why) = self.redactor() {
+            return Err(Cli::command().error(clap::error::ErrorKind::ValueValidation, why));
+        }
         if self.url.is_some() && !self.filters.is_empty() && !self.exact {
             return Err(Cli::command().error(
                 clap::error::ErrorKind::ArgumentConflict,

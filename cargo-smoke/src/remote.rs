@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use smoke_runtime::checks::{HttpCheck, HttpResponse};
 use smoke_runtime::report::json::JsonReport;
+use smoke_runtime::report::redact::Redactor;
 use smoke_runtime::report::{health, html, junit, text, RenderOptions};
 use smoke_runtime::Report;
 
@@ -361,6 +362,10 @@ pub fn main(cli: &Cli, url: &str) -> ExitCode {
         Err(e) => return no_report(format, &format!("cannot start the async runtime: {e}")),
     };
     let result = runtime.block_on(check_with_retries(cli, &check));
+    let result = match cli.redactor() {
+        Ok(redactor) => scrub(result, &redactor),
+        Err(why) => return no_report(format, &why),
+    };
     // Never a password on screen or in a CI artefact.
     let (out, code) = render(cli, &result, &check.shown_url(), format);
     // A closed pipe (`| head`) is not an error worth a panic.
@@ -444,6 +449,51 @@ fn render(cli: &Cli, result: &Attempt, url: &str, format: Format) -> (String, u8
                 }
             }
         }
+    }
+}
+
+/// The attempt with every message scrubbed: the endpoint's report (each test's message,
+/// the django lists, the JSON document as it will be shown) and the problem's text.
+fn scrub(attempt: Attempt, redactor: &Redactor) -> Attempt {
+    match attempt {
+        Attempt::Problem(why) => Attempt::Problem(redactor.redact(&why)),
+        Attempt::Report {
+            mut remote,
+            mut answer,
+        } => {
+            if let Some(full) = &mut remote.full {
+                redactor.redact_report_in_place(full);
+            }
+            for entry in remote
+                .failed_tests
+                .iter_mut()
+                .chain(remote.errored_tests.iter_mut())
+            {
+                *entry = redactor.redact(entry);
+            }
+            // The JSON document is shown as the endpoint sent it, unless it had something
+            // to hide.
+            if let Ok(value) = serde_json::from_slice::<Value>(&answer.body) {
+                let mut scrubbed = value.clone();
+                scrub_json(&mut scrubbed, redactor);
+                if scrubbed != value {
+                    if let Ok(body) = serde_json::to_vec_pretty(&scrubbed) {
+                        answer.body = body.into();
+                    }
+                }
+            }
+            Attempt::Report { remote, answer }
+        }
+    }
+}
+
+/// Every string in `value` scrubbed.
+fn scrub_json(value: &mut Value, redactor: &Redactor) {
+    match value {
+        Value::String(s) => *s = redactor.redact(s),
+        Value::Array(items) => items.iter_mut().for_each(|v| scrub_json(v, redactor)),
+        Value::Object(map) => map.values_mut().for_each(|v| scrub_json(v, redactor)),
+        _ => {}
     }
 }
 

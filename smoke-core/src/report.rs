@@ -63,6 +63,23 @@ pub struct TestReport {
     pub location: Option<Location>,
 }
 
+impl TestReport {
+    /// The entry of a test that did not run (or did not finish): `outcome` with `why`.
+    pub fn not_run(test: &crate::TestDescriptor, outcome: Outcome, why: &str) -> Self {
+        TestReport {
+            name: test.full_name(),
+            class: test.class_name(),
+            file: test.file.to_owned(),
+            line: test.line,
+            tags: test.tags.iter().map(|t| t.to_string()).collect(),
+            outcome,
+            duration_ms: 0.0,
+            message: Some(why.to_owned()),
+            location: None,
+        }
+    }
+}
+
 /// The counts of a run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {

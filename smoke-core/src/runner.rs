@@ -34,6 +34,9 @@ pub struct RunConfig {
     /// The filter for what the runner writes to stderr about a test (a late tear-down's
     /// error): the front end's redactor, so secrets stay out of the host's logs.
     pub scrub: Option<Scrub>,
+    /// Values that must never leave the process (API keys, passwords): every front end
+    /// masks them in whatever it writes. See [`RunnerBuilder::secret`].
+    pub secrets: Vec<String>,
 }
 
 impl Default for RunConfig {
@@ -46,6 +49,7 @@ impl Default for RunConfig {
             fail_fast: false,
             tear_down_grace: Duration::from_secs(5),
             scrub: None,
+            secrets: Vec::new(),
         }
     }
 }
@@ -143,6 +147,35 @@ impl RunnerBuilder {
     /// `main!(setup)` function's).
     pub fn add_around_each(&mut self, hook: impl AroundEach) -> &mut Self {
         self.hooks.0.push(Arc::new(hook));
+        self
+    }
+
+    /// A value that must never leave the process (an API key, a password): the command
+    /// line, the endpoint and every other front end mask it as `***` in everything they
+    /// write.
+    ///
+    /// # Panics
+    ///
+    /// When `value` is empty: masking the empty string would blank every message.
+    pub fn secret(mut self, value: impl Into<String>) -> Self {
+        self.add_secret(value);
+        self
+    }
+
+    /// [`secret`](Self::secret) in place, for a builder held by reference (a
+    /// `main!(setup)` function's).
+    ///
+    /// # Panics
+    ///
+    /// When `value` is empty.
+    pub fn add_secret(&mut self, value: impl Into<String>) -> &mut Self {
+        let value = value.into();
+        assert!(
+            !value.is_empty(),
+            "a secret to mask must not be empty: masking \"\" would blank every message \
+             (an unset environment variable read with unwrap_or_default?)"
+        );
+        self.config.secrets.push(value);
         self
     }
 

@@ -196,8 +196,9 @@ fn internal(e: rusqlite::Error) -> (StatusCode, String) {
     )
 }
 
-/// The service's routes with the smoke endpoint nested at `/smoketest`.
-fn app(settings: &Settings, db: Db) -> Router {
+/// The service's routes with the smoke endpoint mounted at `/smoketest`, and the endpoint
+/// (to tell it of shutdown).
+fn app(settings: &Settings, db: Db) -> (Router, Smoke) {
     let details = match std::env::var("DEMO_SMOKE_TOKEN") {
         Ok(token) if !token.is_empty() => Details::WhenAuthorized(token),
         _ => Details::Always,
@@ -209,11 +210,14 @@ fn app(settings: &Settings, db: Db) -> Router {
         .deadline(Duration::from_secs(20))
         .details(details)
         .build();
-    Router::new()
+    let app = Router::new()
         .route("/", get(index))
         .route("/notes", get(list_notes).post(add_note))
-        .with_state(db)
-        .nest("/smoketest", smoke_runtime::axum::router(smoke))
+        .with_state(db);
+    (
+        smoke_runtime::axum::mount(app, "/smoketest", smoke.clone()),
+        smoke,
+    )
 }
 
 /// How long graceful shutdown may wait for open connections after the first Ctrl-C.
@@ -317,10 +321,12 @@ async fn main() -> std::process::ExitCode {
     };
     let (shutdown, shutdown_requested) = tokio::sync::oneshot::channel();
     tokio::spawn(watch_signals(signals, shutdown));
-    let app = app(&settings, Arc::new(Mutex::new(conn)));
+    let (app, smoke) = app(&settings, Arc::new(Mutex::new(conn)));
     match axum::serve(listener, app)
-        .with_graceful_shutdown(async {
+        .with_graceful_shutdown(async move {
             let _ = shutdown_requested.await;
+            // Readiness turns 503 while open connections drain.
+            smoke.shutting_down();
         })
         .await
     {

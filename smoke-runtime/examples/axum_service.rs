@@ -78,9 +78,9 @@ async fn main() -> std::io::Result<()> {
         .cache(Duration::from_secs(5))
         .build();
 
-    let app = Router::new()
-        .route("/", get(|| async { "the service itself\n" }))
-        .nest("/smoketest", smoke_runtime::axum::router(smoke));
+    let app = Router::new().route("/", get(|| async { "the service itself\n" }));
+    // `/smoketest`, `/smoketest/`, `/smoketest/readyz`, ...
+    let app = smoke_runtime::axum::mount(app, "/smoketest", smoke);
 
     let addr = std::env::var("SMOKE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;

@@ -10,16 +10,17 @@
 //!     .default_timeout(Duration::from_secs(5))
 //!     .details(Details::WhenAuthorized(std::env::var("SMOKE_TOKEN").unwrap_or_default()))
 //!     .build();
-//! let app = Router::new()
-//!     .route("/", get(|| async { "hello" }))
-//!     .nest("/smoketest", smoke_runtime::axum::router(smoke));
+//! let app = Router::new().route("/", get(|| async { "hello" }));
+//! // `/smoketest`, `/smoketest/`, `/smoketest/livez`, ...
+//! let app = smoke_runtime::axum::mount(app, "/smoketest", smoke);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! axum::serve(listener, app).await
 //! # }
 //! ```
 //!
-//! Routes (below the nesting path): `/` runs tests, `/metrics`, `/livez`, `/readyz`; see
-//! [`crate::http`] for what each answers.
+//! Routes (below the nesting path): `/` runs tests, `/metrics`, `/livez`, `/readyz`,
+//! `/startupz`, each with or without a trailing slash; see [`crate::http`] for what each
+//! answers.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -31,37 +32,64 @@ use axum::Router;
 use crate::http::{Route, Smoke};
 
 /// The endpoint's routes, with their state applied, ready to `nest` or `merge` into an
-/// application's router of any state type.
+/// application's router of any state type. Each route answers with or without a
+/// trailing slash (`/smoketest/livez/`), except the nesting path itself: axum's `nest`
+/// does not route `/smoketest/`, so prefer [`mount`], which adds it.
 pub fn router<S>(smoke: Smoke) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
-    Router::new()
-        .route("/", any(run))
-        .route("/metrics", any(metrics))
-        .route("/livez", any(livez))
-        .route("/readyz", any(readyz))
-        .with_state(smoke)
+    let mut router = Router::new().route("/", any(by_path));
+    for path in ["/metrics", "/livez", "/readyz", "/startupz"] {
+        router = router
+            .route(path, any(by_path))
+            .route(&format!("{path}/"), any(by_path));
+    }
+    // `/smoketest/` under `nest("/smoketest", ..)` reaches the nested router as a path
+    // no route has: route it by its path too, and 404 anything else.
+    router.fallback(by_path).with_state(smoke)
 }
 
-async fn answer(smoke: &Smoke, route: Route, request: Request) -> Response {
-    // Only the head matters: the body (not `Sync`) is dropped before awaiting.
-    let head = HttpRequest::from_parts(request.into_parts().0, ());
-    smoke.respond(route, &head).await.map(Body::from)
+/// `app` with the endpoint mounted at `path` (such as `/smoketest`): [`router`] nested
+/// there, plus `path/` itself, which axum's `nest` does not route. This is the mounting
+/// that answers every URL django-smoketest's monitors poll.
+///
+/// ```no_run
+/// use axum::{routing::get, Router};
+/// use smoke_runtime::http::Smoke;
+///
+/// let app: Router = smoke_runtime::axum::mount(
+///     Router::new().route("/", get(|| async { "hello" })),
+///     "/smoketest",
+///     Smoke::builder().build(),
+/// );
+/// ```
+pub fn mount<S>(app: Router<S>, path: &str, smoke: Smoke) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let path = path.trim_end_matches('/');
+    app.route(&format!("{path}/"), any(run).with_state(smoke.clone()))
+        .nest(path, router(smoke))
 }
 
 async fn run(State(smoke): State<Smoke>, request: Request) -> Response {
-    answer(&smoke, Route::Run, request).await
+    let head = HttpRequest::from_parts(request.into_parts().0, ());
+    smoke.respond(Route::Run, &head).await.map(Body::from)
 }
 
-async fn metrics(State(smoke): State<Smoke>, request: Request) -> Response {
-    answer(&smoke, Route::Metrics, request).await
-}
-
-async fn livez(State(smoke): State<Smoke>, request: Request) -> Response {
-    answer(&smoke, Route::Livez, request).await
-}
-
-async fn readyz(State(smoke): State<Smoke>, request: Request) -> Response {
-    answer(&smoke, Route::Readyz, request).await
+async fn by_path(State(smoke): State<Smoke>, request: Request) -> Response {
+    // Only the head matters: the body (not `Sync`) is dropped before awaiting.
+    let head = HttpRequest::from_parts(request.into_parts().0, ());
+    match Route::from_path(head.uri().path()) {
+        Some(route) => smoke.respond(route, &head).await.map(Body::from),
+        None => Response::builder()
+            .status(axum::http::StatusCode::NOT_FOUND)
+            .header(
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; charset=utf-8",
+            )
+            .body(Body::from("not found\n"))
+            .unwrap_or_default(),
+    }
 }

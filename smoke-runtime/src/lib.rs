@@ -17,6 +17,7 @@ pub use smoke_macros::{smoke_suite, smoke_test};
 pub mod assert;
 pub mod checks;
 pub mod cli;
+pub mod coordinator;
 pub mod prelude;
 pub mod report;
 pub mod rollback;

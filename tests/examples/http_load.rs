@@ -3,9 +3,10 @@
 //! keep-alive connections over loopback.
 //!
 //! ```text
-//! http_load serve noop      # 100 no-op smoke tests at /smoketest, no cache
+//! http_load serve noop      # 100 no-op smoke tests at /smoketest, no cache, no flood bound
 //! http_load serve bare      # the bytes /smoketest answers for those, from a bare handler
 //! http_load serve wait      # 20 smoke tests that each wait 50 ms, run 20 at once
+//! http_load serve flood     # the 100 no-op tests with the builder's defaults (flood bound on)
 //! http_load drive URL CONNECTIONS SECONDS [METRICS_URL]
 //! ```
 //!
@@ -53,20 +54,28 @@ tests_in_modules!("wait", {
     },
     w00 w01 w02 w03 w04 w05 w06 w07 w08 w09 w10 w11 w12 w13 w14 w15 w16 w17 w18 w19);
 
-fn smoke(tag: &str) -> Smoke {
-    Smoke::builder()
+/// The endpoint of the tests tagged `tag`. Without `defaults`, anonymous requests are
+/// not bounded to one run a second, so that every request that does not join a run in
+/// flight is a run (what the throughput scenarios measure).
+fn smoke(tag: &str, defaults: bool) -> Smoke {
+    let builder = Smoke::builder()
         .only(Selection::all().tag(tag))
-        .concurrency(20)
-        .build()
+        .concurrency(20);
+    if defaults {
+        builder.build()
+    } else {
+        builder.min_interval(Duration::ZERO).build()
+    }
 }
 
 async fn serve(scenario: &str) {
     let app = match scenario {
-        "noop" => Router::new().nest("/smoketest", smoke_runtime::axum::router(smoke("noop"))),
-        "wait" => Router::new().nest("/smoketest", smoke_runtime::axum::router(smoke("wait"))),
+        "noop" => smoke_runtime::axum::mount(Router::new(), "/smoketest", smoke("noop", false)),
+        "wait" => smoke_runtime::axum::mount(Router::new(), "/smoketest", smoke("wait", false)),
+        "flood" => smoke_runtime::axum::mount(Router::new(), "/smoketest", smoke("noop", true)),
         "bare" => {
             // The very bytes the endpoint answers for the 100 no-op tests, rendered once.
-            let reply = smoke("noop")
+            let reply = smoke("noop", false)
                 .handle(Request::get("/").body(()).expect("a request"))
                 .await;
             let (parts, body) = reply.into_parts();
@@ -79,7 +88,7 @@ async fn serve(scenario: &str) {
                 }),
             )
         }
-        other => panic!("unknown scenario {other}; use noop, bare or wait"),
+        other => panic!("unknown scenario {other}; use noop, bare, wait or flood"),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -179,21 +188,26 @@ async fn drive(url: &str, connections: usize, seconds: u64, metrics: Option<&str
         let i = ((latencies.len() as f64 * q).ceil() as usize).clamp(1, latencies.len()) - 1;
         latencies[i] as f64 / 1000.0
     };
-    let runs = match (runs_before, metrics) {
-        (Some(before), Some(m)) => runs_total(m)
-            .await
-            .map_or("?".to_owned(), |after| (after - before).to_string()),
-        _ => "n/a".to_owned(),
+    let (runs, runs_per_s) = match (runs_before, metrics) {
+        (Some(before), Some(m)) => match runs_total(m).await {
+            Some(after) => (
+                (after - before).to_string(),
+                format!("{:.1}", (after - before) as f64 / elapsed),
+            ),
+            None => ("?".to_owned(), "?".to_owned()),
+        },
+        _ => ("n/a".to_owned(), "n/a".to_owned()),
     };
     println!(
-        "requests={} rps={:.0} p50_ms={:.2} p99_ms={:.2} max_ms={:.2} non_200={} smoke_runs={}",
+        "requests={} rps={:.0} p50_ms={:.2} p99_ms={:.2} max_ms={:.2} non_200={} smoke_runs={} smoke_runs_per_s={}",
         latencies.len(),
         latencies.len() as f64 / elapsed,
         at(0.50),
         at(0.99),
         at(1.0),
         errors,
-        runs
+        runs,
+        runs_per_s
     );
 }
 
@@ -217,7 +231,7 @@ async fn main() {
             .await
         }
         _ => {
-            eprintln!("usage: http_load serve noop|bare|wait | http_load drive URL CONNECTIONS SECONDS [METRICS_URL]");
+            eprintln!("usage: http_load serve noop|bare|wait|flood | http_load drive URL CONNECTIONS SECONDS [METRICS_URL]");
             std::process::exit(2);
         }
     }

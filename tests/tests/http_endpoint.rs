@@ -190,8 +190,12 @@ const MOD: &str = "http_endpoint";
 /// Request headers, as name and value.
 type Headers<'a> = &'a [(&'a str, &'a str)];
 
+/// An endpoint of the tests tagged `tag`, without the anonymous callers' minimum
+/// interval, so that each request the tests send runs (the interval has tests of its own).
 fn only(tag: &str) -> SmokeBuilder {
-    Smoke::builder().only(Selection::all().tag(tag))
+    Smoke::builder()
+        .only(Selection::all().tag(tag))
+        .min_interval(Duration::ZERO)
 }
 
 /// Serves `smoke` nested at `/smoketest` in an axum app that has routes of its own.
@@ -259,6 +263,11 @@ async fn a_failure_is_500_or_the_configured_5xx() {
         StatusCode::SERVICE_UNAVAILABLE
     );
     // Selecting only the passing test of the same endpoint passes.
+    let addr = app(only("broken")
+        .failure_status(StatusCode::SERVICE_UNAVAILABLE)
+        .details(Details::Always)
+        .build())
+    .await;
     let r = get(addr, "/smoketest?tag=ok2", &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
@@ -519,7 +528,8 @@ async fn head_answers_the_status_without_a_body() {
 
 #[tokio::test]
 async fn without_details_no_name_or_message_leaves() {
-    let addr = app(only("broken").build()).await;
+    let smoke = only("broken").build();
+    let addr = app(smoke.clone()).await;
     let mut c = Client::connect(addr).await;
     for format in ["text", "json", "health", "html", "junit"] {
         let r = c.get(&format!("/smoketest?format={format}"), &[]).await;
@@ -532,10 +542,23 @@ async fn without_details_no_name_or_message_leaves() {
     assert!(text.contains("tests failed: 1"), "{text}");
     let metrics = c.get("/smoketest/metrics", &[]).await.body;
     assert!(!metrics.contains("payments_reachable"), "{metrics}");
-    // Unknown names are not listed to such callers either.
-    let r = c.get("/smoketest?tag=nope", &[]).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(!r.body.contains("broken"), "{}", r.body);
+    // Such callers may not select: the same 403 for a known and an unknown name or tag,
+    // so the answers tell nothing of which tests exist, and nothing runs.
+    let runs = smoke.runs();
+    let mut bodies = Vec::new();
+    for path in [
+        "/smoketest?tag=nope".to_owned(),
+        "/smoketest?tag=broken".to_owned(),
+        "/smoketest?test=nope::x".to_owned(),
+        format!("/smoketest?test={MOD}::payments_reachable"),
+    ] {
+        let r = c.get(&path, &[]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+        bodies.push(r.body);
+    }
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]), "{bodies:?}");
+    assert!(!bodies[0].contains("broken"), "{}", bodies[0]);
+    assert_eq!(smoke.runs(), runs, "a refused selection ran");
 }
 
 #[tokio::test]
@@ -699,6 +722,9 @@ async fn under_a_steady_stream_of_requests_one_selection_never_runs_twice_at_onc
     );
 }
 
+const BOUNDED_TOKEN: &str = "bounded-token";
+const BOUNDED_AUTH: [(&str, &str); 1] = [("authorization", "Bearer bounded-token")];
+
 /// The selections of the `bounded` tests that the requests below ask for, each distinct.
 fn bounded_selections() -> Vec<String> {
     let [a, b, c] = ["a", "b", "c"].map(|n| format!("test={MOD}::bounded_{n}"));
@@ -714,7 +740,10 @@ fn bounded_selections() -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn runs_in_progress_are_bounded_and_the_rest_get_429_with_retry_after() {
-    let smoke = only("bounded").build();
+    // Callers with the token may use every slot.
+    let smoke = only("bounded")
+        .details(Details::WhenAuthorized(BOUNDED_TOKEN.into()))
+        .build();
     let addr = app(smoke.clone()).await;
     let before = BOUNDED_RUNS.load(Ordering::SeqCst);
     let mut clients = Vec::new();
@@ -724,7 +753,7 @@ async fn runs_in_progress_are_bounded_and_the_rest_get_429_with_retry_after() {
     let requests = clients
         .into_iter()
         .zip(bounded_selections())
-        .map(|(mut c, path)| tokio::spawn(async move { c.get(&path, &[]).await }));
+        .map(|(mut c, path)| tokio::spawn(async move { c.get(&path, &BOUNDED_AUTH).await }));
     let mut ok = 0;
     let mut busy = 0;
     for r in futures_join(requests).await {
@@ -737,7 +766,9 @@ async fn runs_in_progress_are_bounded_and_the_rest_get_429_with_retry_after() {
                     .header("retry-after")
                     .parse()
                     .expect("Retry-After seconds");
-                assert!((1..=31).contains(&retry), "Retry-After: {retry}");
+                // No run of these selections has ended yet: the longest a slot can stay
+                // held, the deadline (30 s) plus the tear-down grace (5 s), never less.
+                assert_eq!(retry, 35, "Retry-After: {retry}");
                 assert!(r.body.contains("runs in progress"), "{}", r.body);
                 assert_eq!(r.header("x-smoke-status"), "");
             }
@@ -751,18 +782,40 @@ async fn runs_in_progress_are_bounded_and_the_rest_get_429_with_retry_after() {
     let executed = BOUNDED_RUNS.load(Ordering::SeqCst) - before;
     assert!((5..=7).contains(&executed), "{executed} tests ran");
     // Once they are done, a new selection runs again.
-    let r = get(addr, &bounded_selections()[5], &[]).await;
+    let r = get(addr, &bounded_selections()[5], &BOUNDED_AUTH).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(smoke.runs(), 5);
 
+    // Now that these selections have run once (about 1.5 s each), Retry-After comes from
+    // that, not from the deadline.
+    let again: Vec<_> = bounded_selections()[..4]
+        .iter()
+        .cloned()
+        .map(|path| tokio::spawn(async move { get(addr, &path, &BOUNDED_AUTH).await }))
+        .collect();
+    while smoke.runs() < 9 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let r = get(addr, &bounded_selections()[4], &BOUNDED_AUTH).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    let retry: u64 = r.header("retry-after").parse().unwrap();
+    assert!((1..=2).contains(&retry), "Retry-After: {retry}");
+    for a in again {
+        assert_eq!(a.await.unwrap().status, StatusCode::OK);
+    }
+
     // Configurable: one at a time.
-    let smoke = only("bounded").max_runs(1).build();
+    let smoke = only("bounded")
+        .details(Details::WhenAuthorized(BOUNDED_TOKEN.into()))
+        .max_runs(1)
+        .build();
     let addr = app(smoke.clone()).await;
-    let first = tokio::spawn(async move { get(addr, &bounded_selections()[0], &[]).await });
+    let first =
+        tokio::spawn(async move { get(addr, &bounded_selections()[0], &BOUNDED_AUTH).await });
     while smoke.runs() == 0 {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let second = get(addr, &bounded_selections()[1], &[]).await;
+    let second = get(addr, &bounded_selections()[1], &BOUNDED_AUTH).await;
     assert_eq!(
         second.status,
         StatusCode::TOO_MANY_REQUESTS,
@@ -770,7 +823,7 @@ async fn runs_in_progress_are_bounded_and_the_rest_get_429_with_retry_after() {
         second.body
     );
     // Requests for the selection in flight still join it.
-    let joined = get(addr, &bounded_selections()[0], &[]).await;
+    let joined = get(addr, &bounded_selections()[0], &BOUNDED_AUTH).await;
     assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
     assert_eq!(first.await.unwrap().status, StatusCode::OK);
     assert_eq!(smoke.runs(), 1);
@@ -788,7 +841,10 @@ async fn futures_join<T>(
 
 #[tokio::test]
 async fn the_cache_serves_a_result_with_its_age() {
-    let smoke = only("ok").cache(Duration::from_secs(60)).build();
+    let smoke = only("ok")
+        .details(Details::Always)
+        .cache(Duration::from_secs(60))
+        .build();
     let addr = app(smoke.clone()).await;
     let first = get(addr, "/smoketest", &[]).await;
     assert_eq!(first.header("cache-control"), "max-age=60");
@@ -836,7 +892,11 @@ async fn the_schedule_runs_in_the_background_and_requests_serve_the_latest() {
         .schedule(Duration::from_secs(3600))
         .build();
     let addr = app(smoke.clone()).await;
-    // `build` inside a runtime starts the schedule: a run happens with no request at all.
+    // `build` starts nothing; the host starts the schedule once it listens, and a run
+    // happens with no request at all.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(smoke.runs(), 0, "build started the schedule");
+    smoke.start_schedule();
     for _ in 0..100 {
         if smoke.latest().is_some() {
             break;
@@ -877,6 +937,7 @@ async fn the_schedule_runs_in_the_background_and_requests_serve_the_latest() {
     let smoke = only("scheduled")
         .schedule(Duration::from_millis(200))
         .build();
+    smoke.start_schedule();
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(
         smoke.runs() >= 3,
@@ -950,6 +1011,7 @@ fn a_request_that_asks_for_no_result_does_not_start_the_schedule() {
 async fn the_schedule_starts_a_run_every_period_however_long_runs_take() {
     // On tokio's paused clock: each run takes 300 ms, the period is 400 ms.
     let smoke = only("paced").schedule(Duration::from_millis(400)).build();
+    smoke.start_schedule();
     tokio::time::sleep(Duration::from_millis(1900)).await;
     // Runs start at 0, 400, 800, 1200 and 1600 ms; a pause of 400 ms after each run
     // would start them at 0, 700 and 1400 ms.
@@ -957,6 +1019,7 @@ async fn the_schedule_starts_a_run_every_period_however_long_runs_take() {
 
     // A run longer than the period: the next starts as soon as it ends.
     let smoke = only("paced").schedule(Duration::from_millis(200)).build();
+    smoke.start_schedule();
     tokio::time::sleep(Duration::from_millis(1000)).await;
     // Runs start at 0, 300, 600 and 900 ms.
     assert_eq!(smoke.runs(), 4);
@@ -1270,7 +1333,8 @@ async fn resources_reach_the_tests_and_run_shares_the_endpoint_state() {
 
 #[tokio::test]
 async fn one_cached_run_answers_anonymous_and_authorized_callers_each_their_way() {
-    let smoke = only("broken")
+    let smoke = Smoke::builder()
+        .only(Selection::all().tag("broken"))
         .details(Details::WhenAuthorized("k".into()))
         .cache(Duration::from_secs(60))
         .build();

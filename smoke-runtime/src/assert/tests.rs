@@ -554,7 +554,7 @@ fn run_as_test(body: impl std::future::Future<Output = SmokeResult> + Send) -> S
             Duration::from_secs(5),
         ));
         let result = smoke_core::run_body(&ctx, body).await;
-        smoke_core::finish(&ctx, result, async { Ok(()) }).await
+        smoke_core::finish(&ctx, result, ()).await
     })
 }
 

@@ -22,7 +22,13 @@
 //!   --color WHEN           auto (default), always, never
 //!   -q, --quiet            terse progress; nothing but the document for json and junit
 //!   --report-time          show each test's time
+//!   --secret-env NAME      mask the value of this environment variable everywhere (repeatable)
 //! ```
+//!
+//! Secrets never reach the output: every message (progress, report, the setup's error,
+//! the runner's own notes on stderr) is scrubbed of URL passwords, of the values the
+//! setup registered with `RunnerBuilder::add_secret`, and of the values of the
+//! `--secret-env` variables (an unset or empty one is a usage error, exit status 2).
 //!
 //! Output: `pretty` prints a libtest line per test as it finishes (`test a::b ... ok`),
 //! then the text report ([`crate::report::text`]) and libtest's closing line
@@ -61,6 +67,7 @@ use std::time::{Duration, SystemTime};
 use clap::error::{ContextKind, ContextValue};
 use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
 
+use crate::report::redact::Redactor;
 use crate::report::{self, RenderOptions};
 use crate::{
     AroundEach, BoxFuture, Context, Ignored, Report, RunnerBuilder, Selection, SmokeError,
@@ -190,6 +197,10 @@ pub struct Args {
     /// Also write the report (in --format, text for pretty and terse) to this file.
     #[arg(long, value_name = "PATH")]
     pub logfile: Option<PathBuf>,
+    /// Mask the value of this environment variable (a password, an API key) in
+    /// everything the program writes (repeatable).
+    #[arg(long = "secret-env", value_name = "NAME")]
+    pub secret_env: Vec<String>,
     /// Accepted for libtest compatibility: test output is never captured.
     #[arg(long, visible_alias = "no-capture", hide = true)]
     pub nocapture: bool,
@@ -516,6 +527,13 @@ async fn run(
     interrupt: Option<&Interrupt>,
 ) -> u8 {
     let selection = &args.selection();
+    let env_secrets = match secrets_from_env(&args.secret_env) {
+        Ok(secrets) => secrets,
+        Err(why) => {
+            let _ = writeln!(err, "error: {why}");
+            return 2;
+        }
+    };
     let mut builder = RunnerBuilder::default();
     if let Some(interrupt) = interrupt {
         // Added first, it runs before the setup's own run-wide hooks.
@@ -535,11 +553,18 @@ async fn run(
             None => setup(&mut builder).await,
         };
         if let Err(e) = result {
-            let _ = writeln!(err, "error: the smoke tests' setup failed: {e}");
+            let redactor = redactor_of(&builder.config_mut().secrets, &env_secrets);
+            let why = redactor.redact(&e.to_string());
+            let _ = writeln!(err, "error: the smoke tests' setup failed: {why}");
             return 1;
         }
     }
+    // Everything written from here on goes through this: URL passwords, the setup's
+    // secrets, and the values of --secret-env.
+    let redactor = redactor_of(&builder.config_mut().secrets, &env_secrets);
     let config = builder.config_mut();
+    let scrub = redactor.clone();
+    config.scrub = Some(smoke_core::Scrub::new(move |text| scrub.redact(text)));
     if let Some(timeout) = args.timeout {
         config.default_timeout = timeout;
     }
@@ -592,9 +617,12 @@ async fn run(
         output::shuffle(&mut tests, seed);
     }
     progress.start();
-    let report = runner
-        .run_tests(tests, selection.runs_skipped(), |test| progress.test(test))
+    let mut report = runner
+        .run_tests(tests, selection.runs_skipped(), |test| {
+            progress.test(&redactor.redact_test(test))
+        })
         .await;
+    redactor.redact_report_in_place(&mut report);
     progress.finish();
 
     let color = args.color.on(terminals.stdout);
@@ -631,6 +659,37 @@ async fn run(
     } else {
         1
     }
+}
+
+/// The values of the environment variables `names` (`--secret-env`); an unset or empty
+/// one is an error, since it would mask nothing (or, empty, everything).
+fn secrets_from_env(names: &[String]) -> Result<Vec<String>, String> {
+    names
+        .iter()
+        .map(|name| match std::env::var(name) {
+            Ok(value) if !value.is_empty() => Ok(value),
+            Ok(_) => Err(format!(
+                "--secret-env {name}: the variable is empty, and an empty secret would mask \
+                 every message; set it, or leave out --secret-env {name}"
+            )),
+            Err(std::env::VarError::NotPresent) => Err(format!(
+                "--secret-env {name}: no such environment variable; set it, or leave out \
+                 --secret-env {name}"
+            )),
+            Err(std::env::VarError::NotUnicode(_)) => Err(format!(
+                "--secret-env {name}: the variable's value is not UTF-8"
+            )),
+        })
+        .collect()
+}
+
+/// The redactor of a run: URL passwords always, and these secrets.
+fn redactor_of(configured: &[String], from_env: &[String]) -> Redactor {
+    let mut redactor = Redactor::new();
+    for secret in configured.iter().chain(from_env) {
+        redactor.add_secret(secret.clone());
+    }
+    redactor
 }
 
 /// The document of `format`: the text report for pretty, terse and text.

@@ -1,4 +1,5 @@
-//! The query string of a smoke request: `tag=`, `test=` (both repeatable) and `format=`,
+//! The query string of a smoke request: `tag=`, `test=` (both repeatable), `format=` and
+//! `fresh=`,
 //! decoded strictly so that a malformed query is a clear 400 and never a guess.
 
 use super::Format;
@@ -15,6 +16,9 @@ pub struct Query {
     pub tests: Vec<String>,
     /// `?format=`: overrides the `Accept` header.
     pub format: Option<Format>,
+    /// `?fresh=1` (or `true`): a run that starts no earlier than the request, for callers
+    /// with the token; `0` / `false` is the default.
+    pub fresh: bool,
 }
 
 /// Decodes one `application/x-www-form-urlencoded` component: `+` is a space, `%XX` a
@@ -118,7 +122,19 @@ pub fn parse_query(raw: &str, allowed: &[&str]) -> Result<Query, String> {
                 })?;
                 query.format = Some(format);
             }
-            _ => unreachable!("allowed names are tag, test and format"),
+            "fresh" => {
+                query.fresh = match value.as_str() {
+                    "1" | "true" => true,
+                    "0" | "false" => false,
+                    _ => {
+                        return Err(format!(
+                            "`fresh` is 1, true, 0 or false, not `{}`",
+                            shorten(&value)
+                        ))
+                    }
+                };
+            }
+            _ => unreachable!("allowed names are tag, test, format and fresh"),
         }
     }
     Ok(query)
@@ -128,7 +144,7 @@ pub fn parse_query(raw: &str, allowed: &[&str]) -> Result<Query, String> {
 mod tests {
     use super::*;
 
-    const ALL: &[&str] = &["tag", "test", "format"];
+    const ALL: &[&str] = &["tag", "test", "format", "fresh"];
 
     #[test]
     fn decodes_plus_and_percent() {
@@ -136,6 +152,8 @@ mod tests {
         assert_eq!(q.tests, ["a::b"]);
         assert_eq!(q.tags, ["with space"]);
         assert_eq!(parse_query("", ALL).unwrap(), Query::default());
+        assert!(parse_query("fresh=1", ALL).unwrap().fresh);
+        assert!(!parse_query("fresh=false", ALL).unwrap().fresh);
     }
 
     #[test]
@@ -151,6 +169,7 @@ mod tests {
             "format=json&format=text",
             "x=1",
             "tag=%2",
+            "fresh=yes",
         ] {
             assert!(parse_query(bad, ALL).is_err(), "{bad}");
         }

@@ -110,6 +110,13 @@ impl Redactor {
         cap(out, self.max_len)
     }
 
+    /// The same test result with its message redacted.
+    pub fn redact_test(&self, test: &crate::TestReport) -> crate::TestReport {
+        let mut test = test.clone();
+        test.message = test.message.map(|m| self.redact(&m));
+        test
+    }
+
     /// The same report with every test's message redacted.
     pub fn redact_report(&self, report: &Report) -> Report {
         let mut report = report.clone();

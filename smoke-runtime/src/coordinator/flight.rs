@@ -1,0 +1,245 @@
+//! Runs in flight: starting one (within the run limit), joining it, waiting for it until
+//! its deadline, and what a caller gets when it does not finish in time.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use tokio::sync::{watch, OwnedSemaphorePermit};
+
+use super::state::{key_of, unix_now, Key, Running, State};
+use super::{lock, Ask, Caller, Coordinator, Inner, Served, DEADLINE_MARGIN};
+use crate::{Outcome, Report, TestDescriptor, TestReport};
+
+/// No slot is free for a new run: answer 429 with `Retry-After`.
+#[derive(Clone, Copy, Debug)]
+pub struct Busy {
+    /// When a slot is expected to come free, from the runs in flight: each is expected
+    /// to take as long as its selection's previous run did (or the deadline plus the
+    /// tear-down grace, the longest it can hold a slot).
+    pub retry_after: Duration,
+}
+
+/// A run in progress that callers asking for the same tests join.
+#[derive(Clone, Debug)]
+pub(super) struct Flight {
+    /// The run's number (1 for the first), which tells flights apart.
+    pub(super) id: u64,
+    result: watch::Receiver<Option<Arc<Report>>>,
+    partial: Arc<Mutex<Vec<TestReport>>>,
+    tests: Arc<Vec<&'static TestDescriptor>>,
+    pub(super) started: Instant,
+    started_at: String,
+}
+
+impl Coordinator {
+    /// The run of `ask.tests` in flight, or a new one when a slot is free for the caller.
+    /// A flight past its deadline is not joined: its result would be served as new.
+    pub(super) fn flight(&self, ask: Ask) -> Result<Flight, Busy> {
+        let inner = &self.inner;
+        let key = key_of(&ask.tests);
+        let mut state = lock(&inner.state);
+        let now = Instant::now();
+        if let Some(flight) = state.flights.get(&key) {
+            let due = flight.started.checked_add(inner.policy.deadline);
+            if due.is_none_or(|due| now < due) {
+                return Ok(flight.clone());
+            }
+        }
+        let busy = || Busy {
+            retry_after: retry_after(&state, inner, now),
+        };
+        let anonymous = match ask.caller {
+            Caller::Anonymous => match inner.anonymous.clone().try_acquire_owned() {
+                Ok(permit) => Some(permit),
+                Err(_) => return Err(busy()),
+            },
+            Caller::Probe | Caller::Trusted => None,
+        };
+        let Ok(permit) = inner.permits.clone().try_acquire_owned() else {
+            return Err(busy());
+        };
+        let flight = self.start(key.clone(), ask.tests, (permit, anonymous));
+        let expected = state.durations.get(&key).copied();
+        state.running.insert(
+            flight.id,
+            Running {
+                started: flight.started,
+                expected,
+            },
+        );
+        state.flights.insert(key, flight.clone());
+        Ok(flight)
+    }
+
+    /// The result of `flight`, waited for until its deadline: then it is what finished,
+    /// with the rest reported as timed out.
+    pub(super) async fn wait(&self, flight: Flight, max_age: Option<Duration>) -> Served {
+        // A deadline too far to represent is no deadline.
+        let limit = flight
+            .started
+            .checked_add(self.inner.policy.deadline)
+            .and_then(|limit| limit.checked_add(DEADLINE_MARGIN));
+        let mut result = flight.result.clone();
+        let finished = result.wait_for(Option::is_some);
+        let waited = match limit {
+            Some(limit) => tokio::time::timeout_at(limit.into(), finished).await,
+            None => Ok(finished.await),
+        };
+        let report = match waited {
+            Ok(Ok(report)) => report.clone().unwrap_or_else(|| {
+                Arc::new(self.unfinished(&flight, "the run ended without a result"))
+            }),
+            Ok(Err(_)) => {
+                Arc::new(self.unfinished(&flight, "the smoke run stopped before it finished"))
+            }
+            Err(_) => Arc::new(self.unfinished(
+                &flight,
+                &format!(
+                    "still running when the run's deadline ({}) passed",
+                    humantime::format_duration(self.inner.policy.deadline)
+                ),
+            )),
+        };
+        Served {
+            report,
+            age: Duration::ZERO,
+            max_age,
+        }
+    }
+
+    /// Starts a run of `tests` on its own task, which holds `permits` until it ends.
+    fn start(
+        &self,
+        key: Key,
+        tests: Vec<&'static TestDescriptor>,
+        permits: (OwnedSemaphorePermit, Option<OwnedSemaphorePermit>),
+    ) -> Flight {
+        let (sender, receiver) = watch::channel(None);
+        let id = self.inner.runs.fetch_add(1, Ordering::SeqCst) + 1;
+        let flight = Flight {
+            id,
+            result: receiver,
+            partial: Arc::new(Mutex::new(Vec::new())),
+            tests: Arc::new(tests),
+            started: Instant::now(),
+            started_at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+        };
+        let inner = self.inner.clone();
+        let partial = flight.partial.clone();
+        let tests = flight.tests.clone();
+        let started = flight.started;
+        tokio::spawn(async move {
+            // However this task ends, the flight and its slot are given up, so that the
+            // next caller starts a new run rather than waiting on this one.
+            let _done = FlightDone {
+                inner: inner.clone(),
+                key: key.clone(),
+                id,
+            };
+            let _permits = permits;
+            let mut report = inner
+                .runner
+                .run_tests(tests.to_vec(), false, |t| lock(&partial).push(t.clone()))
+                .await;
+            inner.policy.redactor.redact_report_in_place(&mut report);
+            let report = Arc::new(report);
+            if !report.passed() {
+                inner.runs_failed.fetch_add(1, Ordering::SeqCst);
+            }
+            let ended = unix_now();
+            lock(&inner.state).record(
+                &key,
+                &report,
+                ended,
+                started.elapsed(),
+                key == inner.all_key,
+            );
+            inner.finished_runs.send_replace(Some(report.clone()));
+            let _ = sender.send(Some(report));
+        });
+        flight
+    }
+
+    /// A report of a run that has not finished: what finished, and the rest as timed out
+    /// (or errored) with `why`.
+    fn unfinished(&self, flight: &Flight, why: &str) -> Report {
+        let mut tests = lock(&flight.partial).clone();
+        let done: BTreeSet<String> = tests.iter().map(|t| t.name.clone()).collect();
+        let outcome = if why.starts_with("still running") {
+            Outcome::TimedOut
+        } else {
+            Outcome::Errored
+        };
+        let elapsed_ms = flight.started.elapsed().as_secs_f64() * 1000.0;
+        for t in flight.tests.iter() {
+            if !done.contains(&t.full_name()) {
+                let mut report = TestReport::not_run(t, outcome, why);
+                report.duration_ms = elapsed_ms;
+                tests.push(report);
+            }
+        }
+        tests.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut report = Report {
+            started_at: flight.started_at.clone(),
+            time_ms: elapsed_ms,
+            test_classes: flight
+                .tests
+                .iter()
+                .map(|t| t.class_name())
+                .collect::<BTreeSet<_>>()
+                .len(),
+            tests,
+        };
+        self.inner
+            .policy
+            .redactor
+            .redact_report_in_place(&mut report);
+        report
+    }
+}
+
+/// When a slot is expected to come free: the soonest expected end of the runs holding
+/// one, at least a second from now.
+fn retry_after(state: &State, inner: &Inner, now: Instant) -> Duration {
+    let longest = inner.policy.deadline.saturating_add(inner.policy.grace);
+    state
+        .running
+        .values()
+        .map(|run| {
+            let latest = run.started.checked_add(longest);
+            let expected = run
+                .expected
+                .and_then(|d| run.started.checked_add(d))
+                // A run that overruns its usual time is expected at the latest end.
+                .filter(|end| *end > now)
+                .or(latest);
+            expected.map_or(Duration::MAX, |end| end.saturating_duration_since(now))
+        })
+        .min()
+        .unwrap_or(Duration::ZERO)
+        .max(Duration::from_secs(1))
+}
+
+/// Removes a flight from the state when its task ends, however it ends.
+struct FlightDone {
+    inner: Arc<Inner>,
+    key: Key,
+    id: u64,
+}
+
+impl Drop for FlightDone {
+    fn drop(&mut self) {
+        let mut state = lock(&self.inner.state);
+        state.running.remove(&self.id);
+        // Not a newer flight of the same tests that started after this one expired.
+        if state
+            .flights
+            .get(&self.key)
+            .is_some_and(|f| f.id == self.id)
+        {
+            state.flights.remove(&self.key);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! What the coordinator remembers between runs: the runs in flight, the latest result of
+//! each selection and of each test, and how long each selection's run took.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use super::flight::Flight;
+use super::Served;
+use crate::{Report, TestDescriptor, TestReport};
+
+/// The tests of one run, as the single-flight and results key.
+pub(super) type Key = Arc<str>;
+
+/// How many selections' latest results are kept; the oldest goes first. Callers who
+/// may select are trusted, so this bounds memory rather than abuse.
+const MAX_SELECTIONS: usize = 64;
+
+pub(super) fn key_of(tests: &[&'static TestDescriptor]) -> Key {
+    let names: Vec<String> = tests.iter().map(|t| t.full_name()).collect();
+    names.join("\n").into()
+}
+
+pub(super) fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// A run holding a slot, for `Retry-After`.
+#[derive(Debug)]
+pub(super) struct Running {
+    pub(super) started: Instant,
+    /// How long the previous run of the same selection took.
+    pub(super) expected: Option<Duration>,
+}
+
+/// The latest finished run of a selection.
+#[derive(Clone, Debug)]
+pub struct Stored {
+    /// Its report, redacted.
+    pub report: Arc<Report>,
+    /// When it ended.
+    pub at: Instant,
+}
+
+impl Stored {
+    pub(super) fn served(&self, max_age: Option<Duration>) -> Served {
+        Served {
+            report: self.report.clone(),
+            age: self.at.elapsed(),
+            max_age,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub(super) struct State {
+    /// Runs in progress that callers may join, by the tests they run.
+    pub(super) flights: HashMap<Key, Flight>,
+    /// Runs holding a slot, by run number (a flight past its deadline still holds one).
+    pub(super) running: HashMap<u64, Running>,
+    /// The latest finished run of each selection.
+    results: HashMap<Key, Stored>,
+    /// How long each selection's latest run took.
+    pub(super) durations: HashMap<Key, Duration>,
+    /// The latest result of each test, with the Unix time its run ended (for metrics).
+    pub(super) latest_tests: BTreeMap<String, (TestReport, f64)>,
+    /// The latest finished run of every exposed test, with the Unix time it ended.
+    pub(super) last_run: Option<(Arc<Report>, f64)>,
+}
+
+impl State {
+    /// The latest finished run of `key`.
+    pub(super) fn stored(&self, key: &Key) -> Option<Stored> {
+        self.results.get(key).cloned()
+    }
+
+    /// Records a finished run of `key`.
+    pub(super) fn record(
+        &mut self,
+        key: &Key,
+        report: &Arc<Report>,
+        ended: f64,
+        took: Duration,
+        whole: bool,
+    ) {
+        for t in &report.tests {
+            self.latest_tests.insert(t.name.clone(), (t.clone(), ended));
+        }
+        // The last-run series describe the whole set: a run of a part (`/readyz`,
+        // `?tag=`) updates its tests' series only.
+        if whole {
+            self.last_run = Some((report.clone(), ended));
+        }
+        if !self.results.contains_key(key) && self.results.len() >= MAX_SELECTIONS {
+            let oldest = self
+                .results
+                .iter()
+                .min_by_key(|(_, stored)| stored.at)
+                .map(|(k, _)| k.clone());
+            if let Some(oldest) = oldest {
+                self.results.remove(&oldest);
+                self.durations.remove(&oldest);
+            }
+        }
+        self.results.insert(
+            key.clone(),
+            Stored {
+                report: report.clone(),
+                at: Instant::now(),
+            },
+        );
+        self.durations.insert(key.clone(), took);
+    }
+}
+
+/// The part of a full report that concerns `tests`. Its time is the longest of their
+/// durations: they ran side by side within the full run, whose own time says nothing of
+/// them.
+pub(super) fn subset(report: &Report, tests: &[&'static TestDescriptor]) -> Report {
+    let names: BTreeSet<String> = tests.iter().map(|t| t.full_name()).collect();
+    let kept: Vec<TestReport> = report
+        .tests
+        .iter()
+        .filter(|t| names.contains(&t.name))
+        .cloned()
+        .collect();
+    Report {
+        started_at: report.started_at.clone(),
+        time_ms: kept.iter().map(|t| t.duration_ms).fold(0.0, f64::max),
+        test_classes: kept
+            .iter()
+            .map(|t| t.class.as_str())
+            .collect::<BTreeSet<_>>()
+            .len(),
+        tests: kept,
+    }
+}

@@ -1,0 +1,172 @@
+//! Writing answers: a run's report in the negotiated format with its headers, and the
+//! plain-text answers of the 4xx cases.
+
+use http::header::{HeaderValue, ACCEPT, AGE, CACHE_CONTROL, CONTENT_TYPE};
+use http::{HeaderMap, Response, StatusCode};
+
+use super::{Details, Format, Smoke, NOSNIFF};
+use crate::coordinator::{Busy, Served};
+use crate::report::{self, RenderOptions};
+use crate::{Report, TestReport};
+
+impl Smoke {
+    /// The answer of a run route: the report in `format`, with the status, caching and
+    /// content headers.
+    pub(super) fn render(
+        &self,
+        served: &Served,
+        format: Format,
+        details: bool,
+    ) -> Response<String> {
+        // Without details the renderers get a report that holds nothing but outcomes,
+        // so no format can show a name, tag, place or message, whatever it renders.
+        let anonymous;
+        let report = if details {
+            &*served.report
+        } else {
+            anonymous = outcomes_only(&served.report);
+            &anonymous
+        };
+        let options = RenderOptions {
+            details,
+            color: false,
+        };
+        let body = match format {
+            Format::Text => report::text::render(report, &options),
+            Format::Json => report::json::render(report, &options),
+            Format::Health => report::health::render(report, &options),
+            Format::Html => report::html::render(report, &options),
+            Format::Junit => report::junit::render(report, &options),
+        };
+        let status = if report.passed() {
+            StatusCode::OK
+        } else {
+            self.shared.settings.failure_status
+        };
+        let mut response = Response::new(body);
+        *response.status_mut() = status;
+        let private = matches!(self.shared.settings.details, Details::WhenAuthorized(_));
+        let max_age = served.max_age;
+        let cache_control = match max_age {
+            Some(max_age) => format!(
+                "{}max-age={}",
+                if private { "private, " } else { "" },
+                max_age.as_secs()
+            ),
+            None => "no-store".to_owned(),
+        };
+        let headers = response.headers_mut();
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static(format.content_type()),
+        );
+        headers.insert(
+            CACHE_CONTROL,
+            HeaderValue::from_str(&cache_control).unwrap_or(HeaderValue::from_static("no-store")),
+        );
+        if max_age.is_some() {
+            headers.insert(AGE, HeaderValue::from(served.age.as_secs()));
+        }
+        headers.insert(
+            http::header::VARY,
+            HeaderValue::from_static("Accept, Authorization"),
+        );
+        headers.insert("x-smoke-status", HeaderValue::from_static(report.status()));
+        headers.insert(NOSNIFF.0, HeaderValue::from_static(NOSNIFF.1));
+        response
+    }
+}
+
+/// `report` with each test reduced to its outcome and duration: named `#1`, `#2`, ...
+/// in one class `smoke`, without tags, place or message.
+pub(super) fn outcomes_only(report: &Report) -> Report {
+    Report {
+        started_at: report.started_at.clone(),
+        time_ms: report.time_ms,
+        test_classes: report.test_classes,
+        tests: report
+            .tests
+            .iter()
+            .enumerate()
+            .map(|(i, t)| TestReport {
+                name: format!("#{}", i + 1),
+                class: "smoke".to_owned(),
+                file: String::new(),
+                line: 0,
+                tags: Vec::new(),
+                outcome: t.outcome,
+                duration_ms: t.duration_ms,
+                message: None,
+                location: None,
+            })
+            .collect(),
+    }
+}
+
+/// The `Accept` header's values joined; `Err` when one is not visible ASCII.
+pub(super) fn accept_header(headers: &HeaderMap) -> Result<Option<String>, String> {
+    let mut joined: Option<String> = None;
+    for value in headers.get_all(ACCEPT) {
+        let value = value
+            .to_str()
+            .map_err(|_| "malformed Accept header: it is not visible ASCII".to_owned())?;
+        match &mut joined {
+            Some(j) => {
+                j.push_str(", ");
+                j.push_str(value);
+            }
+            None => joined = Some(value.to_owned()),
+        }
+    }
+    Ok(joined)
+}
+
+pub(super) fn plain(status: StatusCode, message: &str) -> Response<String> {
+    let mut response = Response::new(format!("{message}\n"));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(NOSNIFF.0, HeaderValue::from_static(NOSNIFF.1));
+    response
+}
+
+/// The 400 of a query that does not parse or has parameters the route does not take.
+pub(super) fn bad_query(why: &str) -> Response<String> {
+    plain(StatusCode::BAD_REQUEST, &format!("bad query: {why}"))
+}
+
+/// The 429 of a request that would start a run beyond `max_runs`.
+pub(super) fn too_many_runs(max_runs: usize, busy: Busy) -> Response<String> {
+    let seconds = busy.retry_after.as_secs_f64().ceil().clamp(1.0, 86_400.0) as u64;
+    let mut response = plain(
+        StatusCode::TOO_MANY_REQUESTS,
+        &format!(
+            "{max_runs} smoke runs in progress, the most this endpoint runs at once; \
+             try again in {seconds} s"
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(http::header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
+pub(super) fn not_acceptable() -> Response<String> {
+    let list: Vec<String> = Format::ALL
+        .iter()
+        .flat_map(|f| f.media_types().iter().map(|m| m.to_string()))
+        .collect();
+    plain(
+        StatusCode::NOT_ACCEPTABLE,
+        &format!(
+            "none of the formats this endpoint serves is acceptable; it serves: {} \
+             (or ask with ?format={})",
+            list.join(", "),
+            Format::ALL.map(Format::name).join("|")
+        ),
+    )
+}

@@ -1,0 +1,288 @@
+//! [`SmokeBuilder`]: what the runner gets and the endpoint's policies.
+
+use std::time::Duration;
+
+use http::StatusCode;
+
+use super::{Details, Smoke, DEFAULT_DEADLINE, DEFAULT_MAX_RUNS, DEFAULT_MIN_INTERVAL};
+use crate::coordinator::{Coordinator, Policy};
+use crate::report::redact::Redactor;
+use crate::{RunnerBuilder, Selection};
+
+/// Configures a [`Smoke`] endpoint: what the runner gets (resources, timeouts, deadline,
+/// concurrency) and the HTTP policies (details, failure status, cache, schedule,
+/// secrets).
+///
+/// ```
+/// use std::time::Duration;
+/// use http::StatusCode;
+/// use smoke_runtime::http::{Details, Smoke};
+///
+/// struct Settings { bucket: String }
+///
+/// let smoke = Smoke::builder()
+///     .resource(Settings { bucket: "media".into() })
+///     .default_timeout(Duration::from_secs(5))
+///     .deadline(Duration::from_secs(20))
+///     .concurrency(8)
+///     .details(Details::Never)
+///     .failure_status(StatusCode::SERVICE_UNAVAILABLE)
+///     .cache(Duration::from_secs(30))
+///     .max_runs(2)
+///     .secret("the-api-key")
+///     .max_message_len(2000)
+///     .build();
+/// assert_eq!(smoke.runs(), 0);
+/// ```
+#[derive(Debug)]
+pub struct SmokeBuilder {
+    pub(super) runner: RunnerBuilder,
+    pub(super) details: Details,
+    pub(super) failure_status: StatusCode,
+    pub(super) cache: Option<Duration>,
+    pub(super) schedule: Option<Duration>,
+    pub(super) max_runs: usize,
+    pub(super) anonymous_runs: Option<usize>,
+    pub(super) min_interval: Duration,
+    pub(super) redactor: Redactor,
+    pub(super) readiness_tags: Vec<String>,
+    pub(super) startup_tags: Vec<String>,
+    pub(super) only: Selection,
+    pub(super) base_path: String,
+}
+
+impl Default for SmokeBuilder {
+    fn default() -> Self {
+        SmokeBuilder {
+            runner: RunnerBuilder::default(),
+            details: Details::Never,
+            failure_status: StatusCode::INTERNAL_SERVER_ERROR,
+            cache: None,
+            schedule: None,
+            max_runs: DEFAULT_MAX_RUNS,
+            anonymous_runs: None,
+            min_interval: DEFAULT_MIN_INTERVAL,
+            redactor: Redactor::new(),
+            readiness_tags: vec!["readiness".to_owned()],
+            startup_tags: vec!["startup".to_owned()],
+            only: Selection::all(),
+            base_path: String::new(),
+        }
+    }
+}
+
+impl SmokeBuilder {
+    /// Registers a value tests and fixtures ask for by type (`Resource<T>`).
+    pub fn resource<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.runner = self.runner.resource(value);
+        self
+    }
+
+    /// The timeout of tests that set none (default 30 s).
+    pub fn default_timeout(mut self, timeout: Duration) -> Self {
+        self.runner = self.runner.default_timeout(timeout);
+        self
+    }
+
+    /// The overall deadline of a run (default [`DEFAULT_DEADLINE`]): tests still running
+    /// then are reported as timed out, and no request waits much longer. A deadline too
+    /// far to represent (such as `Duration::MAX`) is no deadline.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.runner = self.runner.deadline(deadline);
+        self
+    }
+
+    /// How many tests run at once.
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.runner = self.runner.concurrency(concurrency);
+        self
+    }
+
+    /// The runner configuration, to change in place (for what has no method here).
+    pub fn runner_mut(&mut self) -> &mut RunnerBuilder {
+        &mut self.runner
+    }
+
+    /// Who sees test names and messages (default [`Details::Never`]).
+    pub fn details(mut self, details: Details) -> Self {
+        self.details = details;
+        self
+    }
+
+    /// The status of a failed run (default 500). Must be a 5xx.
+    pub fn failure_status(mut self, status: StatusCode) -> Self {
+        self.failure_status = status;
+        self
+    }
+
+    /// Runs every exposed test whenever a request needs a result and none younger than
+    /// `max_age` is at hand, and answers every selection from that run (its tests'
+    /// part of it), with `Cache-Control: max-age` and `Age`. Default: no cache, every
+    /// request from a caller with the token that does not join a run in flight starts a
+    /// run of its selection (others are bounded by [`min_interval`](Self::min_interval)).
+    ///
+    /// With a [`schedule`](Self::schedule) too, the scheduled runs keep the result fresh
+    /// in the background and the cache's max age is how old a result may be served: a
+    /// request that finds it older starts a run (coalesced with any in flight).
+    ///
+    /// A failing result older than [`min_interval`](Self::min_interval) is not served
+    /// to a caller who may start a run: it runs again, so a failure that has cleared is
+    /// seen within a second of someone asking.
+    pub fn cache(mut self, max_age: Duration) -> Self {
+        self.cache = Some(max_age);
+        self
+    }
+
+    /// How many runs may be in progress at once (default [`DEFAULT_MAX_RUNS`], at least
+    /// 1). A request that would start one more gets 429 Too Many Requests with
+    /// `Retry-After` (when a slot is expected to come free, from how long the runs in
+    /// flight took last time) and runs nothing; requests that join a run in flight, or
+    /// are served from earlier results, always get through.
+    ///
+    /// Callers without the token may start only [`anonymous_runs`](Self::anonymous_runs)
+    /// of them, so `/readyz`, `/startupz` and authorized callers always find a slot.
+    pub fn max_runs(mut self, max_runs: usize) -> Self {
+        self.max_runs = max_runs.max(1);
+        self
+    }
+
+    /// How many of the [`max_runs`](Self::max_runs) callers without the token may hold
+    /// (default half of them, at least 1). When they hold all of theirs, such a caller
+    /// gets the latest result of its selection, with its `Age`, or 429 when there is
+    /// none yet.
+    pub fn anonymous_runs(mut self, runs: usize) -> Self {
+        self.anonymous_runs = Some(runs.max(1));
+        self
+    }
+
+    /// The least time between two runs of one selection that callers without the token
+    /// (and the probes) can cause (default [`DEFAULT_MIN_INTERVAL`], 1 s; zero turns the
+    /// limit off). Within it they get the latest result, with `Age` and
+    /// `Cache-Control: max-age`, so a flood of anonymous requests runs the tests at most
+    /// once per interval.
+    pub fn min_interval(mut self, interval: Duration) -> Self {
+        self.min_interval = interval;
+        self
+    }
+
+    /// Runs every test in the background every `every` and serves the latest result.
+    /// The schedule starts when the host calls [`Smoke::start_schedule`] (once it
+    /// listens, so that tests that need the service itself can pass), or else with the
+    /// first request for results; never at `build`. Runs start `every` apart (not
+    /// `every` after the previous one ended); one that takes longer is followed at once
+    /// by the next. Without a [`cache`](Self::cache), a result is served while it is
+    /// younger than `every`; see `cache` for both together.
+    pub fn schedule(mut self, every: Duration) -> Self {
+        self.schedule = Some(every);
+        self
+    }
+
+    /// A value that must never leave the process: masked as `***` in every message.
+    pub fn secret(mut self, value: impl Into<String>) -> Self {
+        self.redactor.add_secret(value);
+        self
+    }
+
+    /// Several secret values.
+    pub fn secrets<I, S>(mut self, values: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        for value in values {
+            self.redactor.add_secret(value);
+        }
+        self
+    }
+
+    /// Caps every message at this many characters (default 4096).
+    pub fn max_message_len(mut self, max: usize) -> Self {
+        self.redactor = self.redactor.max_len(max);
+        self
+    }
+
+    /// The tags `/startupz` runs until they have passed once (default `startup`).
+    pub fn startup_tags<I, S>(mut self, tags: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.startup_tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The tags `/readyz` runs (default `readiness`).
+    pub fn readiness_tags<I, S>(mut self, tags: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.readiness_tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Exposes only the tests this selection takes (default: every registered test).
+    pub fn only(mut self, selection: Selection) -> Self {
+        self.only = selection;
+        self
+    }
+
+    /// Where [`Smoke::handle`] is mounted, e.g. `/smoketest`: it then answers
+    /// `/smoketest`, `/smoketest/metrics`, ... (default: the root). Frameworks that
+    /// strip the prefix themselves (axum's `nest`) need none.
+    pub fn base_path(mut self, path: impl Into<String>) -> Self {
+        self.base_path = path.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// The endpoint. Starts nothing: see [`Smoke::start_schedule`].
+    ///
+    /// # Panics
+    ///
+    /// When the failure status is not a 5xx, or the token of
+    /// [`Details::WhenAuthorized`] is empty: both would make the endpoint lie.
+    pub fn build(self) -> Smoke {
+        assert!(
+            self.failure_status.is_server_error(),
+            "the failure status must be a 5xx, not {}",
+            self.failure_status
+        );
+        if let Details::WhenAuthorized(token) = &self.details {
+            assert!(
+                !token.is_empty(),
+                "Details::WhenAuthorized needs a non-empty token"
+            );
+        }
+        let mut runner = self.runner;
+        let mut redactor = self.redactor;
+        for secret in &runner.config_mut().secrets {
+            redactor.add_secret(secret.clone());
+        }
+        let deadline = *runner.config_mut().deadline.get_or_insert(DEFAULT_DEADLINE);
+        let grace = runner.config_mut().tear_down_grace;
+        // What the runner writes to stderr goes through the same redactor as reports.
+        let scrub = redactor.clone();
+        runner.config_mut().scrub = Some(smoke_core::Scrub::new(move |text| scrub.redact(text)));
+        let exposed = self.only.apply(smoke_core::registered());
+        let policy = Policy {
+            deadline,
+            grace,
+            cache: self.cache,
+            schedule: self.schedule,
+            max_runs: self.max_runs,
+            anonymous_runs: self.anonymous_runs.unwrap_or(self.max_runs / 2),
+            min_interval: self.min_interval,
+            redactor,
+        };
+        Smoke::new(
+            Coordinator::new(runner.build(), exposed, policy),
+            super::Settings {
+                details: self.details,
+                failure_status: self.failure_status,
+                readiness: self.readiness_tags,
+                startup: self.startup_tags,
+                base_path: self.base_path,
+            },
+        )
+    }
+}
