@@ -1,8 +1,9 @@
 //! The smoke endpoint as an [actix-web] 4 [`Scope`], to mount at any path of an `App`.
 //!
 //! [`scope`] gives the same routes and answers as [`Smoke::handle`]: `prefix` and
-//! `prefix/` run the tests, `prefix/metrics`, `prefix/livez` and `prefix/readyz` answer
-//! with or without a trailing slash, any other path below the prefix is a 404; the same
+//! `prefix/` run the tests, the other routes of [`Route::from_path`] (`prefix/metrics`,
+//! `prefix/livez`, `prefix/readyz`, `prefix/startupz`) answer with or without a trailing
+//! slash, any other path below the prefix is a 404; the same
 //! statuses, headers and bodies, query handling, 401 for a wrong token and 405 (with
 //! `Allow: GET, HEAD`) for other methods.
 //!
@@ -37,6 +38,8 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, Scope};
 
+#[cfg(doc)]
+use crate::http::Route;
 use crate::http::Smoke;
 use crate::mount::{self, Mounted};
 

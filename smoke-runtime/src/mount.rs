@@ -36,8 +36,8 @@ pub(crate) enum Mounted {
 }
 
 /// Routes `path` below `prefix` (see [`canonical_prefix`]): `prefix` and `prefix/` run the
-/// tests; `prefix/metrics`, `prefix/livez` and `prefix/readyz` answer with or without a
-/// trailing slash.
+/// tests, and each other route of [`Route::from_path`] answers with or without a trailing
+/// slash.
 #[cfg(feature = "tower")]
 pub(crate) fn route_below(prefix: &str, path: &str) -> Mounted {
     let Some(rest) = path.strip_prefix(prefix) else {
@@ -49,15 +49,14 @@ pub(crate) fn route_below(prefix: &str, path: &str) -> Mounted {
 /// Routes what is left of a path once the prefix is removed; `None` when it is not below
 /// the prefix at all (`/smoketestx` under `/smoketest`).
 pub(crate) fn route_rest(rest: &str) -> Option<Mounted> {
-    let route = match rest {
-        "" | "/" => Route::Run,
-        "/metrics" | "/metrics/" => Route::Metrics,
-        "/livez" | "/livez/" => Route::Livez,
-        "/readyz" | "/readyz/" => Route::Readyz,
-        _ if rest.starts_with('/') => return Some(Mounted::Unknown),
-        _ => return None,
-    };
-    Some(Mounted::Route(route))
+    if !rest.is_empty() && !rest.starts_with('/') {
+        return None;
+    }
+    // `//` is no route, whatever `Route::from_path` makes of a doubled slash.
+    if rest.starts_with("//") {
+        return Some(Mounted::Unknown);
+    }
+    Some(Route::from_path(rest).map_or(Mounted::Unknown, Mounted::Route))
 }
 
 /// The 404 for a path below the prefix that is no route, like [`crate::http::Smoke::handle`]'s.

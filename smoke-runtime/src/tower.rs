@@ -8,8 +8,9 @@
 //! - [`SmokeLayer`] wraps an application's service: requests for the prefix (e.g.
 //!   `/smoketest`) and the paths below it are the endpoint's, every other request goes to
 //!   the application untouched. `/smoketest` and `/smoketest/` run the tests;
-//!   `/smoketest/metrics`, `/smoketest/livez` and `/smoketest/readyz` answer with or
-//!   without a trailing slash; any other path below the prefix is a 404.
+//!   the other routes of [`Route::from_path`] (`/smoketest/metrics`, `/livez`,
+//!   `/readyz`, `/startupz`) answer with or without a trailing slash; any other path below
+//!   the prefix is a 404.
 //!
 //! ```ignore
 //! use axum::{routing::get, Router};
@@ -174,9 +175,10 @@ impl Future for ResponseFuture {
 /// A [`tower::Layer`] that serves the endpoint under a prefix and passes every other
 /// request to the service it wraps.
 ///
-/// The prefix is the endpoint's: `prefix` and `prefix/` run the tests, `prefix/metrics`,
-/// `prefix/livez` and `prefix/readyz` (each also with a trailing slash) answer their
-/// route through [`Smoke::respond`], and any other path below the prefix is a 404.
+/// The prefix is the endpoint's: `prefix` and `prefix/` run the tests, the other routes
+/// of [`Route::from_path`] (`prefix/metrics`, `prefix/livez`, `prefix/readyz`,
+/// `prefix/startupz`, each also with a trailing slash) answer through [`Smoke::respond`],
+/// and any other path below the prefix is a 404.
 /// `/smoketestx` is not below `/smoketest`. The endpoint's own
 /// [`base_path`](crate::http::SmokeBuilder::base_path) plays no part here.
 ///

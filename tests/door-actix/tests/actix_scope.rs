@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use actix_web::dev::ServerHandle;
 use actix_web::{web, App, HttpServer};
 use smoke_door_actix::{get, request, Reply};
-use smoke_runtime::http::{Details, Smoke};
+use smoke_runtime::http::{Details, Smoke, SmokeBuilder};
 use smoke_runtime::prelude::*;
 use smoke_runtime::Selection;
 
@@ -26,12 +26,12 @@ fn broken_fails() -> SmokeResult {
 
 const TOKEN: &str = "let-me-see";
 
-fn smoke() -> Smoke {
+fn builder() -> SmokeBuilder {
     Smoke::builder()
         .only(Selection::all().tag("ok").tag("broken"))
         .readiness_tags(["ok"])
+        .startup_tags(["ok"])
         .details(Details::WhenAuthorized(TOKEN.into()))
-        .build()
 }
 
 /// An actix-web server with an application route and the smoke scope, on its own system
@@ -97,37 +97,39 @@ type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], u16);
 
 #[test]
 fn actix_scope_answers_like_smoke_handle() {
-    let smoke = smoke();
+    let smoke = builder().build();
     let (addr, server) = start(smoke.clone());
-    let reference = Smoke::builder()
-        .only(Selection::all().tag("ok").tag("broken"))
-        .readiness_tags(["ok"])
-        .details(Details::WhenAuthorized(TOKEN.into()))
-        .base_path("/smoketest")
-        .build();
+    let reference = builder().base_path("/smoketest").build();
     let bearer = format!("Bearer {TOKEN}");
 
     // `path` is asked of both.
+    let auth: &[(&str, &str)] = &[("authorization", &bearer)];
     let cases: &[Case] = &[
         ("GET", "/smoketest", &[], 500),
         ("GET", "/smoketest/", &[], 500),
-        ("GET", "/smoketest?tag=ok", &[], 200),
+        ("GET", "/smoketest?tag=ok", auth, 200),
+        ("GET", "/smoketest/?tag=broken", auth, 500),
+        ("GET", "/smoketest?tag=ok&format=json", auth, 200),
         (
             "GET",
-            "/smoketest/?tag=broken",
-            &[("authorization", &bearer)],
+            "/smoketest?format=json",
+            &[("accept", "application/health+json")],
             500,
         ),
-        ("GET", "/smoketest?tag=ok&format=json", &[], 200),
         (
             "GET",
             "/smoketest?tag=ok",
-            &[("accept", "application/health+json")],
+            &[
+                ("accept", "application/health+json"),
+                ("authorization", &bearer),
+            ],
             200,
         ),
-        ("GET", "/smoketest?tag=ok", &[("accept", "image/png")], 406),
-        ("GET", "/smoketest?tag=nope", &[], 400),
-        ("GET", "/smoketest?tag=%zz", &[], 400),
+        ("GET", "/smoketest", &[("accept", "image/png")], 406),
+        // Selecting tests needs the token.
+        ("GET", "/smoketest?tag=ok", &[], 403),
+        ("GET", "/smoketest?tag=nope", auth, 400),
+        ("GET", "/smoketest?tag=%zz", auth, 400),
         (
             "GET",
             "/smoketest",
@@ -136,10 +138,11 @@ fn actix_scope_answers_like_smoke_handle() {
         ),
         ("POST", "/smoketest", &[], 405),
         ("DELETE", "/smoketest/livez", &[], 405),
-        ("HEAD", "/smoketest?tag=ok", &[], 200),
+        ("HEAD", "/smoketest?tag=ok", auth, 200),
         ("GET", "/smoketest/livez", &[], 200),
         ("GET", "/smoketest/livez?x=1", &[], 400),
         ("GET", "/smoketest/readyz", &[], 200),
+        ("GET", "/smoketest/startupz", &[], 200),
         ("GET", "/smoketest/metrics", &[], 200),
         ("GET", "/smoketest/nope", &[], 404),
     ];

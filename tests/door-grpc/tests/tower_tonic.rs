@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use smoke_door_grpc::{get, request};
-use smoke_runtime::http::Smoke;
+use smoke_runtime::http::{Details, Smoke};
 use smoke_runtime::prelude::*;
 use smoke_runtime::tower::SmokeLayer;
 use smoke_runtime::Selection;
@@ -32,6 +32,7 @@ async fn smoke_layer_serves_http1_in_front_of_a_tonic_server() {
     let smoke = Smoke::builder()
         .only(Selection::all().tag("ok").tag("broken"))
         .readiness_tags(["ok"])
+        .details(Details::Always)
         .build();
     let (reporter, health_service) = tonic_health::server::health_reporter();
     reporter
