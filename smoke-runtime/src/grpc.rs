@@ -1,11 +1,14 @@
 //! The standard gRPC health service, [`grpc.health.v1.Health`][proto], answered by smoke
 //! runs, on [tonic] (the generated service of the `tonic-health` crate).
 //!
-//! - `Check` runs the service's tests through [`Smoke::run`] (so it shares the endpoint's
-//!   single-flight, cache, schedule and run limit) and answers `SERVING` when none failed,
-//!   errored or timed out, `NOT_SERVING` otherwise; an unknown service is the status
-//!   `NOT_FOUND`.
-//! - `Watch` sends the current status (from a run, as `Check`), then a new message
+//! - `Check` asks the endpoint's [coordinator](crate::coordinator) for the service's tests
+//!   as a probe ([`Caller::Probe`], as `/readyz` does): it shares single-flight, the cache,
+//!   the schedule and the run limit with the HTTP endpoint, a selection runs at most once
+//!   per [`min_interval`](crate::http::SmokeBuilder::min_interval) however often the health
+//!   checker asks, and anonymous HTTP callers cannot keep it from a slot (when every slot
+//!   is taken it waits for one). It answers `SERVING` when no test failed, errored or timed
+//!   out, `NOT_SERVING` otherwise; an unknown service is the status `NOT_FOUND`.
+//! - `Watch` sends the current status (obtained as `Check` does), then a new message
 //!   whenever the status changes as runs finish: scheduled runs, runs that HTTP requests
 //!   or `Check` start, any run of [`Smoke::subscribe`] that includes the service's tests.
 //!   Without a [schedule](crate::http::SmokeBuilder::schedule) the status changes only
@@ -39,6 +42,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
@@ -47,6 +51,7 @@ use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_server::{Health, HealthServer};
 use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
 
+use crate::coordinator::{Ask, Caller};
 use crate::http::Smoke;
 use crate::{Report, Selection};
 
@@ -63,6 +68,9 @@ pub type WatchStream = ReceiverStream<Result<HealthCheckResponse, Status>>;
 
 /// How many statuses a slow `Watch` client may have waiting; more changes wait for it.
 const WATCH_BUFFER: usize = 4;
+
+/// How often a health check that found every run slot taken looks for a free one.
+const BUSY_POLL: Duration = Duration::from_millis(100);
 
 /// `grpc.health.v1.Health` answered by the smoke runs of a [`Smoke`] endpoint.
 ///
@@ -212,6 +220,23 @@ impl SmokeHealth {
     }
 }
 
+/// The result for `selection` as a health checker gets it: asked as a probe, so it is
+/// served from a recent run where there is one; when no run slot is free, it waits.
+async fn probe(smoke: &Smoke, selection: &Selection) -> Arc<Report> {
+    let tests = selection.apply(smoke.tests());
+    loop {
+        let ask = Ask {
+            tests: tests.clone(),
+            caller: Caller::Probe,
+            fresh: false,
+        };
+        match smoke.coordinator().obtain(ask).await {
+            Ok(served) => return served.report,
+            Err(busy) => tokio::time::sleep(busy.retry_after.min(BUSY_POLL)).await,
+        }
+    }
+}
+
 /// `SERVING` when no test of the report failed, errored or timed out.
 fn status_of(report: &Report) -> ServingStatus {
     if report.passed() {
@@ -234,7 +259,7 @@ impl Health for SmokeHealth {
         request: Request<HealthCheckRequest>,
     ) -> Result<Response<HealthCheckResponse>, Status> {
         let selection = self.known(&request.get_ref().service)?;
-        let report = self.smoke.run(&selection).await;
+        let report = probe(&self.smoke, &selection).await;
         Ok(Response::new(message(status_of(&report))))
     }
 
@@ -282,7 +307,7 @@ async fn watch(
     let mut finished = smoke.subscribe();
     finished.borrow_and_update();
     let report = tokio::select! {
-        report = smoke.run(&selection) => report,
+        report = probe(&smoke, &selection) => report,
         () = tx.closed() => return,
     };
     // The latest outcome of each of the service's tests: a run of some other selection

@@ -122,27 +122,54 @@ async fn python_grpc_health_client_checks_and_watches_the_smoke_runs() {
     assert!(smoke.runs() >= 2, "the schedule ran: {}", smoke.runs());
 }
 
+/// `Check` of `service` on `health`, straight through the tonic trait.
+async fn check(
+    health: &SmokeHealth,
+    service: &str,
+) -> Result<tonic_health::pb::HealthCheckResponse, tonic::Status> {
+    use tonic_health::pb::health_server::Health;
+    let request = tonic::Request::new(tonic_health::pb::HealthCheckRequest {
+        service: service.into(),
+    });
+    health.check(request).await.map(tonic::Response::into_inner)
+}
+
 #[tokio::test]
-async fn check_runs_through_smoke_run_and_shares_its_cache() {
+async fn check_is_a_probe_limited_by_min_interval_and_sharing_the_cache() {
+    // No cache: each selection runs on its own, at most once per min_interval (1 s).
     let smoke = Smoke::builder()
+        .only(Selection::all().tag("ok").tag("broken"))
+        .build();
+    let health = SmokeHealth::new(smoke.clone());
+    assert_eq!(
+        check(&health, "ok").await.expect("a status").status,
+        1,
+        "SERVING"
+    );
+    assert_eq!(check(&health, "ok").await.expect("a status").status, 1);
+    assert_eq!(
+        smoke.runs(),
+        1,
+        "the second check was served the first one's run"
+    );
+    assert_eq!(
+        check(&health, "").await.expect("a status").status,
+        2,
+        "NOT_SERVING"
+    );
+    assert_eq!(smoke.runs(), 2);
+    let unknown = check(&health, "nope").await.expect_err("NOT_FOUND");
+    assert_eq!(unknown.code(), tonic::Code::NotFound);
+    assert_eq!(smoke.runs(), 2, "an unknown service runs nothing");
+
+    // With a cache, every service is answered from one run of everything.
+    let cached = Smoke::builder()
         .only(Selection::all().tag("ok").tag("broken"))
         .cache(Duration::from_secs(60))
         .build();
-    let health = SmokeHealth::new(smoke.clone());
-    use tonic_health::pb::health_server::Health;
-    let check = |service: &str| {
-        let request = tonic::Request::new(tonic_health::pb::HealthCheckRequest {
-            service: service.into(),
-        });
-        let health = health.clone();
-        async move { health.check(request).await }
-    };
-    let ok = check("ok").await.expect("a status").into_inner();
-    assert_eq!(ok.status, 1, "SERVING");
-    let all = check("").await.expect("a status").into_inner();
-    assert_eq!(all.status, 2, "NOT_SERVING");
-    let unknown = check("nope").await.expect_err("NOT_FOUND");
-    assert_eq!(unknown.code(), tonic::Code::NotFound);
-    // With a cache, every selection is answered from one run of everything.
-    assert_eq!(smoke.runs(), 1);
+    let health = SmokeHealth::new(cached.clone());
+    assert_eq!(check(&health, "ok").await.expect("a status").status, 1);
+    assert_eq!(check(&health, "broken").await.expect("a status").status, 2);
+    assert_eq!(check(&health, "").await.expect("a status").status, 2);
+    assert_eq!(cached.runs(), 1);
 }
