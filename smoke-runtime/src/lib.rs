@@ -28,5 +28,17 @@ pub mod http;
 #[cfg(feature = "axum")]
 pub mod axum;
 
+#[cfg(feature = "tower")]
+pub mod tower;
+
+#[cfg(feature = "actix")]
+pub mod actix;
+
+#[cfg(feature = "grpc")]
+pub mod grpc;
+
+#[cfg(any(feature = "tower", feature = "actix"))]
+mod mount;
+
 #[doc(hidden)]
 pub mod __private;
