@@ -478,7 +478,7 @@ fn scrub(attempt: Attempt, redactor: &Redactor) -> Attempt {
                 scrub_json(&mut scrubbed, redactor);
                 if scrubbed != value {
                     if let Ok(body) = serde_json::to_vec_pretty(&scrubbed) {
-                        answer.body = body.into();
+                        answer.body = body;
                     }
                 }
             }

@@ -14,7 +14,7 @@ use smoke_runtime::http::{Details, Smoke};
 use smoke_runtime::prelude::*;
 use smoke_runtime::{RunnerBuilder, Selection};
 
-use common::{cargo_smoke, stderr, stdout};
+use common::{cargo_smoke, exits, stderr, stdout, stdout_json};
 
 /// Registered by the host (the builder, or `main!(setup)`).
 const CONFIGURED: &str = "cfg-secret-5521-kx";
@@ -151,6 +151,10 @@ async fn no_front_end_shows_a_secret() {
         ])
         .await;
         let (out, err) = (stdout(&output), stderr(&output));
+        if format == "json" {
+            let report: serde_json::Value = stdout_json(&output);
+            assert_eq!(report["status"], "FAIL", "{out}");
+        }
         assert_clean(&format!("cargo smoke --url --format {format}"), &out, &all);
         assert_clean(
             &format!("cargo smoke --url --format {format} (stderr)"),
@@ -162,7 +166,7 @@ async fn no_front_end_shows_a_secret() {
     std::env::set_var("SMOKE_SECRETS_TEST_EMPTY", "");
     for name in ["SMOKE_SECRETS_TEST_UNSET", "SMOKE_SECRETS_TEST_EMPTY"] {
         let output = cargo_smoke(&["--url", &url, "--secret-env", name]).await;
-        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        exits(&output, 2);
         assert!(stderr(&output).contains(name), "{}", stderr(&output));
     }
 }

@@ -422,6 +422,7 @@ impl Smoke {
             _ if trusted => Caller::Trusted,
             _ => Caller::Anonymous,
         };
+        let selects = !(query.tags.is_empty() && query.tests.is_empty());
         let tests = match route {
             Route::Readyz => {
                 if self.shared.shutting_down.load(Ordering::SeqCst) {
@@ -435,7 +436,7 @@ impl Smoke {
                 }
                 self.tagged(&self.shared.settings.startup)
             }
-            _ if !details && !(query.tags.is_empty() && query.tests.is_empty()) => {
+            _ if selects && !details => {
                 return plain(
                     StatusCode::FORBIDDEN,
                     "selecting tests with `tag` or `test` needs a caller allowed details \
