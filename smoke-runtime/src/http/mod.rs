@@ -54,7 +54,7 @@ mod answer;
 mod builder;
 mod negotiate;
 mod query;
-mod token;
+pub mod token;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};

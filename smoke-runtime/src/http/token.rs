@@ -11,8 +11,23 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// A configured bearer token, kept only as its digest.
+///
+/// ```
+/// use http::{HeaderMap, HeaderValue};
+/// use smoke_runtime::http::token::{Access, BearerToken};
+///
+/// // As read from a mounted secret file, final newline included.
+/// let token = BearerToken::new("s3cret-token\n").unwrap();
+/// let mut headers = HeaderMap::new();
+/// assert_eq!(token.check(&headers), Access::Anonymous);
+/// headers.insert("authorization", HeaderValue::from_static("Bearer s3cret-token"));
+/// assert_eq!(token.check(&headers), Access::Granted);
+/// headers.insert("authorization", HeaderValue::from_static("Bearer s3cret"));
+/// assert_eq!(token.check(&headers), Access::Refused);
+/// assert!(BearerToken::new(" \n").is_none());
+/// ```
 #[derive(Clone)]
-pub(crate) struct BearerToken {
+pub struct BearerToken {
     digest: [u8; 32],
 }
 
@@ -24,7 +39,7 @@ impl std::fmt::Debug for BearerToken {
 
 /// What a request's `Authorization` header makes of the caller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Access {
+pub enum Access {
     /// No `Authorization` header: the caller gets the summary.
     Anonymous,
     /// `Authorization: Bearer <the token>`.
@@ -37,7 +52,7 @@ pub(crate) enum Access {
 impl BearerToken {
     /// The configured token, trimmed of surrounding whitespace; `None` when nothing is
     /// left of it.
-    pub(crate) fn new(configured: &str) -> Option<Self> {
+    pub fn new(configured: &str) -> Option<Self> {
         let token = configured.trim();
         (!token.is_empty()).then(|| BearerToken {
             digest: digest(token),
@@ -45,13 +60,13 @@ impl BearerToken {
     }
 
     /// Whether `given` is the token, exactly (callers trim it).
-    pub(crate) fn matches(&self, given: &str) -> bool {
+    pub fn matches(&self, given: &str) -> bool {
         digest(given).ct_eq(&self.digest).into()
     }
 
     /// The caller's access from the request's headers: one `Authorization` header,
     /// `Bearer` in any case, then the token, trimmed.
-    pub(crate) fn check(&self, headers: &HeaderMap) -> Access {
+    pub fn check(&self, headers: &HeaderMap) -> Access {
         let mut values = headers.get_all(AUTHORIZATION).iter();
         let Some(value) = values.next() else {
             return Access::Anonymous;
