@@ -14,7 +14,7 @@ use std::process::{Command, ExitCode, Stdio};
 use serde_json::Value;
 use smoke_runtime::report::json::JsonReport;
 use smoke_runtime::report::redact::Redactor;
-use smoke_runtime::report::{health, html, json, junit, RenderOptions};
+use smoke_runtime::report::RenderOptions;
 use smoke_runtime::Report;
 
 use crate::{Cli, Format};
@@ -347,18 +347,16 @@ pub fn merge(reports: Vec<Report>) -> Report {
     merged
 }
 
-/// The document of `format` for `report`.
+/// The document of `format` for `report` (JSON for what is no document of its own).
 pub fn render(report: &Report, format: Format) -> String {
     let options = RenderOptions {
         details: true,
         color: false,
     };
-    match format {
-        Format::Junit => junit::render(report, &options),
-        Format::Health => health::render(report, &options),
-        Format::Html => html::render(report, &options),
-        _ => json::render(report, &options),
-    }
+    format
+        .document()
+        .unwrap_or(smoke_runtime::report::Format::Json)
+        .render(report, &options)
 }
 
 /// How one smoke program ended: its exit status (0 pass, 1 fail, 2 and more: it could

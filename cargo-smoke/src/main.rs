@@ -245,6 +245,21 @@ impl Format {
     }
 
     /// The name on the command line.
+    /// The report document this output is, if it is one (pretty, terse and nagios are
+    /// not: they are written around the text report or instead of one).
+    pub fn document(self) -> Option<smoke_runtime::report::Format> {
+        use smoke_runtime::report::Format as Document;
+        match self {
+            Format::Text => Some(Document::Text),
+            Format::Json => Some(Document::Json),
+            Format::Junit => Some(Document::Junit),
+            Format::Health => Some(Document::Health),
+            Format::Html => Some(Document::Html),
+            Format::Pretty | Format::Terse | Format::Nagios => None,
+        }
+    }
+
+    /// Its name on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Pretty => "pretty",

@@ -9,7 +9,7 @@ use serde_json::Value;
 use smoke_runtime::checks::{HttpCheck, HttpResponse};
 use smoke_runtime::report::json::JsonReport;
 use smoke_runtime::report::redact::Redactor;
-use smoke_runtime::report::{health, html, junit, text, RenderOptions};
+use smoke_runtime::report::{Format as Document, RenderOptions};
 use smoke_runtime::Report;
 
 use crate::{Cli, Format};
@@ -419,29 +419,25 @@ fn render(cli: &Cli, result: &Attempt, url: &str, format: Format) -> (String, u8
                     }
                     (body, code)
                 }
-                Format::Junit => match &remote.full {
-                    Some(report) => (junit::render(report, &options), code),
-                    None => (junit_plain(remote, url), code),
-                },
-                Format::Health | Format::Html => match &remote.full {
-                    Some(report) if format == Format::Health => {
-                        (health::render(report, &options), code)
-                    }
-                    Some(report) => (html::render(report, &options), code),
-                    None => {
-                        eprintln!(
-                            "cargo smoke: {url} answered a report without each test's detail \
+                Format::Junit | Format::Health | Format::Html => {
+                    match (&remote.full, format.document()) {
+                        (Some(report), Some(document)) => (document.render(report, &options), code),
+                        (_, _) if format == Format::Junit => (junit_plain(remote, url), code),
+                        (_, _) => {
+                            eprintln!(
+                                "cargo smoke: {url} answered a report without each test's detail \
                              (django-smoketest's keys only), and --format {} needs it; use \
                              text, json, junit or nagios for this endpoint ({})",
-                            format.as_str(),
-                            summary(cli, result)
-                        );
-                        (String::new(), EXIT_NO_REPORT)
+                                format.as_str(),
+                                summary(cli, result)
+                            );
+                            (String::new(), EXIT_NO_REPORT)
+                        }
                     }
-                },
+                }
                 _ => {
                     let mut out = match &remote.full {
-                        Some(report) => text::render(report, &options),
+                        Some(report) => Document::Text.render(report, &options),
                         None => text_plain(remote),
                     };
                     let _ = writeln!(out, "\nendpoint: {url} (HTTP {})", answer.status);

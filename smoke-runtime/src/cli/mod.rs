@@ -694,17 +694,18 @@ fn redactor_of(configured: &[String], from_env: &[String]) -> Redactor {
 
 /// The document of `format`: the text report for pretty, terse and text.
 fn render(report: &Report, format: Format, color: bool) -> String {
-    match format {
-        Format::Json => report::json::render(report, &RenderOptions::default()),
-        Format::Junit => report::junit::render(report, &RenderOptions::default()),
-        Format::Pretty | Format::Terse | Format::Text => report::text::render(
-            report,
-            &RenderOptions {
-                details: true,
-                color,
-            },
-        ),
-    }
+    let (document, color) = match format {
+        Format::Json => (report::Format::Json, false),
+        Format::Junit => (report::Format::Junit, false),
+        Format::Pretty | Format::Terse | Format::Text => (report::Format::Text, color),
+    };
+    document.render(
+        report,
+        &RenderOptions {
+            details: true,
+            color,
+        },
+    )
 }
 
 /// Makes `fn main` of a smoke-test program: a `harness = false` test target or a bin.

@@ -6,7 +6,7 @@ use http::{HeaderMap, Response, StatusCode};
 
 use super::{Details, Format, Smoke, NOSNIFF};
 use crate::coordinator::{Busy, Served};
-use crate::report::{self, RenderOptions};
+use crate::report::RenderOptions;
 use crate::{Report, TestReport};
 
 impl Smoke {
@@ -31,13 +31,7 @@ impl Smoke {
             details,
             color: false,
         };
-        let body = match format {
-            Format::Text => report::text::render(report, &options),
-            Format::Json => report::json::render(report, &options),
-            Format::Health => report::health::render(report, &options),
-            Format::Html => report::html::render(report, &options),
-            Format::Junit => report::junit::render(report, &options),
-        };
+        let body = format.render(report, &options);
         let status = if report.passed() {
             StatusCode::OK
         } else {

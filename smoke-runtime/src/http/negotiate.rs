@@ -1,78 +1,7 @@
 //! Content negotiation: which [`Format`] answers a request, from `?format=` or the
 //! `Accept` header (with q-values, wildcards and specificity).
 
-use std::fmt;
-
-/// A format the endpoint serves a report in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// `text/plain`: the django-smoketest text (the default).
-    Text,
-    /// `application/json`: the django-smoketest-compatible JSON.
-    Json,
-    /// `application/health+json`: the IETF health check response format.
-    Health,
-    /// `text/html`: a self-contained page.
-    Html,
-    /// `application/xml` (or `text/xml`): JUnit XML.
-    Junit,
-}
-
-impl Format {
-    /// Every format, in the server's order of preference.
-    pub const ALL: [Format; 5] = [
-        Format::Text,
-        Format::Json,
-        Format::Health,
-        Format::Html,
-        Format::Junit,
-    ];
-
-    /// The name `?format=` takes: `text`, `json`, `health`, `html` or `junit`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Text => "text",
-            Format::Json => "json",
-            Format::Health => "health",
-            Format::Html => "html",
-            Format::Junit => "junit",
-        }
-    }
-
-    /// The format `?format=` names, if any.
-    pub fn from_name(name: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.name() == name)
-    }
-
-    /// The media types an `Accept` header may ask this format by; the first is the one
-    /// responses carry.
-    pub fn media_types(self) -> &'static [&'static str] {
-        match self {
-            Format::Text => &["text/plain"],
-            Format::Json => &["application/json"],
-            Format::Health => &["application/health+json"],
-            Format::Html => &["text/html"],
-            Format::Junit => &["application/xml", "text/xml"],
-        }
-    }
-
-    /// The `Content-Type` of a response in this format.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Format::Text => "text/plain; charset=utf-8",
-            Format::Json => "application/json",
-            Format::Health => "application/health+json",
-            Format::Html => "text/html; charset=utf-8",
-            Format::Junit => "application/xml; charset=utf-8",
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use crate::report::Format;
 
 /// One media range of an `Accept` header.
 #[derive(Clone, Debug, PartialEq)]

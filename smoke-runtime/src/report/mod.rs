@@ -1,5 +1,6 @@
 //! Turning a [`Report`](crate::Report) into the formats people and machines read.
 
+mod format;
 pub mod health;
 pub mod html;
 pub mod json;
@@ -7,6 +8,8 @@ pub mod junit;
 pub mod prometheus;
 pub mod redact;
 pub mod text;
+
+pub use format::Format;
 
 /// How much a rendered report may show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
