@@ -3,9 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::num::NonZeroUsize;
+
+use super::args::test_threads;
+use super::run::execute;
 use super::*;
 use crate::report::json::JsonReport;
 use crate::{Context, SmokeError};
+use crate::{Ignored, RunnerBuilder, SmokeResult, TestDescriptor};
 use smoke_core::{run_body, BoxFuture};
 
 fn pass(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
