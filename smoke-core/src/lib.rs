@@ -14,6 +14,7 @@ mod fixture;
 mod hook;
 mod report;
 mod runner;
+mod schedule;
 mod select;
 
 pub use blocking::{still_blocked, sync_call, sync_hook, Panic, StillBlocked, SyncCall};

@@ -1,0 +1,434 @@
+//! One run's scheduling: starting each test within the concurrency, the deadline and
+//! fail-fast, suite hooks once per suite, and how each test's ending becomes its report.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc, OnceCell, Semaphore};
+
+use crate::body::CatchUnwind;
+use crate::fixture::combine;
+use crate::hook::AroundEach;
+use crate::{
+    Context, ErrorKind, Outcome, Phase, SmokeResult, SuiteDescriptor, TestDescriptor, TestReport,
+};
+
+use crate::runner::{millis, Runner};
+
+pub(crate) const DEADLINE_PASSED: &str = "not started: the run's deadline passed";
+
+pub(crate) const FAIL_FAST: &str = "not run: an earlier test failed and the run is fail-fast";
+
+/// One run's scheduling state, moved into the task that starts the tests.
+pub(crate) struct Schedule {
+    pub(crate) runner: Runner,
+    pub(crate) deadline: Option<Instant>,
+    pub(crate) failed: Arc<AtomicBool>,
+    pub(crate) permits: Arc<Semaphore>,
+    pub(crate) tx: mpsc::UnboundedSender<TestReport>,
+}
+
+/// A suite's state within one run: its set-up runs once, its tear-down after its last
+/// test.
+pub(crate) struct SuiteRun {
+    descriptor: &'static SuiteDescriptor,
+    set_up: OnceCell<Result<(), String>>,
+    remaining: AtomicUsize,
+}
+
+impl Schedule {
+    pub(crate) async fn run(self, tests: Vec<&'static TestDescriptor>, run_skipped: bool) {
+        // Which tests will start, to know when each suite's last one ends.
+        let mut seen: HashMap<String, &'static TestDescriptor> = HashMap::new();
+        let mut plan = Vec::with_capacity(tests.len());
+        let mut suites: HashMap<String, Arc<SuiteRun>> = HashMap::new();
+        for test in tests {
+            let name = test.full_name();
+            if let Some(first) = seen.get(&name) {
+                let message = format!(
+                    "two tests are named {name}: this one and the one at {}:{}; \
+                     give one another name with `name = \"...\"`",
+                    first.file, first.line
+                );
+                self.send(report_of(
+                    test,
+                    Outcome::Errored,
+                    Duration::ZERO,
+                    Some(message),
+                    None,
+                ));
+                continue;
+            }
+            seen.insert(name, test);
+            if let (Some(reason), false) = (test.skip, run_skipped) {
+                self.send(report_of(
+                    test,
+                    Outcome::Skipped,
+                    Duration::ZERO,
+                    Some(reason.to_owned()),
+                    None,
+                ));
+                continue;
+            }
+            if let Some(suite) = test.suite {
+                suites
+                    .entry(suite.full_name())
+                    .or_insert_with(|| {
+                        Arc::new(SuiteRun {
+                            descriptor: suite,
+                            set_up: OnceCell::new(),
+                            remaining: AtomicUsize::new(0),
+                        })
+                    })
+                    .remaining
+                    .fetch_add(1, Ordering::SeqCst);
+            }
+            plan.push(test);
+        }
+
+        let this = Arc::new(self);
+        for test in plan {
+            let suite = test.suite.map(|s| suites[&s.full_name()].clone());
+            if let Some((outcome, why)) = this.why_not_start() {
+                this.not_run(test, suite, outcome, why).await;
+                continue;
+            }
+            let wanted = if test.serial {
+                this.runner.config.concurrency
+            } else {
+                1
+            };
+            let acquire = this.permits.clone().acquire_many_owned(wanted as u32);
+            let permit = match this.deadline {
+                Some(deadline) => match tokio::time::timeout_at(deadline.into(), acquire).await {
+                    Ok(permit) => permit,
+                    Err(_) => {
+                        this.not_run(test, suite, Outcome::TimedOut, DEADLINE_PASSED)
+                            .await;
+                        continue;
+                    }
+                },
+                None => acquire.await,
+            };
+            let Ok(permit) = permit else { break };
+            // A permit freed by a test timed out at the deadline comes at the deadline or
+            // after it (this test would start with no time left), and one freed by a failed
+            // test comes after fail-fast has said to stop.
+            if let Some((outcome, why)) = this.why_not_start() {
+                drop(permit);
+                this.not_run(test, suite, outcome, why).await;
+                continue;
+            }
+            let this = this.clone();
+            tokio::spawn(async move {
+                // Run-wide hooks are the host's code: a panic in one errors this test and
+                // never loses it from the report.
+                let report = CatchUnwind(Box::pin(this.run_one(test, suite.as_ref())))
+                    .await
+                    .unwrap_or_else(|panic| {
+                        let why = format!(
+                            "a run-wide hook panicked: {}",
+                            crate::body::panic_message(&*panic)
+                        );
+                        report_of(test, Outcome::Errored, Duration::ZERO, Some(why), None)
+                    });
+                if report.outcome.is_problem() {
+                    this.failed.store(true, Ordering::SeqCst);
+                }
+                drop(permit);
+                this.send(report);
+                if let Some(suite) = suite {
+                    this.suite_test_done(&suite).await;
+                }
+            });
+        }
+    }
+
+    /// Why no further test may start, if one may not.
+    fn why_not_start(&self) -> Option<(Outcome, &'static str)> {
+        if self
+            .deadline
+            .is_some_and(|deadline| Instant::now() >= deadline)
+        {
+            return Some((Outcome::TimedOut, DEADLINE_PASSED));
+        }
+        if self.runner.config.fail_fast && self.failed.load(Ordering::SeqCst) {
+            return Some((Outcome::Skipped, FAIL_FAST));
+        }
+        None
+    }
+
+    fn send(&self, report: TestReport) {
+        let _ = self.tx.send(report);
+    }
+
+    async fn not_run(
+        &self,
+        test: &'static TestDescriptor,
+        suite: Option<Arc<SuiteRun>>,
+        outcome: Outcome,
+        why: &str,
+    ) {
+        self.send(report_of(
+            test,
+            outcome,
+            Duration::ZERO,
+            Some(why.to_owned()),
+            None,
+        ));
+        if let Some(suite) = suite {
+            self.suite_test_done(&suite).await;
+        }
+    }
+
+    fn timeout_for(&self, test: &TestDescriptor) -> Duration {
+        let own = test.timeout.unwrap_or(self.runner.config.default_timeout);
+        match self.deadline {
+            Some(deadline) => own.min(deadline.saturating_duration_since(Instant::now())),
+            None => own,
+        }
+    }
+
+    async fn run_one(
+        &self,
+        test: &'static TestDescriptor,
+        suite: Option<&Arc<SuiteRun>>,
+    ) -> TestReport {
+        let timeout = self.timeout_for(test);
+        let start = Instant::now();
+        if let Some(blocked) = crate::blocking::still_blocked(test) {
+            let place = blocked
+                .phase
+                .map_or_else(String::new, |phase| format!(" in {phase}"));
+            let message = format!(
+                "not started: the thread of an earlier run of this test, timed out {} ago, \
+                 is still blocked{place}; sync code's thread cannot be stopped, so the test \
+                 is not started again until that thread returns",
+                humantime::format_duration(Duration::from_secs(blocked.since.elapsed().as_secs()))
+            );
+            return report_of(test, Outcome::TimedOut, Duration::ZERO, Some(message), None);
+        }
+        if let Some(suite) = suite {
+            let set_up = suite
+                .set_up
+                .get_or_init(|| async {
+                    match suite.descriptor.set_up {
+                        Some(hook) => run_hook(hook, timeout).await,
+                        None => Ok(()),
+                    }
+                })
+                .await;
+            if let Err(why) = set_up {
+                let message = format!("set_up_suite of {} failed: {why}", suite.descriptor.name);
+                return report_of(test, Outcome::Errored, start.elapsed(), Some(message), None);
+            }
+        }
+        let hooks = &self.runner.hooks.0;
+        let resources = if hooks.is_empty() {
+            self.runner.resources.clone()
+        } else {
+            let mut own = (*self.runner.resources).clone();
+            for hook in hooks {
+                hook.prepare(test, &mut own);
+            }
+            Arc::new(own)
+        };
+        let grace = self.runner.config.tear_down_grace;
+        let ctx = Arc::new(
+            Context::new(test, resources, timeout)
+                .with_grace(grace)
+                .with_scrub(self.runner.config.scrub.clone()),
+        );
+        let limit = timeout.saturating_add(grace);
+        let mut begun = 0;
+        let outcome = tokio::time::timeout(limit, async {
+            for hook in hooks {
+                match CatchUnwind(hook.before(&ctx)).await {
+                    Ok(Ok(())) => begun += 1,
+                    Ok(Err(e)) => {
+                        return Ok(Err(crate::SmokeError::error(format!(
+                            "a run-wide hook failed before the test: {e}"
+                        ))))
+                    }
+                    Err(panic) => return Err(panic),
+                }
+            }
+            CatchUnwind((test.run)(ctx.clone())).await
+        })
+        .await;
+        let after = run_after(&hooks[..begun], &ctx, grace).await;
+        let elapsed = start.elapsed();
+        let report = match outcome {
+            Ok(Ok(Ok(()))) => report_of(test, Outcome::Passed, elapsed, None, None),
+            Ok(Ok(Err(e))) => {
+                let outcome = match e.kind() {
+                    ErrorKind::Failure => Outcome::Failed,
+                    ErrorKind::TimedOut => Outcome::TimedOut,
+                    ErrorKind::Skipped => Outcome::Skipped,
+                    _ => Outcome::Errored,
+                };
+                report_of(
+                    test,
+                    outcome,
+                    elapsed,
+                    Some(e.message().to_owned()),
+                    e.location().cloned(),
+                )
+            }
+            Ok(Err(panic)) => {
+                let e = crate::body::panic_error(&ctx, panic);
+                report_of(
+                    test,
+                    Outcome::Errored,
+                    elapsed,
+                    Some(format!("outside the test body: {}", e.message())),
+                    e.location().cloned(),
+                )
+            }
+            Err(_) => report_of(
+                test,
+                Outcome::TimedOut,
+                elapsed,
+                Some(hung(&ctx, grace)),
+                None,
+            ),
+        };
+        with_after(report, after)
+    }
+
+    async fn suite_test_done(&self, suite: &SuiteRun) {
+        if suite.remaining.fetch_sub(1, Ordering::SeqCst) != 1 {
+            return;
+        }
+        let set_up_ok = matches!(suite.set_up.get(), Some(Ok(())));
+        let Some(hook) = suite.descriptor.tear_down.filter(|_| set_up_ok) else {
+            return;
+        };
+        let start = Instant::now();
+        if let Err(why) = run_hook(hook, self.runner.config.default_timeout).await {
+            let d = suite.descriptor;
+            self.send(TestReport {
+                name: format!("{}::tear_down_suite", d.full_name()),
+                class: d.full_name(),
+                file: String::new(),
+                line: 0,
+                tags: Vec::new(),
+                outcome: Outcome::Errored,
+                duration_ms: millis(start.elapsed()),
+                message: Some(format!("tear_down_suite of {} failed: {why}", d.name)),
+                location: None,
+            });
+        }
+    }
+}
+
+/// Why a test whose run did not end by its timeout plus the grace is reported so: the
+/// part of it that never returned.
+pub(crate) fn hung(ctx: &Context, grace: Duration) -> String {
+    let timeout = humantime::format_duration(ctx.timeout());
+    let grace = humantime::format_duration(grace);
+    // Sync code that did not return was left on its blocking thread, marked blocked.
+    let left_behind = if crate::blocking::still_blocked(ctx.descriptor()).is_some() {
+        "; it is sync code, so its thread runs on, and the test is not started again until \
+         that thread returns"
+    } else {
+        ""
+    };
+    match ctx.phase() {
+        Some(Phase::TearDown(what)) => format!(
+            "{what} did not return within the test's timeout of {timeout} plus the tear-down \
+             grace of {grace}{left_behind}"
+        ),
+        Some(Phase::SetUp(what)) => {
+            format!(
+                "timed out after {timeout} while setting up: {what} did not return{left_behind}"
+            )
+        }
+        Some(Phase::Body) | None => format!(
+            "timed out after {timeout}, and it did not end within {grace} more: it holds \
+             its thread without yielding{left_behind}"
+        ),
+    }
+}
+
+/// Runs the `after` of the hooks whose `before` succeeded, last to first.
+pub(crate) async fn run_after(
+    hooks: &[Arc<dyn AroundEach>],
+    ctx: &Context,
+    grace: Duration,
+) -> SmokeResult {
+    let mut result = Ok(());
+    for hook in hooks.iter().rev() {
+        let this = match tokio::time::timeout(grace, CatchUnwind(hook.after(ctx))).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(_)) => Err(crate::SmokeError::error("it panicked")),
+            Err(_) => Err(crate::SmokeError::error(format!(
+                "it did not finish within {}",
+                humantime::format_duration(grace)
+            ))),
+        };
+        let this = this.map_err(|e| {
+            crate::SmokeError::error(format!("a run-wide hook failed after the test: {e}"))
+        });
+        result = combine(result, this);
+    }
+    result
+}
+
+/// Folds the run-wide hooks' `after` result into a test's report.
+pub(crate) fn with_after(mut report: TestReport, after: SmokeResult) -> TestReport {
+    if let Err(e) = after {
+        match report.outcome {
+            Outcome::Passed | Outcome::Skipped => {
+                report.outcome = Outcome::Errored;
+                report.message = Some(e.message().to_owned());
+            }
+            _ => {
+                let mut message = report.message.take().unwrap_or_default();
+                if !message.is_empty() {
+                    message.push_str("\n\n");
+                }
+                message.push_str(e.message());
+                report.message = Some(message);
+            }
+        }
+    }
+    report
+}
+
+pub(crate) async fn run_hook(hook: crate::SuiteFn, timeout: Duration) -> Result<(), String> {
+    match tokio::time::timeout(timeout, CatchUnwind(hook())).await {
+        Ok(Ok(Ok(()))) => Ok(()),
+        Ok(Ok(Err(e))) => Err(e.to_string()),
+        Ok(Err(panic)) => Err(format!(
+            "it panicked: {}",
+            crate::body::panic_message(&*panic)
+        )),
+        Err(_) => Err(format!(
+            "it did not return within {}",
+            humantime::format_duration(timeout)
+        )),
+    }
+}
+
+pub(crate) fn report_of(
+    test: &TestDescriptor,
+    outcome: Outcome,
+    elapsed: Duration,
+    message: Option<String>,
+    location: Option<crate::Location>,
+) -> TestReport {
+    TestReport {
+        name: test.full_name(),
+        class: test.class_name(),
+        file: test.file.to_owned(),
+        line: test.line,
+        tags: test.tags.iter().map(|t| t.to_string()).collect(),
+        outcome,
+        duration_ms: millis(elapsed),
+        message,
+        location,
+    }
+}
