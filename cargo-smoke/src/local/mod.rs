@@ -253,6 +253,8 @@ mod tests {
             "--timeout",
             "1500ms",
             "--fail-fast",
+            "--secret-env",
+            "DB_PASSWORD",
             "users",
             "--",
             "--test-threads",
@@ -268,6 +270,8 @@ mod tests {
                 "--timeout",
                 "1500ms",
                 "--fail-fast",
+                "--secret-env",
+                "DB_PASSWORD",
                 "users",
                 "--test-threads",
                 "1"

@@ -8,6 +8,7 @@ use super::args::test_threads;
 use super::interrupt::Interrupt;
 use super::output::{self, closing_line, Progress};
 use super::{Args, Format, Setup, Terminals};
+use crate::coordinator::{Coordinator, Policy};
 use crate::report::redact::Redactor;
 use crate::report::{self, RenderOptions};
 use crate::{Report, RunnerBuilder, SmokeError, TestDescriptor};
@@ -130,7 +131,22 @@ async fn run(
     if args.fail_fast {
         config.fail_fast = true;
     }
-    let runner = builder.build();
+    let deadline = builder.config_mut().deadline;
+    let grace = builder.config_mut().tear_down_grace;
+    let coordinator = Coordinator::new(
+        builder.build(),
+        all.clone(),
+        Policy {
+            deadline: deadline.unwrap_or(Duration::MAX),
+            grace,
+            cache: None,
+            schedule: None,
+            max_runs: 1,
+            anonymous_runs: 1,
+            min_interval: Duration::ZERO,
+            redactor,
+        },
+    );
 
     let total = all.len();
     let mut tests = selection.apply(all.iter().copied());
@@ -166,12 +182,11 @@ async fn run(
         output::shuffle(&mut tests, seed);
     }
     progress.start();
-    let mut report = runner
-        .run_tests(tests, selection.runs_skipped(), |test| {
-            progress.test(&redactor.redact_test(test))
-        })
+    // The coordinator runs it: redaction (each progress line, the report) and the
+    // record of results are the same as behind the endpoint.
+    let report = coordinator
+        .run_watched(tests, selection.runs_skipped(), |test| progress.test(test))
         .await;
-    redactor.redact_report_in_place(&mut report);
     progress.finish();
 
     let color = args.color.on(terminals.stdout);

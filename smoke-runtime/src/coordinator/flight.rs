@@ -253,3 +253,39 @@ impl Drop for FlightDone {
         }
     }
 }
+
+impl Coordinator {
+    /// A run for a caller that watches it as it goes (the command line): no freshness
+    /// and no slots, since the caller is the only one; each result is redacted before
+    /// `on_result` sees it, and the report is redacted and recorded like any other run's.
+    pub async fn run_watched(
+        &self,
+        tests: Vec<&'static TestDescriptor>,
+        run_skipped: bool,
+        mut on_result: impl FnMut(&TestReport),
+    ) -> Arc<Report> {
+        let inner = &self.inner;
+        let redactor = &inner.policy.redactor;
+        let key = key_of(&tests);
+        inner.runs.fetch_add(1, Ordering::SeqCst);
+        let started = Instant::now();
+        let mut report = inner
+            .runner
+            .run_tests(tests, run_skipped, |t| on_result(&redactor.redact_test(t)))
+            .await;
+        redactor.redact_report_in_place(&mut report);
+        let report = Arc::new(report);
+        if !report.passed() {
+            inner.runs_failed.fetch_add(1, Ordering::SeqCst);
+        }
+        lock(&inner.state).record(
+            &key,
+            &report,
+            unix_now(),
+            started.elapsed(),
+            key == inner.all_key,
+        );
+        inner.finished_runs.send_replace(Some(report.clone()));
+        report
+    }
+}
