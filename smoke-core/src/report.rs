@@ -64,8 +64,14 @@ pub struct TestReport {
 }
 
 impl TestReport {
-    /// The entry of a test that did not run (or did not finish): `outcome` with `why`.
-    pub fn not_run(test: &crate::TestDescriptor, outcome: Outcome, why: &str) -> Self {
+    /// The result of `test`: how it ended, how long it took, and why.
+    pub fn of(
+        test: &crate::TestDescriptor,
+        outcome: Outcome,
+        duration_ms: f64,
+        message: Option<String>,
+        location: Option<Location>,
+    ) -> Self {
         TestReport {
             name: test.full_name(),
             class: test.class_name(),
@@ -73,10 +79,15 @@ impl TestReport {
             line: test.line,
             tags: test.tags.iter().map(|t| t.to_string()).collect(),
             outcome,
-            duration_ms: 0.0,
-            message: Some(why.to_owned()),
-            location: None,
+            duration_ms,
+            message,
+            location,
         }
+    }
+
+    /// The entry of a test that did not run (or did not finish): `outcome` with `why`.
+    pub fn not_run(test: &crate::TestDescriptor, outcome: Outcome, why: &str) -> Self {
+        TestReport::of(test, outcome, 0.0, Some(why.to_owned()), None)
     }
 }
 

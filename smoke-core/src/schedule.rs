@@ -420,15 +420,5 @@ pub(crate) fn report_of(
     message: Option<String>,
     location: Option<crate::Location>,
 ) -> TestReport {
-    TestReport {
-        name: test.full_name(),
-        class: test.class_name(),
-        file: test.file.to_owned(),
-        line: test.line,
-        tags: test.tags.iter().map(|t| t.to_string()).collect(),
-        outcome,
-        duration_ms: millis(elapsed),
-        message,
-        location,
-    }
+    TestReport::of(test, outcome, millis(elapsed), message, location)
 }

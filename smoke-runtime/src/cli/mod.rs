@@ -70,7 +70,7 @@ pub use args::{Args, Color, Format};
 pub use interrupt::INTERRUPT_GRACE;
 
 use interrupt::Interrupt;
-use run::execute;
+use run::{execute, Invocation};
 
 /// The future a setup function returns, boxed: see [`Setup`].
 pub type SetupFuture<'a> = Pin<Box<dyn Future<Output = SmokeResult> + 'a>>;
@@ -119,15 +119,14 @@ where
         }
     };
     let interrupt = Interrupt::default();
-    let code = execute(
-        &args,
+    let invocation = Invocation {
+        args: &args,
         setup,
-        smoke_core::registered().iter().collect(),
-        Terminals::detect(),
-        &mut io::stdout(),
-        &mut io::stderr(),
-        Some(&interrupt),
-    );
+        all: smoke_core::registered().iter().collect(),
+        terminals: Terminals::detect(),
+        interrupt: Some(&interrupt),
+    };
+    let code = execute(invocation, &mut io::stdout(), &mut io::stderr());
     ExitCode::from(code)
 }
 

@@ -13,24 +13,32 @@ use crate::report::redact::Redactor;
 use crate::report::{self, RenderOptions};
 use crate::{Report, RunnerBuilder, SmokeError, TestDescriptor};
 
-/// Runs a parsed command line over `all` tests, writing to `out` and `err`; the exit
-/// status.
-pub(super) fn execute(
-    args: &Args,
-    setup: Option<Setup>,
-    all: Vec<&'static TestDescriptor>,
-    terminals: Terminals,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-    interrupt: Option<&Interrupt>,
-) -> u8 {
+/// One invocation of the program: what it was asked, over which tests, where.
+pub(super) struct Invocation<'a> {
+    /// The parsed command line.
+    pub(super) args: &'a Args,
+    /// The `main!(setup)` function, if any.
+    pub(super) setup: Option<Setup>,
+    /// The tests linked into the program.
+    pub(super) all: Vec<&'static TestDescriptor>,
+    /// Which of stdout and stderr are terminals.
+    pub(super) terminals: Terminals,
+    /// The Ctrl-C listener (none in tests).
+    pub(super) interrupt: Option<&'a Interrupt>,
+}
+
+/// Runs an invocation, writing to `out` and `err`; the exit status.
+pub(super) fn execute(invocation: Invocation<'_>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let Invocation {
+        args, interrupt, ..
+    } = invocation;
     if args.bench {
         return 0;
     }
     let selection = args.selection();
     if args.list {
         output::list(
-            &selection.apply(all.iter().copied()),
+            &selection.apply(invocation.all.iter().copied()),
             args.effective_format(),
             out,
         );
@@ -56,7 +64,7 @@ pub(super) fn execute(
         if let Some(interrupt) = interrupt {
             interrupt.listen();
         }
-        run(args, setup, all, terminals, out, err, interrupt).await
+        run(invocation, out, err).await
     });
     let code = match interrupt {
         Some(interrupt) if interrupt.interrupted() => 130,
@@ -67,15 +75,14 @@ pub(super) fn execute(
     code
 }
 
-async fn run(
-    args: &Args,
-    setup: Option<Setup>,
-    all: Vec<&'static TestDescriptor>,
-    terminals: Terminals,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-    interrupt: Option<&Interrupt>,
-) -> u8 {
+async fn run(invocation: Invocation<'_>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let Invocation {
+        args,
+        setup,
+        all,
+        terminals,
+        interrupt,
+    } = invocation;
     let selection = &args.selection();
     let env_secrets = match secrets_from_env(&args.secret_env) {
         Ok(secrets) => secrets,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use std::num::NonZeroUsize;
 
 use super::args::test_threads;
-use super::run::execute;
+use super::run::{execute, Invocation};
 use super::*;
 use crate::report::json::JsonReport;
 use crate::{Context, SmokeError};
@@ -95,15 +95,15 @@ const NO_TERMINAL: Terminals = Terminals {
 /// Runs `line` over [`all`]: exit status, stdout, stderr.
 fn run_cli(line: &[&str], setup: Option<Setup>) -> (u8, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = execute(
-        &args(line),
+    let args = args(line);
+    let invocation = Invocation {
+        args: &args,
         setup,
-        all(),
-        NO_TERMINAL,
-        &mut out,
-        &mut err,
-        None,
-    );
+        all: all(),
+        terminals: NO_TERMINAL,
+        interrupt: None,
+    };
+    let code = execute(invocation, &mut out, &mut err);
     (
         code,
         String::from_utf8(out).unwrap(),
