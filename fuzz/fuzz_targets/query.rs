@@ -13,7 +13,11 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(query) = parse_query(raw, RUN_ROUTE) {
         assert!(query.tags.len() + query.tests.len() <= MAX_PARAMS);
-        assert!(query.tags.iter().chain(&query.tests).all(|v| !v.trim().is_empty()));
+        assert!(query
+            .tags
+            .iter()
+            .chain(&query.tests)
+            .all(|v| !v.trim().is_empty()));
     }
     // A route that takes nothing accepts only an empty query.
     if let Ok(query) = parse_query(raw, &[]) {

@@ -29,5 +29,9 @@ fuzz_target!(|data: &[u8]| {
             .eq_ignore_ascii_case("bearer")
             .then(|| rest.trim() == configured.trim())
     });
-    assert_eq!(access == Access::Granted, expected == Some(true), "{configured:?} {header:?}");
+    assert_eq!(
+        access == Access::Granted,
+        expected == Some(true),
+        "{configured:?} {header:?}"
+    );
 });
