@@ -1,6 +1,6 @@
 //! `smoke_runtime::grpc::SmokeHealth` on a real tonic server on loopback, checked with the
 //! reference client: Python's `grpcio-health-checking` (in a virtualenv under the target
-//! directory, see `smoke_door_grpc::python`) calls Check and Watch and prints JSON.
+//! directory, see `smoke_door_grpc::python`) calls Check, List and Watch and prints JSON.
 
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +14,7 @@ use smoke_runtime::Selection;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
+use tonic_health::pb::health_check_response::ServingStatus;
 
 /// Passes.
 #[smoke_test(tags("ok"))]
@@ -113,6 +114,19 @@ async fn python_grpc_health_client_checks_and_watches_the_smoke_runs() {
         }),
         "{results}"
     );
+    // Before the flip: `toggle` still passes.
+    assert_eq!(
+        results["list"],
+        json!({
+            "": "NOT_SERVING",
+            "broken": "NOT_SERVING",
+            "ok": "SERVING",
+            "smoke.Everything": "NOT_SERVING",
+            "smoke.Ok": "SERVING",
+            "toggle": "SERVING",
+        }),
+        "{results}"
+    );
     assert_eq!(results["watch_unknown"], "SERVICE_UNKNOWN", "{results}");
     assert_eq!(
         results["watch_toggle"],
@@ -120,6 +134,86 @@ async fn python_grpc_health_client_checks_and_watches_the_smoke_runs() {
         "{results}"
     );
     assert!(smoke.runs() >= 2, "the schedule ran: {}", smoke.runs());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_list_gives_every_service_from_one_run_shared_with_check() {
+    let python = tokio::task::spawn_blocking(|| {
+        smoke_door_grpc::python(env!("CARGO_TARGET_TMPDIR").as_ref())
+    })
+    .await
+    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+
+    // No schedule and no cache: only the calls start runs. Not `toggle`, which the other
+    // test flips.
+    let smoke = Smoke::builder()
+        .only(Selection::all().tag("ok").tag("broken"))
+        .build();
+    let health = SmokeHealth::new(smoke.clone()).service("smoke.Ok", ["ok"]);
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("local address");
+    tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(health.into_server())
+            .serve_with_incoming(TcpListenerStream::new(listener)),
+    );
+
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/health_client.py");
+    let output = tokio::time::timeout(
+        Duration::from_secs(60),
+        tokio::process::Command::new(&python)
+            .arg(script)
+            .arg(addr.to_string())
+            .arg("--list")
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("the Python client finished within 60 s")
+    .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
+    assert!(
+        output.status.success(),
+        "the Python client failed: {output:?}"
+    );
+    let results: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("the client printed {output:?}, not JSON: {e}"));
+
+    let every = json!({
+        "": "NOT_SERVING",
+        "broken": "NOT_SERVING",
+        "ok": "SERVING",
+        "smoke.Ok": "SERVING",
+    });
+    assert_eq!(results["list"], every, "{results}");
+    assert_eq!(results["again"], every, "{results}");
+    assert_eq!(results["check"], "NOT_SERVING", "{results}");
+    assert_eq!(
+        smoke.runs(),
+        1,
+        "one run of every test answered both Lists and Check(\"\"): {results}"
+    );
+}
+
+#[tokio::test]
+async fn statuses_probe_every_test_once() {
+    let smoke = Smoke::builder()
+        .only(Selection::all().tag("ok").tag("broken"))
+        .build();
+    let health = SmokeHealth::new(smoke.clone()).service("smoke.Ok", ["ok"]);
+    let statuses = health.statuses().await;
+    assert_eq!(
+        statuses.keys().collect::<Vec<_>>(),
+        ["", "broken", "ok", "smoke.Ok"]
+    );
+    assert_eq!(statuses[""], ServingStatus::NotServing);
+    assert_eq!(statuses["broken"], ServingStatus::NotServing);
+    assert_eq!(statuses["ok"], ServingStatus::Serving);
+    assert_eq!(statuses["smoke.Ok"], ServingStatus::Serving);
+    assert_eq!(smoke.runs(), 1);
+    assert_eq!(check(&health, "").await.expect("a status").status, 2);
+    assert_eq!(smoke.runs(), 1, "Check(\"\") was served List's run");
 }
 
 /// `Check` of `service` on `health`, straight through the tonic trait.

@@ -3,6 +3,7 @@ the reference implementation of grpc.health.v1, against the server under test.
 
     python health_client.py ADDRESS            the whole scenario (tests/grpc_health.rs)
     python health_client.py ADDRESS SERVICE    one Check (tests/tower_tonic.rs)
+    python health_client.py ADDRESS --list     List twice, then Check("") (tests/grpc_health.rs)
 
 The scenario prints one JSON line per step: {"watching": true} once the Watch on the "toggle"
 service has its first status (the test then makes that service fail), and at the end every
@@ -30,8 +31,21 @@ def check(stub, service):
         return "error: " + error.code().name
 
 
+def list_statuses(stub):
+    try:
+        response = stub.List(health_pb2.HealthListRequest(), timeout=20)
+        return {service: NAMES(status.status) for service, status in response.statuses.items()}
+    except grpc.RpcError as error:
+        return "error: " + error.code().name
+
+
 def main():
     address = sys.argv[1]
+    if len(sys.argv) > 2 and sys.argv[2] == "--list":
+        with grpc.insecure_channel(address) as channel:
+            stub = health_pb2_grpc.HealthStub(channel)
+            say({"list": list_statuses(stub), "again": list_statuses(stub), "check": check(stub, "")})
+        return
     if len(sys.argv) > 2:
         with grpc.insecure_channel(address) as channel:
             say({"check": check(health_pb2_grpc.HealthStub(channel), sys.argv[2])})
@@ -43,6 +57,7 @@ def main():
             service: check(stub, service)
             for service in ["", "ok", "broken", "smoke.Ok", "smoke.Everything", "no.such.Service"]
         }
+        results["list"] = list_statuses(stub)
 
         # An unknown service: SERVICE_UNKNOWN, and the call stays open.
         unknown = stub.Watch(health_pb2.HealthCheckRequest(service="no.such.Service"), timeout=20)

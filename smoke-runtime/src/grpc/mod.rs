@@ -1,5 +1,6 @@
 //! The standard gRPC health service, [`grpc.health.v1.Health`][proto], answered by smoke
-//! runs, on [tonic] (the generated service of the `tonic-health` crate).
+//! runs, on [tonic] (`Check` and `Watch` through the generated service of the
+//! `tonic-health` crate, `List` in [`server`]).
 //!
 //! - `Check` asks the endpoint's [coordinator](crate::coordinator) for the service's tests
 //!   as a probe ([`Caller::Probe`], as `/readyz` does): it shares single-flight, the cache,
@@ -14,8 +15,11 @@
 //!   Without a [schedule](crate::http::SmokeBuilder::schedule) the status changes only
 //!   when something starts a run. An unknown service gets `SERVICE_UNKNOWN`, and the call
 //!   stays open, as the protocol asks.
-//! - `List` (added to the protocol in 2024) is not in the `tonic-health` 0.14 service
-//!   definition, so it is not served (tonic answers `UNIMPLEMENTED`).
+//! - `List` (added to the protocol in 2024; `tonic-health` 0.14 does not define it, so
+//!   [`HealthServer`] answers it itself) gives the status of every service: one probe of
+//!   every exposed test, as `Check("")` asks it (so the two share a run), and each
+//!   service's status is that of its tests in that report. It starts at most the one run
+//!   that `Check("")` would.
 //!
 //! Services: `""` is every test the endpoint exposes; each tag of an exposed test is a
 //! service of the same name; [`SmokeHealth::service`] adds names for one or more tags
@@ -48,12 +52,16 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 use tonic_health::pb::health_check_response::ServingStatus;
-use tonic_health::pb::health_server::{Health, HealthServer};
+use tonic_health::pb::health_server::Health;
 use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
 
 use crate::coordinator::{Ask, Caller};
 use crate::http::Smoke;
 use crate::{Report, Selection};
+
+pub mod server;
+
+pub use server::{HealthListRequest, HealthListResponse, HealthServer};
 
 /// The stream of statuses a `Watch` call answers with.
 ///
@@ -194,14 +202,54 @@ impl SmokeHealth {
     /// use smoke_runtime::grpc::SmokeHealth;
     /// use smoke_runtime::http::Smoke;
     /// use tonic::server::NamedService;
-    /// use tonic_health::pb::health_server::HealthServer;
     ///
     /// let server = SmokeHealth::new(Smoke::builder().build()).into_server();
     /// fn name<S: NamedService>(_: &S) -> &'static str { S::NAME }
     /// assert_eq!(name(&server), "grpc.health.v1.Health");
     /// ```
-    pub fn into_server(self) -> HealthServer<SmokeHealth> {
+    pub fn into_server(self) -> HealthServer {
         HealthServer::new(self)
+    }
+
+    /// The status of every service, as `List` answers it: one probe of every exposed test
+    /// (the run `Check("")` asks for, so the two share it), then each service is `SERVING`
+    /// when none of its tests in that report failed, errored or timed out.
+    ///
+    /// ```
+    /// use smoke_runtime::grpc::SmokeHealth;
+    /// use smoke_runtime::http::Smoke;
+    /// use tonic_health::pb::health_check_response::ServingStatus;
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let health = SmokeHealth::new(Smoke::builder().build());
+    /// let statuses = health.statuses().await;
+    /// assert_eq!(statuses[""], ServingStatus::Serving); // no test registered here
+    /// # });
+    /// ```
+    pub async fn statuses(&self) -> BTreeMap<String, ServingStatus> {
+        let report = probe(&self.smoke, &Selection::all()).await;
+        self.services()
+            .into_iter()
+            .map(|service| {
+                let tests: BTreeSet<String> = self
+                    .selection(&service)
+                    .map(|s| s.apply(self.smoke.tests()))
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|t| t.full_name())
+                    .collect();
+                let problem = report
+                    .tests
+                    .iter()
+                    .any(|t| tests.contains(&t.name) && t.outcome.is_problem());
+                let status = if problem {
+                    ServingStatus::NotServing
+                } else {
+                    ServingStatus::Serving
+                };
+                (service, status)
+            })
+            .collect()
     }
 
     /// The tags of the exposed tests.
