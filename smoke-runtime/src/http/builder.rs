@@ -240,8 +240,9 @@ impl SmokeBuilder {
     /// # Panics
     ///
     /// When the failure status is not a 5xx, or the token of
-    /// [`Details::WhenAuthorized`] is empty once trimmed of surrounding whitespace: both
-    /// would make the endpoint lie.
+    /// [`Details::WhenAuthorized`] is empty once trimmed of surrounding whitespace, or has
+    /// a character other than visible ASCII (no request could present it): both would
+    /// make the endpoint lie.
     pub fn build(self) -> Smoke {
         assert!(
             self.failure_status.is_server_error(),
@@ -253,7 +254,8 @@ impl SmokeBuilder {
                 let bearer = super::token::BearerToken::new(token);
                 assert!(
                     bearer.is_some(),
-                    "Details::WhenAuthorized needs a non-empty token (it is trimmed of \
+                    "Details::WhenAuthorized needs a non-empty token of visible ASCII \
+                     characters, which an Authorization header can carry (it is trimmed of \
                      surrounding whitespace)"
                 );
                 bearer

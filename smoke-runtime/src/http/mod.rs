@@ -99,7 +99,8 @@ pub enum Details {
     ///
     /// The token is trimmed of surrounding whitespace when the endpoint is built, so one
     /// read from a file with its final newline works; [`SmokeBuilder::build`] refuses a
-    /// token that is empty once trimmed. Tokens are compared as SHA-256 digests, in
+    /// token that is empty once trimmed, or that has a character other than visible ASCII
+    /// (an `Authorization` header could never carry it). Tokens are compared as SHA-256 digests, in
     /// constant time: the time taken tells neither where a wrong token differs nor how
     /// long the right one is.
     WhenAuthorized(String),

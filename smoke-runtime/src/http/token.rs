@@ -51,10 +51,13 @@ pub enum Access {
 
 impl BearerToken {
     /// The configured token, trimmed of surrounding whitespace; `None` when nothing is
-    /// left of it.
+    /// left of it, or when it has a character an `Authorization` header cannot carry as
+    /// text (anything but visible ASCII: a space, a non-ASCII letter), since no request
+    /// could then ever present it.
     pub fn new(configured: &str) -> Option<Self> {
         let token = configured.trim();
-        (!token.is_empty()).then(|| BearerToken {
+        let presentable = token.bytes().all(|b| b.is_ascii_graphic());
+        (!token.is_empty() && presentable).then(|| BearerToken {
             digest: digest(token),
         })
     }
@@ -162,6 +165,16 @@ mod tests {
         for empty in ["", " ", "\n", " \t\r\n"] {
             assert!(BearerToken::new(empty).is_none(), "{empty:?}");
         }
+    }
+
+    /// Found by the `token` fuzz target: a token with a non-ASCII letter could be
+    /// configured, but no header can present it as text, so no caller could ever match.
+    #[test]
+    fn a_token_no_header_can_carry_is_refused() {
+        for token in ["s3b\u{190}", "pass word", "tab\tinside", "caf\u{e9}"] {
+            assert!(BearerToken::new(token).is_none(), "{token:?}");
+        }
+        assert!(BearerToken::new("A-z0.9_~+/=").is_some());
     }
 
     /// The status of `GET /metrics` (which checks the token and runs nothing) with these
