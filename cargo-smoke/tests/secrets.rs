@@ -1,7 +1,8 @@
 //! A URL password and configured secrets, fed through every output of every front end:
 //! each format of the HTTP endpoint, `/metrics`, `/readyz` and the headers; the command
-//! line's pretty, terse, text, json and junit output, its log file and its stderr; and
-//! `cargo smoke --url` in each of its formats. None may show them.
+//! line's pretty, terse, text, json and junit output, its log file and its stderr;
+//! `cargo smoke --url` in each of its formats; and `cargo smoke` running a workspace's
+//! smoke target (the fixture's, built with its `leak` feature). None may show them.
 //!
 //! The command line runs as a real process: this test program again, as a child that
 //! calls `smoke_runtime::cli::run_from` (selected by an environment variable).
@@ -14,6 +15,7 @@ use smoke_runtime::http::{Details, Smoke};
 use smoke_runtime::prelude::*;
 use smoke_runtime::{RunnerBuilder, Selection};
 
+use common::fixture::{cargo_smoke_in, fixture};
 use common::{cargo_smoke, exits, stderr, stdout, stdout_json};
 
 /// Registered by the host (the builder, or `main!(setup)`).
@@ -162,6 +164,32 @@ async fn no_front_end_shows_a_secret() {
             &all,
         );
     }
+    // `cargo smoke` in a workspace: the fixture's leaking test, built with `--features
+    // leak`, run by the real cargo-smoke in every format, --secret-env passed on.
+    let leaky = [
+        "-p",
+        "smoke-fixture",
+        "--features",
+        "leak",
+        "--secret-env",
+        ENV_NAME,
+    ];
+    for format in ["pretty", "terse", "text", "json", "junit", "health", "html"] {
+        let mut args = leaky.to_vec();
+        args.extend(["--format", format, "leaky::"]);
+        let output = cargo_smoke_in(fixture(), &args);
+        exits(&output, 1);
+        let (out, err) = (stdout(&output), stderr(&output));
+        assert!(out.contains("leaks_secrets"), "{format}: {out}\n{err}");
+        assert!(out.contains("***"), "{format} masked nothing: {out}");
+        assert_clean(&format!("cargo smoke --format {format}"), &out, &all);
+        assert_clean(
+            &format!("cargo smoke --format {format} (stderr)"),
+            &err,
+            &all,
+        );
+    }
+
     // An unset or empty variable is refused before anything is asked.
     std::env::set_var("SMOKE_SECRETS_TEST_EMPTY", "");
     for name in ["SMOKE_SECRETS_TEST_UNSET", "SMOKE_SECRETS_TEST_EMPTY"] {

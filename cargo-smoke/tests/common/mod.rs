@@ -1,6 +1,8 @@
 //! What the integration tests share: running the real `cargo-smoke` binary and reading
 //! what it printed and how it exited.
 
+pub mod fixture;
+
 use std::process::{Command, Output};
 
 /// The `cargo-smoke` binary with `smoke` as its first argument, as cargo runs a
