@@ -154,6 +154,7 @@ impl RunnerBuilder {
     /// # Panics
     ///
     /// When `value` is empty: masking the empty string would blank every message.
+    #[track_caller]
     pub fn secret(mut self, value: impl Into<String>) -> Self {
         self.add_secret(value);
         self
@@ -165,6 +166,7 @@ impl RunnerBuilder {
     /// # Panics
     ///
     /// When `value` is empty.
+    #[track_caller]
     pub fn add_secret(&mut self, value: impl Into<String>) -> &mut Self {
         let value = value.into();
         assert!(

@@ -178,12 +178,22 @@ impl SmokeBuilder {
     }
 
     /// A value that must never leave the process: masked as `***` in every message.
+    ///
+    /// # Panics
+    ///
+    /// When `value` is empty or only whitespace: masking it would blank every message.
+    #[track_caller]
     pub fn secret(mut self, value: impl Into<String>) -> Self {
         self.redactor.add_secret(value);
         self
     }
 
     /// Several secret values.
+    ///
+    /// # Panics
+    ///
+    /// When a value is empty or only whitespace.
+    #[track_caller]
     pub fn secrets<I, S>(mut self, values: I) -> Self
     where
         I: IntoIterator<Item = S>,

@@ -44,6 +44,13 @@
 //!    [`QUERY_PARAMETERS`] (any case) after `?` or `&`, up to the next `&`, `#`,
 //!    whitespace, quote or backslash: signed-URL signatures and credentials
 //!    (`X-Amz-Signature=...`), tokens and API keys.
+//! 5. **Credential fields of JSON documents**: the string value of a key that names a
+//!    password, secret, token or API key (`"password": "..."`, `"client_secret": "..."`,
+//!    `"apiKey": "..."`, any case), also as `Debug` shows JSON (`\"password\": \"...\"`).
+//! 6. **Authorization credentials in text**: what follows `Bearer ` or `Basic ` (any case),
+//!    when it looks like a credential (8 or more token characters, a digit or a symbol
+//!    among them, so `Basic authentication` stays), as in a copied
+//!    `Authorization: Bearer eyJhbGciOi...` header.
 //!
 //! Then the message is capped at [`Redactor::max_len`] characters.
 //!
@@ -180,6 +187,39 @@ fn query_parameter() -> &'static Regex {
     })
 }
 
+/// The names of JSON keys whose string values are credentials.
+const JSON_KEYS: &str = r"[A-Za-z0-9_\-]*?(?:password|passwd|pwd|secret|token|api[_\-]?key)";
+
+/// `"password": "value"`: up to the value's opening quote is the first group.
+fn json_field() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(&format!(r#"(?i)("{JSON_KEYS}"\s*:\s*")(?:[^"\\]|\\.)*""#))
+            .expect("the JSON field pattern is valid")
+    })
+}
+
+/// `\"password\": \"value\"`: a JSON field as `Debug` shows it.
+fn json_field_escaped() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(&format!(
+            r#"(?i)(\\"{JSON_KEYS}\\"\s*:\s*\\")(?:[^\\]|\\[^"])*?\\""#
+        ))
+        .expect("the escaped JSON field pattern is valid")
+    })
+}
+
+/// `Bearer <credential>` / `Basic <credential>`: the scheme and the space are the first
+/// group.
+fn authorization_credential() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\b((?:bearer|basic)\s+)([A-Za-z0-9\-._~+/]{8,}=*)")
+            .expect("the authorization credential pattern is valid")
+    })
+}
+
 impl Redactor {
     /// Masks credentials of known shapes (see the [module](self)) and caps messages at
     /// [`DEFAULT_MAX_LEN`] characters; no secret values yet.
@@ -261,6 +301,20 @@ impl Redactor {
             .replace_all(&out, |c: &regex::Captures<'_>| format!("{}{MASK}", &c[1]));
         let out = query_parameter()
             .replace_all(&out, |c: &regex::Captures<'_>| format!("{}{MASK}", &c[1]));
+        let out =
+            json_field().replace_all(&out, |c: &regex::Captures<'_>| format!("{}{MASK}\"", &c[1]));
+        let out = json_field_escaped().replace_all(&out, |c: &regex::Captures<'_>| {
+            format!("{}{MASK}\\\"", &c[1])
+        });
+        let out = authorization_credential().replace_all(&out, |c: &regex::Captures<'_>| {
+            // A credential has a digit or a symbol; a plain word ("Basic authentication")
+            // is prose.
+            if c[2].bytes().any(|b| !b.is_ascii_alphabetic()) {
+                format!("{}{MASK}", &c[1])
+            } else {
+                c[0].to_owned()
+            }
+        });
         cap(out.into_owned(), self.max_len)
     }
 

@@ -292,3 +292,47 @@ fn long_messages_are_capped_on_a_char_boundary() {
     assert!(out.ends_with("(92 more characters)"), "{out}");
     assert_eq!(r.redact("short"), "short");
 }
+
+#[test]
+fn credential_fields_of_json_documents_are_masked() {
+    let r = Redactor::new();
+    assert_eq!(
+        r.redact(r#"{"user": "app", "password": "s3 cr\"et", "host": "db"}"#),
+        r#"{"user": "app", "password": "***", "host": "db"}"#
+    );
+    assert_eq!(
+        r.redact(r#"{"client_secret":"abc","apiKey" : "k-1","accessToken":"t"}"#),
+        r#"{"client_secret":"***","apiKey" : "***","accessToken":"***"}"#
+    );
+    // As the assertion macros show a JSON text: `Debug`-escaped.
+    let shown = format!("{:?}", r#"{"DB_PASSWORD": "hunter2", "db": "x"}"#);
+    let out = r.redact(&shown);
+    assert!(!out.contains("hunter2"), "{out}");
+    assert!(out.contains(r#"\"db\": \"x\""#), "{out}");
+    // Keys that merely resemble one are left alone.
+    assert_eq!(
+        r.redact(r#"{"tokens_used": 3, "name": "password reset"}"#),
+        r#"{"tokens_used": 3, "name": "password reset"}"#
+    );
+}
+
+#[test]
+fn authorization_credentials_in_text_are_masked() {
+    let r = Redactor::new();
+    assert_eq!(
+        r.redact("sent Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc_DEF-123 and got 401"),
+        "sent Authorization: Bearer *** and got 401"
+    );
+    assert_eq!(
+        r.redact("authorization: basic YXBwOmh1bnRlcjI="),
+        "authorization: basic ***"
+    );
+    // Words after "bearer" or "basic" that are not credentials stay.
+    for prose in [
+        r#"WWW-Authenticate: Bearer realm="smoke""#,
+        "Basic authentication is disabled",
+        "bearer tokens expire",
+    ] {
+        assert_eq!(r.redact(prose), prose);
+    }
+}
