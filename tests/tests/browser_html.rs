@@ -90,11 +90,14 @@ async fn the_html_page_renders_in_headless_chromium() {
         eprintln!("note: /usr/bin/chromium is missing; the browser test is skipped outside CI");
         return;
     };
+    // Every page load runs the tests (no anonymous minimum interval), so that the count
+    // below says the page was loaded twice.
     let smoke = Smoke::builder()
         .details(Details::Always)
         .only(Selection::all().tag("page"))
+        .min_interval(std::time::Duration::ZERO)
         .build();
-    let app = axum::Router::new().nest("/smoketest", smoke_runtime::axum::router(smoke.clone()));
+    let app = smoke_runtime::axum::mount(axum::Router::new(), "/smoketest", smoke.clone());
     let addr = serve_axum(app).await;
     let url = format!("http://{addr}/smoketest?format=html");
 
