@@ -122,6 +122,85 @@ pub struct Report {
 }
 
 impl Report {
+    /// Several runs' reports as one: every test (sorted by name, as in one report), the
+    /// test classes and the times added up (the runs went one after the other), and the
+    /// first start time.
+    ///
+    /// ```
+    /// use smoke_core::Report;
+    ///
+    /// let run = |at: &str, ms| Report { started_at: at.into(), time_ms: ms, test_classes: 1, tests: vec![] };
+    /// let merged = Report::merge([run("2026-11-29T10:00:00.000Z", 2.0), run("2026-11-29T10:00:01.000Z", 3.0)]);
+    /// assert_eq!((merged.started_at.as_str(), merged.time_ms, merged.test_classes), ("2026-11-29T10:00:00.000Z", 5.0, 2));
+    /// ```
+    pub fn merge(reports: impl IntoIterator<Item = Report>) -> Report {
+        let mut merged = Report {
+            started_at: String::new(),
+            time_ms: 0.0,
+            test_classes: 0,
+            tests: Vec::new(),
+        };
+        for report in reports {
+            if merged.started_at.is_empty() {
+                merged.started_at = report.started_at;
+            }
+            merged.time_ms += report.time_ms;
+            merged.test_classes += report.test_classes;
+            merged.tests.extend(report.tests);
+        }
+        merged.tests.sort_by(|a, b| a.name.cmp(&b.name));
+        merged
+    }
+
+    /// The part of this report about the tests `keep` takes (by their full names). Its
+    /// time is the longest of their durations: they ran side by side within this run,
+    /// whose own time says nothing of them.
+    pub fn subset(&self, keep: impl Fn(&str) -> bool) -> Report {
+        let tests: Vec<TestReport> = self
+            .tests
+            .iter()
+            .filter(|t| keep(&t.name))
+            .cloned()
+            .collect();
+        Report {
+            started_at: self.started_at.clone(),
+            time_ms: tests.iter().map(|t| t.duration_ms).fold(0.0, f64::max),
+            test_classes: tests
+                .iter()
+                .map(|t| t.class.as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            tests,
+        }
+    }
+
+    /// The same report with each test reduced to its outcome and duration: named `#1`,
+    /// `#2`, ... in one class `smoke`, without tags, place or message. What a caller who
+    /// may not see details is shown, so that no format can leak a name.
+    pub fn anonymized(&self) -> Report {
+        Report {
+            started_at: self.started_at.clone(),
+            time_ms: self.time_ms,
+            test_classes: self.test_classes,
+            tests: self
+                .tests
+                .iter()
+                .enumerate()
+                .map(|(i, t)| TestReport {
+                    name: format!("#{}", i + 1),
+                    class: "smoke".to_owned(),
+                    file: String::new(),
+                    line: 0,
+                    tags: Vec::new(),
+                    outcome: t.outcome,
+                    duration_ms: t.duration_ms,
+                    message: None,
+                    location: None,
+                })
+                .collect(),
+        }
+    }
+
     /// Whether no test failed, errored or timed out.
     pub fn passed(&self) -> bool {
         !self.tests.iter().any(|t| t.outcome.is_problem())

@@ -61,28 +61,6 @@ pub fn program_args(cli: &Cli) -> Vec<String> {
     args
 }
 
-/// The reports of several smoke targets as one: every test (sorted by name, as in one
-/// report), the test classes added up, the times added up (the targets run one after the
-/// other), and the first start time.
-pub fn merge(reports: Vec<Report>) -> Report {
-    let mut merged = Report {
-        started_at: String::new(),
-        time_ms: 0.0,
-        test_classes: 0,
-        tests: Vec::new(),
-    };
-    for report in reports {
-        if merged.started_at.is_empty() {
-            merged.started_at = report.started_at;
-        }
-        merged.time_ms += report.time_ms;
-        merged.test_classes += report.test_classes;
-        merged.tests.extend(report.tests);
-    }
-    merged.tests.sort_by(|a, b| a.name.cmp(&b.name));
-    merged
-}
-
 /// The document of `format` for `report` (JSON for what is no document of its own).
 pub fn render(report: &Report, format: Format) -> String {
     let options = RenderOptions {
@@ -191,7 +169,7 @@ pub(crate) fn run_for_document(
     }
     // The programs scrubbed their own reports; URL passwords once more, in case a program
     // is of an older smoke.
-    let report = Redactor::new().redact_report(&merge(reports));
+    let report = Redactor::new().redact_report(&Report::merge(reports));
     print(&render(&report, format));
     (worst, Some(report))
 }

@@ -248,7 +248,11 @@ impl Coordinator {
             return Ok(served);
         }
         Ok(Served {
-            report: Arc::new(state::subset(&served.report, &ask.tests)),
+            report: Arc::new({
+                let names: std::collections::BTreeSet<String> =
+                    ask.tests.iter().map(|t| t.full_name()).collect();
+                served.report.subset(|name| names.contains(name))
+            }),
             ..served
         })
     }

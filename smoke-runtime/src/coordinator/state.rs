@@ -1,7 +1,7 @@
 //! What the coordinator remembers between runs: the runs in flight, the latest result of
 //! each selection and of each test, and how long each selection's run took.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -112,28 +112,5 @@ impl State {
             },
         );
         self.durations.insert(key.clone(), took);
-    }
-}
-
-/// The part of a full report that concerns `tests`. Its time is the longest of their
-/// durations: they ran side by side within the full run, whose own time says nothing of
-/// them.
-pub(super) fn subset(report: &Report, tests: &[&'static TestDescriptor]) -> Report {
-    let names: BTreeSet<String> = tests.iter().map(|t| t.full_name()).collect();
-    let kept: Vec<TestReport> = report
-        .tests
-        .iter()
-        .filter(|t| names.contains(&t.name))
-        .cloned()
-        .collect();
-    Report {
-        started_at: report.started_at.clone(),
-        time_ms: kept.iter().map(|t| t.duration_ms).fold(0.0, f64::max),
-        test_classes: kept
-            .iter()
-            .map(|t| t.class.as_str())
-            .collect::<BTreeSet<_>>()
-            .len(),
-        tests: kept,
     }
 }

@@ -7,7 +7,6 @@ use http::{HeaderMap, Response, StatusCode};
 use super::{Details, Format, Smoke, NOSNIFF};
 use crate::coordinator::{Busy, Served};
 use crate::report::RenderOptions;
-use crate::{Report, TestReport};
 
 impl Smoke {
     /// The answer of a run route: the report in `format`, with the status, caching and
@@ -24,7 +23,7 @@ impl Smoke {
         let report = if details {
             &*served.report
         } else {
-            anonymous = outcomes_only(&served.report);
+            anonymous = served.report.anonymized();
             &anonymous
         };
         let options = RenderOptions {
@@ -68,32 +67,6 @@ impl Smoke {
         headers.insert("x-smoke-status", HeaderValue::from_static(report.status()));
         headers.insert(NOSNIFF.0, HeaderValue::from_static(NOSNIFF.1));
         response
-    }
-}
-
-/// `report` with each test reduced to its outcome and duration: named `#1`, `#2`, ...
-/// in one class `smoke`, without tags, place or message.
-pub(super) fn outcomes_only(report: &Report) -> Report {
-    Report {
-        started_at: report.started_at.clone(),
-        time_ms: report.time_ms,
-        test_classes: report.test_classes,
-        tests: report
-            .tests
-            .iter()
-            .enumerate()
-            .map(|(i, t)| TestReport {
-                name: format!("#{}", i + 1),
-                class: "smoke".to_owned(),
-                file: String::new(),
-                line: 0,
-                tags: Vec::new(),
-                outcome: t.outcome,
-                duration_ms: t.duration_ms,
-                message: None,
-                location: None,
-            })
-            .collect(),
     }
 }
 
