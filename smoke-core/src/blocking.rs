@@ -166,7 +166,7 @@ pub fn still_blocked(test: &'static TestDescriptor) -> Option<StillBlocked> {
         .find(|(k, _, _)| *k == key(test))
         .map(|(_, since, phase)| StillBlocked {
             since: *since,
-            phase: phase.clone(),
+            phase: *phase,
         })
 }
 

@@ -146,9 +146,7 @@ pub async fn finish<S: FixtureSet>(
     }
     let cleanups = ctx.take_cleanups();
     if !cleanups.is_empty() {
-        ctx.set_phase(Some(Phase::TearDown(
-            "a cleanup registered with add_cleanup".to_owned(),
-        )));
+        ctx.set_phase(Some(Phase::Cleanups));
         let panics = sync_call(ctx, move |ctx| {
             cleanups
                 .into_iter()

@@ -36,23 +36,49 @@ pub struct Context {
     phase: Mutex<Option<Phase>>,
 }
 
-/// Where a test's run is: which of its parts runs now. When a part does not return in
-/// time, reports name it ("tear_down of Scratch did not return...").
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where a test's run is: which of its parts runs now. Its names are `'static`, so that
+/// recording the phase at each step costs no allocation; a report renders it only when
+/// that part did not return in time ("tear_down of Scratch did not return...").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
-    /// Setting up: a suite's `set_up`, or a fixture's set-up.
-    SetUp(String),
+    /// A suite's `set_up` (the suite's name).
+    SuiteSetUp(&'static str),
+    /// A fixture's set-up (the fixture's type).
+    FixtureSetUp(&'static str),
     /// The test's own body.
     Body,
-    /// Tearing down: a cleanup, a fixture's tear-down, a suite's `tear_down`.
-    TearDown(String),
+    /// The closures registered with `add_cleanup`.
+    Cleanups,
+    /// A fixture's tear-down (the fixture's type).
+    FixtureTearDown(&'static str),
+    /// A suite's `tear_down` (the suite's name).
+    SuiteTearDown(&'static str),
+}
+
+impl Phase {
+    /// Whether it is a part of setting the test up.
+    pub fn is_set_up(self) -> bool {
+        matches!(self, Phase::SuiteSetUp(_) | Phase::FixtureSetUp(_))
+    }
+
+    /// Whether it is a part of tearing the test down.
+    pub fn is_tear_down(self) -> bool {
+        matches!(
+            self,
+            Phase::Cleanups | Phase::FixtureTearDown(_) | Phase::SuiteTearDown(_)
+        )
+    }
 }
 
 impl std::fmt::Display for Phase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Phase::SetUp(what) | Phase::TearDown(what) => f.write_str(what),
+            Phase::SuiteSetUp(suite) => write!(f, "set_up of {suite}"),
+            Phase::FixtureSetUp(fixture) => write!(f, "the set-up of fixture {fixture}"),
             Phase::Body => f.write_str("the test's body"),
+            Phase::Cleanups => f.write_str("a cleanup registered with add_cleanup"),
+            Phase::FixtureTearDown(fixture) => write!(f, "the tear-down of fixture {fixture}"),
+            Phase::SuiteTearDown(suite) => write!(f, "tear_down of {suite}"),
         }
     }
 }
@@ -143,7 +169,7 @@ impl Context {
 
     /// What runs now, if the runner was told (see [`Phase`]).
     pub fn phase(&self) -> Option<Phase> {
-        lock(&self.phase).clone()
+        *lock(&self.phase)
     }
 
     /// Records what runs now.

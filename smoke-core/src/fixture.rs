@@ -76,10 +76,7 @@ impl FixtureSet for () {
 
 impl<H: Fixture, T: FixtureSet> FixtureSet for (H, T) {
     async fn set_up_all(ctx: &Arc<Context>) -> SmokeResult<Self> {
-        ctx.set_phase(Some(Phase::SetUp(format!(
-            "the set-up of fixture {}",
-            type_name::<H>()
-        ))));
+        ctx.set_phase(Some(Phase::FixtureSetUp(type_name::<H>())));
         let set_up = CatchUnwind(Box::pin(H::set_up(ctx)))
             .await
             .unwrap_or_else(|panic| {
@@ -113,10 +110,7 @@ impl<H: Fixture, T: FixtureSet> FixtureSet for (H, T) {
 }
 
 async fn tear_down_one<H: Fixture>(fixture: H, ctx: &Context) -> SmokeResult {
-    ctx.set_phase(Some(Phase::TearDown(format!(
-        "the tear-down of fixture {}",
-        type_name::<H>()
-    ))));
+    ctx.set_phase(Some(Phase::FixtureTearDown(type_name::<H>())));
     let tear_down = CatchUnwind(Box::pin(fixture.tear_down()))
         .await
         .unwrap_or_else(|panic| {

@@ -12,7 +12,7 @@ use crate::body::CatchUnwind;
 use crate::fixture::combine;
 use crate::hook::AroundEach;
 use crate::{
-    Context, ErrorKind, Outcome, Phase, SmokeResult, SuiteDescriptor, TestDescriptor, TestReport,
+    Context, ErrorKind, Outcome, SmokeResult, SuiteDescriptor, TestDescriptor, TestReport,
 };
 
 use crate::runner::{millis, Runner};
@@ -337,16 +337,16 @@ pub(crate) fn hung(ctx: &Context, grace: Duration) -> String {
         ""
     };
     match ctx.phase() {
-        Some(Phase::TearDown(what)) => format!(
+        Some(what) if what.is_tear_down() => format!(
             "{what} did not return within the test's timeout of {timeout} plus the tear-down \
              grace of {grace}{left_behind}"
         ),
-        Some(Phase::SetUp(what)) => {
+        Some(what) if what.is_set_up() => {
             format!(
                 "timed out after {timeout} while setting up: {what} did not return{left_behind}"
             )
         }
-        Some(Phase::Body) | None => format!(
+        _ => format!(
             "timed out after {timeout}, and it did not end within {grace} more: it holds \
              its thread without yielding{left_behind}"
         ),

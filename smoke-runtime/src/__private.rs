@@ -10,7 +10,7 @@ use std::task::{Context as TaskContext, Poll};
 pub use smoke_core::{
     finish, into_smoke_error, linkme, run_body, run_sync, set_up, sync_call, sync_hook, BoxFuture,
     Context, Fixture, FixtureSet, IntoSmokeResult, Phase, SmokeError, SmokeResult, SuiteDescriptor,
-    TestDescriptor, SMOKE_CORE_TESTS,
+    SyncCall, TestDescriptor, SMOKE_CORE_TESTS,
 };
 pub use std::sync::Arc;
 pub use std::time::Duration;
@@ -35,11 +35,7 @@ pub fn sync_set_up<T: Send + 'static>(
     ctx: &Arc<Context>,
     set_up: impl FnOnce(&Context) -> SmokeResult<T> + Send + 'static,
 ) -> BoxFuture<'static, SmokeResult<T>> {
-    let call = sync_call(ctx, set_up);
-    Box::pin(async move {
-        call.await
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })
+    resumed(sync_call(ctx, set_up))
 }
 
 /// A suite's sync `tear_down`, on a blocking thread (never on a runtime worker).
@@ -47,18 +43,19 @@ pub fn sync_tear_down(
     ctx: &Arc<Context>,
     tear_down: impl FnOnce(&Context) -> SmokeResult + Send + 'static,
 ) -> BoxFuture<'static, SmokeResult> {
-    let call = sync_call(ctx, tear_down);
-    Box::pin(async move {
-        call.await
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })
+    resumed(sync_call(ctx, tear_down))
 }
 
 /// A sync `set_up_suite` / `tear_down_suite`, on a blocking thread.
 pub fn sync_suite_hook(
     hook: impl FnOnce() -> SmokeResult + Send + 'static,
 ) -> BoxFuture<'static, SmokeResult> {
-    let call = sync_hook(hook);
+    resumed(sync_hook(hook))
+}
+
+/// The blocking call's value; its panic resumes in the awaiting task, where the suite's
+/// hooks are caught and reported as they are for async hooks.
+fn resumed<T: Send + 'static>(call: SyncCall<T>) -> BoxFuture<'static, T> {
     Box::pin(async move {
         call.await
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -87,7 +84,7 @@ impl<T, F> SuiteState<T, F> {
 
 impl<T: Suite, F: FixtureSet> FixtureSet for SuiteState<T, F> {
     async fn set_up_all(ctx: &Arc<Context>) -> SmokeResult<Self> {
-        ctx.set_phase(Some(Phase::SetUp(format!("set_up of {}", T::NAME))));
+        ctx.set_phase(Some(Phase::SuiteSetUp(T::NAME)));
         let suite = match CatchPanic(T::__smoke_set_up(ctx.clone())).await {
             Ok(Ok(suite)) => suite,
             Ok(Err(e)) => return Err(prefixed(e, "set_up", T::NAME)),
@@ -119,7 +116,7 @@ impl<T: Suite, F: FixtureSet> FixtureSet for SuiteState<T, F> {
 }
 
 async fn tear_down<T: Suite>(suite: T, ctx: &Arc<Context>) -> SmokeResult {
-    ctx.set_phase(Some(Phase::TearDown(format!("tear_down of {}", T::NAME))));
+    ctx.set_phase(Some(Phase::SuiteTearDown(T::NAME)));
     match CatchPanic(suite.__smoke_tear_down(ctx.clone())).await {
         Ok(result) => result.map_err(|e| prefixed(e, "tear_down", T::NAME)),
         Err(panic) => Err(SmokeError::error(format!(
