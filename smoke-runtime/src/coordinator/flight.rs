@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{watch, OwnedSemaphorePermit};
 
 use super::state::{key_of, unix_now, Key, Running, State};
-use super::{lock, Ask, Caller, Coordinator, Inner, Served, DEADLINE_MARGIN};
+use super::{lock, Caller, Coordinator, Inner, Served, DEADLINE_MARGIN};
 use crate::{Outcome, Report, TestDescriptor, TestReport};
 
 /// No slot is free for a new run: answer 429 with `Retry-After`.
@@ -38,11 +38,16 @@ pub(super) struct Flight {
 }
 
 impl Coordinator {
-    /// The run of `ask.tests` in flight, or a new one when a slot is free for the caller.
-    /// A flight past its deadline is not joined: its result would be served as new.
-    pub(super) fn flight(&self, ask: Ask) -> Result<Flight, Busy> {
+    /// The run of `tests` (whose key is `key`) in flight, or a new one when a slot is free
+    /// for `caller`. A flight past its deadline is not joined: its result would be served
+    /// as new.
+    pub(super) fn flight(
+        &self,
+        key: Key,
+        caller: Caller,
+        tests: &[&'static TestDescriptor],
+    ) -> Result<Flight, Busy> {
         let inner = &self.inner;
-        let key = key_of(&ask.tests);
         let mut state = lock(&inner.state);
         let now = Instant::now();
         if let Some(flight) = state.flights.get(&key) {
@@ -60,7 +65,7 @@ impl Coordinator {
             },
             anonymous_share,
         };
-        let anonymous = match ask.caller {
+        let anonymous = match caller {
             Caller::Anonymous => match inner.anonymous.clone().try_acquire_owned() {
                 Ok(permit) => Some(permit),
                 Err(_) => return Err(busy(true)),
@@ -70,7 +75,7 @@ impl Coordinator {
         let Ok(permit) = inner.permits.clone().try_acquire_owned() else {
             return Err(busy(false));
         };
-        let flight = self.start(key.clone(), ask.tests, (permit, anonymous));
+        let flight = self.start(key.clone(), tests.to_vec(), (permit, anonymous));
         let expected = state.durations.get(&key).copied();
         state.running.insert(
             flight.id,
@@ -271,7 +276,11 @@ impl Coordinator {
         let started = Instant::now();
         let mut report = inner
             .runner
-            .run_tests(tests, run_skipped, |t| on_result(&redactor.redact_test(t)))
+            .run_tests(tests, run_skipped, |t| match t.message {
+                // Only a message can carry a secret: a pass is handed on as it is.
+                None => on_result(t),
+                Some(_) => on_result(&redactor.redact_test(t)),
+            })
             .await;
         redactor.redact_report_in_place(&mut report);
         let report = Arc::new(report);

@@ -205,7 +205,7 @@ impl Coordinator {
         if self.inner.schedule_started.swap(true, Ordering::SeqCst) {
             return;
         }
-        let first = self.flight(self.all(Caller::Trusted)).ok();
+        let first = self.flight_of_all().ok();
         let weak = Arc::downgrade(&self.inner);
         tokio::spawn(schedule_loop(weak, every, first));
     }
@@ -220,22 +220,19 @@ impl Coordinator {
         if policy.schedule.is_some() {
             self.start_schedule();
         }
+        // With a cache or a schedule, the source of every answer is a run of every test.
         let whole = policy.cache.is_some() || policy.schedule.is_some();
-        let source = if whole {
-            self.all(ask.caller)
+        let (key, source) = if whole {
+            (self.inner.all_key.clone(), &self.inner.exposed[..])
         } else {
-            Ask {
-                tests: ask.tests.clone(),
-                ..ask.clone()
-            }
+            (state::key_of(&ask.tests), &ask.tests[..])
         };
-        let key = state::key_of(&source.tests);
         let max_age = self.max_age(ask.caller);
         let fresh = ask.fresh && ask.caller == Caller::Trusted;
         let stored = lock(&self.inner.state).stored(&key);
         let served = match stored {
             Some(stored) if !fresh && self.reusable(&stored, max_age) => Ok(stored.served(max_age)),
-            stored => match self.flight(source) {
+            stored => match self.flight(key, ask.caller, source) {
                 Ok(flight) => Ok(self.wait(flight, max_age).await),
                 // An anonymous caller who finds no slot gets the latest result there is.
                 Err(busy) => match stored.filter(|_| ask.caller == Caller::Anonymous) {
@@ -276,13 +273,13 @@ impl Coordinator {
         }
     }
 
-    /// Every exposed test, for `caller`.
-    fn all(&self, caller: Caller) -> Ask {
-        Ask {
-            tests: self.inner.exposed.clone(),
-            caller,
-            fresh: false,
-        }
+    /// The run of every exposed test in flight, or a new one (the schedule's).
+    fn flight_of_all(&self) -> Result<Flight, Busy> {
+        self.flight(
+            self.inner.all_key.clone(),
+            Caller::Trusted,
+            &self.inner.exposed,
+        )
     }
 
     /// How old a stored result may be when served to `caller`.
@@ -336,7 +333,7 @@ async fn schedule_loop(inner: Weak<Inner>, every: Duration, first: Option<Flight
         };
         let coordinator = Coordinator { inner: strong };
         // Busy only when other runs fill every slot: skip a turn.
-        if let Ok(flight) = coordinator.flight(coordinator.all(Caller::Trusted)) {
+        if let Ok(flight) = coordinator.flight_of_all() {
             coordinator.wait(flight, None).await;
         }
     }
