@@ -18,6 +18,7 @@ pub mod assert;
 pub mod checks;
 pub mod cli;
 pub mod coordinator;
+pub mod guide;
 pub mod prelude;
 pub mod report;
 pub mod rollback;
