@@ -6,7 +6,10 @@
 //! ```
 //!
 //! A smoke target is a `harness = false` test target named `smoke` whose `main` is
-//! `smoke_runtime::main!()`. The README's `cargo smoke` section tells the whole story.
+//! `smoke_runtime::main!()`. The guide's `cargo smoke` chapter tells the whole story:
+//! `smoke_runtime::guide::cargo_smoke`
+//! (<https://docs.rs/smoke-runtime/latest/smoke_runtime/guide/cargo_smoke/index.html>, or
+//! `smoke-runtime/guide/10-cargo-smoke.md` in the repository).
 
 mod local;
 mod remote;
