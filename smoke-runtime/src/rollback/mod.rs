@@ -196,6 +196,8 @@ impl<H: TransactionHook> Fixture for Rollback<H> {
 /// tests that don't ask for it still run inside one.
 ///
 /// ```no_run
+/// # #[cfg(feature = "postgres")]
+/// # mod example {
 /// use smoke_runtime::prelude::*;
 /// use smoke_runtime::rollback::{each_test, PgRollback, RunWideTx};
 /// use smoke_runtime::Runner;
@@ -211,6 +213,8 @@ impl<H: TransactionHook> Fixture for Rollback<H> {
 ///         .await?;
 ///     Ok(())
 /// }
+/// # }
+/// # fn main() {}
 /// ```
 pub fn each_test<H: TransactionHook>(hook: H) -> EachTest<H> {
     EachTest { hook }
