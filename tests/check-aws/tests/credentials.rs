@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use smoke_check_aws::{python, CheckOutcome, CheckRun, IamUser, Moto, MOTO_ACCOUNT};
+use smoke_check_aws::{canned_sts, python, CheckOutcome, CheckRun, IamUser, Moto, MOTO_ACCOUNT};
 
 const BIN: &str = env!("CARGO_BIN_EXE_aws_check");
 
@@ -232,4 +232,55 @@ fn sts_stopped_or_silent_is_an_error_within_the_timeout() {
     assert!(m.contains("did not answer within 2s"), "{m}");
     assert!(m.contains(&user.access_key_id), "{m}");
     assert!(run.elapsed < Duration::from_secs(2 + 5), "{run:#?}");
+}
+
+#[test]
+fn sts_answers_expired_token_and_outages_as_such() {
+    let secret = "cannedSecretKeyThatNoMessageMayShow000000";
+    let check = |name: &str, endpoint: &str| {
+        let run = CheckRun::new(&dir(name), Some(endpoint))
+            .keys("ASIACANNEDKEY0000000", secret)
+            .env("AWS_SESSION_TOKEN", "canned-session-token")
+            .args(&["--timeout-ms", "10000"])
+            .run(BIN);
+        eprintln!("{}: {}", run.outcome, run.message);
+        assert!(!run.everything.contains(secret), "{run:#?}");
+        assert!(!run.everything.contains("canned-session-token"), "{run:#?}");
+        run
+    };
+
+    // AWS's own wording of an expired session token.
+    let expired = canned_sts(
+        400,
+        "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>\
+         <Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included \
+         in the request is expired</Message></Error><RequestId>canned</RequestId>\
+         </ErrorResponse>",
+    );
+    let run = check("sts-expired", &expired);
+    assert_eq!(run.outcome, "failure", "{run:#?}");
+    assert!(
+        run.message.starts_with("expired AWS credentials: STS at "),
+        "{}",
+        run.message
+    );
+    assert!(
+        run.message.contains("answered ExpiredToken") && run.message.contains("ASIACANNEDKEY"),
+        "{}",
+        run.message
+    );
+
+    // An outage says nothing about the credentials: an error.
+    let outage = canned_sts(
+        503,
+        "<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code>\
+         <Message>Service is unavailable</Message></Error></ErrorResponse>",
+    );
+    let run = check("sts-outage", &outage);
+    assert_eq!(run.outcome, "error", "{run:#?}");
+    assert!(
+        run.message.contains("ServiceUnavailable"),
+        "{}",
+        run.message
+    );
 }
