@@ -177,9 +177,8 @@ impl AwsCredentialsCheck {
         let credentials = timeout_at(deadline, resolve(&config)).await.map_err(|_| {
             SmokeError::error(format!(
                 "resolving the AWS credentials did not finish within {within}: a \
-                     provider of the chain (credential_process, SSO, the container or \
-                     instance metadata endpoint) hangs; check the one this host is meant \
-                     to use"
+                 provider of the chain (credential_process, SSO, the container or instance \
+                 metadata endpoint) hangs; check the one this host is meant to use"
             ))
         })??;
         let key = credentials.access_key_id().to_owned();
@@ -191,19 +190,23 @@ impl AwsCredentialsCheck {
             }
         }
         let endpoint = Arc::new(Mutex::new(None));
-        let mut sts = aws_sdk_sts::config::Builder::from(&config)
-            .credentials_provider(credentials)
-            .interceptor(RecordEndpoint(endpoint.clone()));
-        if config.region().is_none() {
-            sts = sts.region(Region::from_static(FALLBACK_REGION));
-        }
-        let client = aws_sdk_sts::Client::from_conf(sts.build());
+        let region = config
+            .region()
+            .cloned()
+            .unwrap_or(Region::from_static(FALLBACK_REGION));
+        let client = aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::config::Builder::from(&config)
+                .region(region.clone())
+                .credentials_provider(credentials)
+                .interceptor(RecordEndpoint(endpoint.clone()))
+                .build(),
+        );
         let answer = timeout_at(deadline, client.get_caller_identity().send()).await;
         let endpoint = endpoint
             .lock()
             .ok()
             .and_then(|e| e.clone())
-            .unwrap_or_else(|| "STS".to_owned());
+            .unwrap_or_else(|| format!("the STS endpoint of {region}"));
         let output = match answer {
             Err(_) => {
                 return Err(SmokeError::error(format!(
