@@ -48,13 +48,17 @@
 //!
 //! `HttpCheck` and `http_status` need the `http-check` feature; `https://` URLs and
 //! `TlsCheck` / `tls_cert_valid_for` need the `tls` feature (rustls with the ring
-//! provider, the system's root certificates).
+//! provider, the system's root certificates). `AwsCredentialsCheck` /
+//! `aws_credentials_valid` need the `aws` feature (the AWS SDK's `aws-config` and
+//! `aws-sdk-sts`, with the SDK's default HTTPS client).
 
 mod env;
 mod exe;
 mod fs;
 mod net;
 
+#[cfg(feature = "aws")]
+mod aws;
 #[cfg(feature = "http-check")]
 mod http;
 #[cfg(feature = "tls")]
@@ -65,6 +69,8 @@ pub use exe::{executable_on_path, executable_version, find_executable, parse_ver
 pub use fs::{dir_writable, disk_free, disk_free_percent};
 pub use net::{dns_resolves, tcp_connect, AddressFamily};
 
+#[cfg(feature = "aws")]
+pub use aws::{aws_credentials_valid, AwsCredentialsCheck, CallerIdentity};
 #[cfg(feature = "http-check")]
 pub use http::{http_status, HttpCheck, HttpResponse};
 #[cfg(feature = "tls")]
