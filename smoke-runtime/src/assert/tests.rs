@@ -772,9 +772,29 @@ fn every_soft_variant_takes_a_message() {
     let text = e.message();
     assert!(text.starts_with("23 expectation(s) failed\n"), "{text}");
     for name in [
-        "equal", "not_equal", "count_equal", "true", "false", "is", "is_not", "is_none",
-        "is_some", "ok", "err", "in", "not_in", "matches", "less", "less_equal", "greater",
-        "greater_equal", "almost_equal", "not_almost_equal", "regex", "not_regex", "panics",
+        "equal",
+        "not_equal",
+        "count_equal",
+        "true",
+        "false",
+        "is",
+        "is_not",
+        "is_none",
+        "is_some",
+        "ok",
+        "err",
+        "in",
+        "not_in",
+        "matches",
+        "less",
+        "less_equal",
+        "greater",
+        "greater_equal",
+        "almost_equal",
+        "not_almost_equal",
+        "regex",
+        "not_regex",
+        "panics",
     ] {
         assert!(
             text.contains(&format!("\n\nexpect_{name}!(")),
