@@ -10,11 +10,11 @@
 
 use std::fmt;
 
-use crate::SmokeError;
+use crate::{Context, SmokeError};
 
 /// Where an assertion stands: its macro, its arguments' source text, its place.
 ///
-/// The macros build one per call; it is only read when the assertion fails.
+/// The macros name one per call; it is only read when the assertion fails.
 #[derive(Clone, Copy, Debug)]
 pub struct Site {
     /// The macro's name, without the `!`.
@@ -27,23 +27,27 @@ pub struct Site {
     pub line: u32,
 }
 
-/// A failure message being built.
-#[derive(Debug)]
+/// What a failed assertion found: labelled values and a line diff. The macro adds its
+/// [`Site`] and the user's message when it turns this into the test's error.
+#[derive(Debug, Default)]
 pub struct Failure {
-    site: Site,
     fields: Vec<(&'static str, String)>,
     diff: Option<Vec<String>>,
-    message: Option<String>,
+    /// Set when the assertion could not be checked at all (a bad regex): the test errors.
+    error: Option<String>,
 }
 
 impl Failure {
-    /// A failure of the assertion at `site`.
-    pub fn new(site: &Site) -> Self {
+    /// A failure with nothing to show yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Not a failure but an error of the test: the assertion could not be checked.
+    pub(crate) fn error(text: String) -> Self {
         Failure {
-            site: *site,
-            fields: Vec::new(),
-            diff: None,
-            message: None,
+            error: Some(text),
+            ..Self::default()
         }
     }
 
@@ -59,26 +63,20 @@ impl Failure {
         self
     }
 
-    /// Adds the user's message, if any.
-    pub fn message(mut self, message: Option<fmt::Arguments<'_>>) -> Self {
-        self.message = message.map(|m| m.to_string());
-        self
-    }
-
-    /// The message's text.
-    pub fn render(&self) -> String {
-        let mut out = format!("{}!({}) failed", self.site.name, one_line(self.site.args));
+    /// The message's text: the headline, the fields, the diff, the user's message.
+    pub fn render(&self, site: &Site, message: Option<&str>) -> String {
+        let mut out = format!("{}!({}) failed", site.name, one_line(site.args));
         let mut fields: Vec<(&str, &str)> =
             self.fields.iter().map(|(l, v)| (*l, v.as_str())).collect();
         let width = fields
             .iter()
             .map(|(l, _)| l.len())
-            .chain(self.message.as_ref().map(|_| "message".len()))
+            .chain(message.map(|_| "message".len()))
             .max()
             .unwrap_or(0)
             + 1;
         let diff_at = fields.len();
-        if let Some(message) = &self.message {
+        if let Some(message) = message {
             fields.push(("message", message));
         }
         for (i, (label, value)) in fields.iter().enumerate() {
@@ -103,9 +101,31 @@ impl Failure {
         }
     }
 
-    /// The failure as the error the test ends with, located at the call.
-    pub fn into_error(self) -> SmokeError {
-        SmokeError::failure(self.render()).at(self.site.file, self.site.line)
+    /// The error the test ends with, located at the call: a failure of the assertion at
+    /// `site`, with the user's message (formatted only now, on failure).
+    #[cold]
+    pub fn into_error(self, site: &Site, message: Option<fmt::Arguments<'_>>) -> SmokeError {
+        let error = match &self.error {
+            Some(text) => SmokeError::error(format!("{}!({}): {text}", site.name, site.args)),
+            None => {
+                let message = message.map(|m| m.to_string());
+                SmokeError::failure(self.render(site, message.as_deref()))
+            }
+        };
+        error.at(site.file, site.line)
+    }
+
+    /// What an `expect_*` macro does with a failure: records it with the running test,
+    /// which then fails at its end with every recorded failure. Outside a smoke test there
+    /// is no test to record it with, so it panics with the message rather than be lost.
+    #[cold]
+    #[track_caller]
+    pub fn record(self, site: &Site, message: Option<fmt::Arguments<'_>>) {
+        let failure = self.into_error(site, message);
+        match Context::current() {
+            Some(ctx) => ctx.record_failure(failure),
+            None => panic!("{failure}"),
+        }
     }
 }
 
@@ -147,12 +167,11 @@ mod tests {
 
     #[test]
     fn fields_are_aligned_and_the_message_comes_last() {
-        let f = Failure::new(&SITE)
+        let f = Failure::new()
             .field("actual", "\"bob\"")
-            .field("expected", "\"alice\"")
-            .message(Some(format_args!("after the {}", "rename")));
+            .field("expected", "\"alice\"");
         assert_eq!(
-            f.render(),
+            f.render(&SITE, Some("after the rename")),
             "assert_equal!(user.name, \"alice\") failed\n  \
              actual:   \"bob\"\n  \
              expected: \"alice\"\n  \
@@ -162,12 +181,11 @@ mod tests {
 
     #[test]
     fn multi_line_values_are_indented_and_the_diff_precedes_the_message() {
-        let f = Failure::new(&SITE)
+        let f = Failure::new()
             .field("actual", "Point {\n    x: 1,\n}")
-            .diff(vec!["- a".into(), "+ b".into()])
-            .message(Some(format_args!("m")));
+            .diff(vec!["- a".into(), "+ b".into()]);
         assert_eq!(
-            f.render(),
+            f.render(&SITE, Some("m")),
             "assert_equal!(user.name, \"alice\") failed\n  \
              actual:  Point {\n               x: 1,\n           }\n  \
              diff (- expected, + actual):\n    - a\n    + b\n  \
@@ -177,7 +195,7 @@ mod tests {
 
     #[test]
     fn the_error_is_a_failure_at_the_site() {
-        let e = Failure::new(&SITE).field("actual", 1).into_error();
+        let e = Failure::new().field("actual", 1).into_error(&SITE, None);
         assert_eq!(e.kind(), crate::ErrorKind::Failure);
         assert_eq!(e.location().unwrap().to_string(), "src/x.rs:7");
         assert_eq!(

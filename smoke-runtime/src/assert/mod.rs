@@ -4,8 +4,8 @@
 //! Every `assert_*!` macro returns early from the enclosing function (or closure, or
 //! async block) with `Err(SmokeError)` of kind [`ErrorKind::Failure`](crate::ErrorKind)
 //! when its check does not hold, and takes an optional trailing message with format
-//! arguments. Every one has an `expect_*!` twin that records the failure with the running
-//! test and lets it go on; the test then fails at its end with every recorded failure.
+//! arguments, formatted only when the check fails. Every one has an `expect_*!` twin
+//! (see [below](#soft-assertions-expect_)).
 //!
 //! | macro | holds when |
 //! | --- | --- |
@@ -36,48 +36,57 @@
 //!   message:  after the rename
 //!   at tests/smoke.rs:12
 //! ```
+//!
+//! # Soft assertions: `expect_*`
+//!
+//! Every `assert_*!` macro has a soft variant, `expect_*!`, with the same arguments and
+//! the same failure message. Where the assertion returns early, the soft variant records
+//! the failure with the running test and lets it go on; the test fails at its end with
+//! every recorded failure (and an `assert_*!` failure after them ends it with all of
+//! them). Use it to check several independent things in one test and see every one that
+//! is wrong.
+//!
+//! A soft variant evaluates to whether its check held (`true` or `false`), or, for those
+//! whose assertion evaluates to a value ([`expect_is_some!`](crate::expect_is_some),
+//! [`expect_ok!`](crate::expect_ok), [`expect_err!`](crate::expect_err),
+//! [`expect_panics!`](crate::expect_panics)), to `Some(value)` or `None`.
+//!
+//! It needs no `Result` to return into, so it works in any function the test calls.
+//! Outside a smoke test there is no test to record with, so a failure panics with its
+//! message.
+//!
+//! ```
+//! use smoke_runtime::prelude::*;
+//!
+//! #[smoke_test]
+//! fn config_is_sane() {
+//!     let port: u16 = 8080;
+//!     expect_greater!(port, 1023, "a privileged port");
+//!     if let Some(port) = expect_ok!("8443".parse::<u16>()) {
+//!         expect_not_equal!(port, 8080);
+//!     }
+//! }
+//! ```
 
-mod checks;
 mod contains;
 mod diff;
 mod macros;
 mod message;
+mod predicates;
 mod show;
 
-pub use checks::{AsF64, AsRegex, Tolerance};
 pub use contains::Contains;
+pub use predicates::{AsF64, AsRegex, Tolerance};
 
 /// What the assertion macros expand to. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use super::checks::{
-        bool_failure, check_almost, check_count_equal, check_panics, check_regex, equal_failure,
-        identity_failure, in_failure, matches_failure, not_equal_failure, order_failure, record,
-        variant_failure,
-    };
     pub use super::message::{Failure, Site};
-    pub use super::show::{Probe, Shown, ViaDebug, ViaNoText, ViaOpaque, ViaText};
-
-    /// A pointer's address, for identity failures.
-    pub fn address<T: ?Sized>(pointer: *const T) -> *const () {
-        pointer.cast()
-    }
-
-    /// An `expect_*` check without a value: whether it held (its failure recorded when not).
-    pub fn soft_held(check: Result<(), crate::SmokeError>) -> bool {
-        soft(check).is_some()
-    }
-
-    /// An `expect_*` check: its value, or `None` after recording its failure.
-    pub fn soft<T>(check: Result<T, crate::SmokeError>) -> Option<T> {
-        match check {
-            Ok(value) => Some(value),
-            Err(failure) => {
-                record(failure);
-                None
-            }
-        }
-    }
+    pub use super::predicates::{
+        almost, count_equal, equal_failure, identity, in_failure, matches_failure,
+        not_equal_failure, order_failure, panics, regex, truth, variant_failure,
+    };
+    pub use super::show::{probe, Fallback, Probe, Shown};
 }
 
 #[cfg(test)]

@@ -1,14 +1,32 @@
 //! How the assertion macros show a value: its `Debug` form when it has one, its type's
 //! name otherwise, and its raw text when it is a string (for line diffs).
 //!
-//! The choice is made at the macro's call site, where the type is concrete, with
-//! "autoref specialisation": [`Probe`] implements [`ViaDebug`] when the value is `Debug`,
-//! and `&Probe` implements [`ViaOpaque`] always; method lookup tries `Probe` first.
+//! The choice is made at the macro's call site, where the type is concrete, by method
+//! lookup: [`Probe`] has `shown` and `text` methods only for types that are `Debug` (or
+//! string-like), and dereferences to [`Fallback`], which has them for every type. Nothing
+//! needs to be imported at the call site.
 
 use std::fmt;
+use std::ops::Deref;
 
-/// A value an assertion may have to show. Built by the macros.
-pub struct Probe<'a, T: ?Sized>(pub &'a T);
+/// A value an assertion may have to show. Built by the macros with [`probe`].
+pub struct Probe<'a, T: ?Sized>(Fallback<'a, T>);
+
+/// What a [`Probe`] falls back to when its value is not `Debug` (or not a string).
+pub struct Fallback<'a, T: ?Sized>(&'a T);
+
+/// A probe of `value`: `probe(&v).shown()`, `probe(&v).text()`.
+pub fn probe<T: ?Sized>(value: &T) -> Probe<'_, T> {
+    Probe(Fallback(value))
+}
+
+impl<'a, T: ?Sized> Deref for Probe<'a, T> {
+    type Target = Fallback<'a, T>;
+
+    fn deref(&self) -> &Fallback<'a, T> {
+        &self.0
+    }
+}
 
 /// A value as a failure message shows it.
 #[derive(Clone, Copy)]
@@ -28,50 +46,28 @@ impl fmt::Debug for Shown<'_> {
     }
 }
 
-/// Picked for values that implement `Debug`.
-pub trait ViaDebug<'a> {
+impl<'a, T: fmt::Debug> Probe<'a, T> {
     /// The value, shown through `Debug`.
-    fn shown(&self) -> Shown<'a>;
-}
-
-impl<'a, T: fmt::Debug> ViaDebug<'a> for Probe<'a, T> {
-    fn shown(&self) -> Shown<'a> {
-        Shown::Debug(self.0)
+    pub fn shown(&self) -> Shown<'a> {
+        Shown::Debug(self.0 .0)
     }
 }
 
-/// Picked for every other value.
-pub trait ViaOpaque<'a> {
-    /// The value, shown by its type's name.
-    fn shown(&self) -> Shown<'a>;
+impl<'a, T: AsRef<str> + ?Sized> Probe<'a, T> {
+    /// The raw text of a string-like value (`str`, `String`, `Cow<str>`, ...).
+    pub fn text(&self) -> Option<&'a str> {
+        Some(self.0 .0.as_ref())
+    }
 }
 
-impl<'a, T: ?Sized> ViaOpaque<'a> for &Probe<'a, T> {
-    fn shown(&self) -> Shown<'a> {
+impl<'a, T: ?Sized> Fallback<'a, T> {
+    /// The value, shown by its type's name.
+    pub fn shown(&self) -> Shown<'a> {
         Shown::Opaque(std::any::type_name::<T>())
     }
-}
 
-/// Picked for string-like values (`str`, `String`, `Cow<str>`, ...): their raw text.
-pub trait ViaText<'a> {
-    /// The value's text.
-    fn text(&self) -> Option<&'a str>;
-}
-
-impl<'a, T: AsRef<str> + ?Sized> ViaText<'a> for Probe<'a, T> {
-    fn text(&self) -> Option<&'a str> {
-        Some(self.0.as_ref())
-    }
-}
-
-/// Picked for values that are not strings.
-pub trait ViaNoText<'a> {
     /// Nothing: the value is not a string.
-    fn text(&self) -> Option<&'a str>;
-}
-
-impl<'a, T: ?Sized> ViaNoText<'a> for &Probe<'a, T> {
-    fn text(&self) -> Option<&'a str> {
+    pub fn text(&self) -> Option<&'a str> {
         None
     }
 }
@@ -87,7 +83,6 @@ pub(crate) fn pretty(value: Shown<'_>) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::needless_borrow)] // the borrow is what picks the fallback
 mod tests {
     use super::*;
 
@@ -96,14 +91,14 @@ mod tests {
     #[test]
     fn debug_values_show_their_debug_form() {
         let v = vec![1, 2];
-        let shown = (&Probe(&v)).shown();
+        let shown = probe(&v).shown();
         assert_eq!(format!("{shown:?}"), "[1, 2]");
     }
 
     #[test]
     fn other_values_show_their_type_name() {
         let v = NoDebug;
-        let shown = (&Probe(&v)).shown();
+        let shown = probe(&v).shown();
         assert_eq!(
             format!("{shown:?}"),
             "<smoke_runtime::assert::show::tests::NoDebug: no Debug>"
@@ -114,8 +109,8 @@ mod tests {
     fn strings_give_their_text_and_others_none() {
         let s = String::from("a\nb");
         let n = 3;
-        assert_eq!((&Probe(&s)).text(), Some("a\nb"));
-        assert_eq!((&Probe(&"x")).text(), Some("x"));
-        assert_eq!((&Probe(&n)).text(), None);
+        assert_eq!(probe(&s).text(), Some("a\nb"));
+        assert_eq!(probe(&"x").text(), Some("x"));
+        assert_eq!(probe(&n).text(), None);
     }
 }

@@ -607,3 +607,216 @@ fn a_test_whose_expectations_hold_passes() {
     })
     .unwrap();
 }
+
+#[test]
+fn every_form_of_arguments_and_message_is_accepted() {
+    let n = 2;
+    let run = || -> SmokeResult {
+        // no message, with and without a trailing comma
+        assert_equal!(n, 2);
+        assert_equal!(n, 2,);
+        assert_true!(n > 1,);
+        assert_is_none!(None::<u8>,);
+        assert_matches!(Some(n), Some(2),);
+        assert_matches!(Some(n), Some(m) if m > 1,);
+        assert_almost_equal!(1.0, 1.0,);
+        assert_almost_equal!(1.0, 1.01, places = 1,);
+        assert_almost_equal!(1.0, 1.01, delta = 0.1,);
+        assert_equal!(assert_panics!(|| panic!("p"),), "p");
+        assert_panics!(|| panic!("p"), expected = "p",);
+        // a message: a literal, with arguments, inline arguments, a trailing comma
+        assert_equal!(n, 2, "literal");
+        assert_equal!(n, 2, "{} and {}", n, "b");
+        assert_equal!(n, 2, "{n} inline");
+        assert_equal!(n, 2, "{} trailing", n,);
+        assert_not_equal!(n, 3, "{}", n);
+        assert_true!(n > 1, "{}", n,);
+        assert_false!(n > 5, "{}", n);
+        assert_is!(&n, &n, "{}", n);
+        assert_is_not!(&n, &3, "{}", n);
+        assert_is_none!(None::<u8>, "{}", n);
+        assert_equal!(assert_is_some!(Some(n), "{}", n,), 2);
+        assert_equal!(assert_ok!(Ok::<_, ()>(n), "{}", n), 2);
+        assert_equal!(assert_err!(Err::<(), _>(n), "{}", n), 2);
+        assert_in!(n, [1, 2], "{}", n);
+        assert_not_in!(n, [1, 3], "{}", n);
+        assert_matches!(Some(n), Some(2), "{}", n);
+        assert_matches!(Some(n), Some(m) if m > 1, "{}", n,);
+        assert_less!(n, 3, "{}", n);
+        assert_less_equal!(n, 2, "{}", n);
+        assert_greater!(n, 1, "{}", n);
+        assert_greater_equal!(n, 2, "{}", n);
+        assert_almost_equal!(1.0, 1.0, "{}", n);
+        assert_almost_equal!(1.0, 1.01, places = 1, "{}", n);
+        assert_almost_equal!(1.0, 1.01, delta = 0.1, "{}", n,);
+        assert_not_almost_equal!(1.0, 2.0, "{}", n);
+        assert_not_almost_equal!(1.0, 2.0, places = 1, "{}", n);
+        assert_not_almost_equal!(1.0, 2.0, delta = 0.1, "{}", n);
+        assert_regex!("abc", "b", "{}", n);
+        assert_not_regex!("abc", "x", "{}", n);
+        assert_count_equal!([1, 2], [2, 1], "{}", n);
+        assert_panics!(|| panic!("p"), "{}", n);
+        assert_panics!(|| panic!("p"), expected = "p", "{}", n,);
+        Ok(())
+    };
+    run().unwrap();
+}
+
+#[test]
+fn a_message_with_arguments_and_a_trailing_comma_is_formatted() {
+    let n = 4;
+    assert_eq!(
+        message(|| {
+            assert_equal!(n, 3, "{} and {n}", "a",);
+            Ok(())
+        }),
+        "assert_equal!(n, 3) failed\n  actual:   4\n  expected: 3\n  message:  a and 4"
+    );
+    assert_eq!(
+        message(|| {
+            assert_almost_equal!(1.0, 2.0, places = 2, "{}", "off",);
+            Ok(())
+        }),
+        "assert_almost_equal!(1.0, 2.0, places = 2) failed\n  \
+         actual:     1.0\n  expected:   2.0, to 2 places\n  difference: 1.0\n  message:    off"
+    );
+    assert_eq!(
+        message(|| {
+            assert_panics!(|| (), expected = "boom", "{}", "quiet",);
+            Ok(())
+        }),
+        "assert_panics!(|| (), expected = \"boom\") failed\n  \
+         actual:   returned without panicking\n  \
+         expected: a panic with a message containing \"boom\"\n  \
+         message:  quiet"
+    );
+    // A trailing comma alone adds no message.
+    assert_eq!(
+        message(|| {
+            assert_true!(n > 5,);
+            Ok(())
+        }),
+        "assert_true!(n > 5) failed\n  actual:   false\n  expected: true"
+    );
+}
+
+#[test]
+fn the_message_is_evaluated_only_on_failure() {
+    let evaluated = std::cell::Cell::new(0);
+    let note = || {
+        evaluated.set(evaluated.get() + 1);
+        "note"
+    };
+    let run = || -> SmokeResult {
+        assert_equal!(1, 1, "{}", note());
+        assert_true!(true, "{}", note());
+        assert_almost_equal!(1.0, 1.0, delta = 0.1, "{}", note());
+        assert_is_some!(Some(1), "{}", note());
+        assert!(expect_in!(1, [1], "{}", note()));
+        assert_equal!(2, 3, "{}", note());
+        Ok(())
+    };
+    let e = run().unwrap_err();
+    assert_eq!(evaluated.get(), 1);
+    assert!(e.message().ends_with("message:  note"), "{e}");
+}
+
+/// A type whose only `PartialEq` and `PartialOrd` are with itself (dependencies add more
+/// to primitives: serde_json's `u16 == Value`), so the other side can be inferred.
+#[derive(Debug, Default, PartialEq, PartialOrd)]
+struct Grade(u8);
+
+impl std::str::FromStr for Grade {
+    type Err = std::num::ParseIntError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.parse().map(Grade)
+    }
+}
+
+#[test]
+fn values_are_inferred_from_the_other_side() {
+    let run = || -> SmokeResult {
+        let grade = Grade(2);
+        assert_equal!(grade, "2".parse().unwrap());
+        assert_less!(grade, "3".parse().unwrap());
+        assert_equal!(grade, Default::default(), "{}", "not zero");
+        Ok(())
+    };
+    let e = run().unwrap_err();
+    assert_eq!(
+        e.message(),
+        "assert_equal!(grade, Default::default()) failed\n  \
+         actual:   Grade(2)\n  expected: Grade(0)\n  message:  not zero"
+    );
+}
+
+#[test]
+fn every_soft_variant_takes_a_message() {
+    let e = run_as_test(async {
+        let n = 2;
+        expect_equal!(n, 3, "{}", "equal");
+        expect_not_equal!(n, 2, "{}", "not_equal",);
+        expect_count_equal!([n], [3], "{}", "count_equal");
+        expect_true!(n > 2, "{}", "true");
+        expect_false!(n == 2, "{}", "false");
+        expect_is!(&n, &3, "{}", "is");
+        expect_is_not!(&n, &n, "{}", "is_not");
+        expect_is_none!(Some(n), "{}", "is_none");
+        assert_equal!(expect_is_some!(None::<u8>, "{}", "is_some"), None);
+        assert_equal!(expect_ok!(Err::<u8, _>(n), "{}", "ok"), None);
+        assert_equal!(expect_err!(Ok::<_, u8>(n), "{}", "err"), None);
+        expect_in!(n, [3], "{}", "in");
+        expect_not_in!(n, [2], "{}", "not_in");
+        expect_matches!(Some(n), None, "{}", "matches");
+        expect_less!(n, 2, "{}", "less");
+        expect_less_equal!(n, 1, "{}", "less_equal");
+        expect_greater!(n, 2, "{}", "greater");
+        expect_greater_equal!(n, 3, "{}", "greater_equal");
+        expect_almost_equal!(1.0, 2.0, delta = 0.5, "{}", "almost_equal");
+        expect_not_almost_equal!(1.0, 1.0, "{}", "not_almost_equal");
+        expect_regex!("abc", "x", "{}", "regex");
+        expect_not_regex!("abc", "b", "{}", "not_regex");
+        assert_equal!(expect_panics!(|| (), "{}", "panics"), None);
+        Ok(())
+    })
+    .unwrap_err();
+    let text = e.message();
+    assert!(text.starts_with("23 expectation(s) failed\n"), "{text}");
+    for name in [
+        "equal",
+        "not_equal",
+        "count_equal",
+        "true",
+        "false",
+        "is",
+        "is_not",
+        "is_none",
+        "is_some",
+        "ok",
+        "err",
+        "in",
+        "not_in",
+        "matches",
+        "less",
+        "less_equal",
+        "greater",
+        "greater_equal",
+        "almost_equal",
+        "not_almost_equal",
+        "regex",
+        "not_regex",
+        "panics",
+    ] {
+        assert!(
+            text.contains(&format!("\n\nexpect_{name}!(")),
+            "expect_{name} in {text}"
+        );
+        assert!(
+            text.contains(&format!("message:  {name}\n"))
+                || text.contains(&format!("message:    {name}\n"))
+                || text.contains(&format!("message: {name}\n")),
+            "message {name} in {text}"
+        );
+    }
+}

@@ -1,6 +1,8 @@
 //! Every misuse of `#[smoke_test]` / `#[smoke_suite]` is a compile error that points at
 //! the user's code and says what to write (`tests/ui/*.stderr` hold the exact messages);
-//! correct uses compile and run (`tests/pass/*.rs`).
+//! correct uses compile and run (`tests/pass/*.rs`). `assertion_*.rs` are misuses of the
+//! assertion macros: a missing argument, a message that is not a format string, values
+//! that cannot be compared, a function with no `Result` to return the failure into.
 //!
 //! After changing a message: `TRYBUILD=overwrite cargo test -p smoke-ui-tests`, then read
 //! the new `.stderr` files. rustc lists the types that implement a trait in some messages

@@ -3,18 +3,20 @@
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __smoke_equal {
-    ($site:expr; $actual:expr, $expected:expr; $($msg:tt)*) => {
+    ($actual:expr, $expected:expr) => {
         match (&$actual, &$expected) {
             (actual, expected) => {
                 if *actual == *expected {
                     ::core::result::Result::Ok(())
                 } else {
+                    let (actual, expected) = (
+                        $crate::assert::__private::probe(actual),
+                        $crate::assert::__private::probe(expected),
+                    );
                     ::core::result::Result::Err($crate::assert::__private::equal_failure(
-                        $site,
-                        $crate::__smoke_shown!(actual),
-                        $crate::__smoke_shown!(expected),
-                        ($crate::__smoke_text!(actual), $crate::__smoke_text!(expected)),
-                        $crate::__smoke_message!($($msg)*),
+                        actual.shown(),
+                        expected.shown(),
+                        (actual.text(), expected.text()),
                     ))
                 }
             }
@@ -25,33 +27,18 @@ macro_rules! __smoke_equal {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __smoke_not_equal {
-    ($site:expr; $actual:expr, $expected:expr; $($msg:tt)*) => {
+    ($actual:expr, $expected:expr) => {
         match (&$actual, &$expected) {
             (actual, expected) => {
                 if *actual != *expected {
                     ::core::result::Result::Ok(())
                 } else {
                     ::core::result::Result::Err($crate::assert::__private::not_equal_failure(
-                        $site,
-                        $crate::__smoke_shown!(actual),
-                        $crate::__smoke_message!($($msg)*),
+                        $crate::assert::__private::probe(actual).shown(),
                     ))
                 }
             }
         }
-    };
-}
-
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __smoke_count_equal {
-    ($site:expr; $actual:expr, $expected:expr; $($msg:tt)*) => {
-        $crate::assert::__private::check_count_equal(
-            $site,
-            ::core::iter::IntoIterator::into_iter($actual).collect(),
-            ::core::iter::IntoIterator::into_iter($expected).collect(),
-            $crate::__smoke_message!($($msg)*),
-        )
     };
 }
 
@@ -78,27 +65,26 @@ macro_rules! __smoke_count_equal {
 /// ```
 #[macro_export]
 macro_rules! assert_equal {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_equal!($crate::__smoke_site!(assert_equal, $a, $b); $a, $b; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_equal!($crate::__smoke_site!(assert_equal, $a, $b); $a, $b; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_equal ($a, $b) $crate::__smoke_equal!($a, $b); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_equal!`](crate::assert_equal): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `true` when the check held, `false` when it did not.
+/// The soft variant of [`assert_equal!`](crate::assert_equal): records its failure and
+/// goes on (see [soft assertions](crate::assert#soft-assertions-expect_)).
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let name = String::from("alice");
+/// expect_equal!(name, "alice");
+/// let held = expect_equal!(name.len(), 5, "the name of user {}", 42);
+/// assert!(held);
+/// ```
 #[macro_export]
 macro_rules! expect_equal {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::assert::__private::soft_held($crate::__smoke_equal!($crate::__smoke_site!(expect_equal, $a, $b); $a, $b; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::assert::__private::soft_held($crate::__smoke_equal!($crate::__smoke_site!(expect_equal, $a, $b); $a, $b; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(held expect_equal ($a, $b) $crate::__smoke_equal!($a, $b); $($($msg)*)?)
     };
 }
 
@@ -115,33 +101,32 @@ macro_rules! expect_equal {
 /// fn check() -> SmokeResult {
 ///     let version = "2.1";
 ///     assert_not_equal!(version, "0.0");
+///     assert_not_equal!(version, "", "version of {}", "api");
 ///     Ok(())
 /// }
 /// check().unwrap();
 /// ```
 #[macro_export]
 macro_rules! assert_not_equal {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_not_equal!($crate::__smoke_site!(assert_not_equal, $a, $b); $a, $b; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_not_equal!($crate::__smoke_site!(assert_not_equal, $a, $b); $a, $b; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_not_equal ($a, $b) $crate::__smoke_not_equal!($a, $b); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_not_equal!`](crate::assert_not_equal): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `true` when the check held, `false` when it did not.
+/// The soft variant of [`assert_not_equal!`](crate::assert_not_equal): records its failure
+/// and goes on (see [soft assertions](crate::assert#soft-assertions-expect_)).
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let version = "2.1";
+/// expect_not_equal!(version, "0.0");
+/// expect_not_equal!(version, "", "version of {}", "api");
+/// ```
 #[macro_export]
 macro_rules! expect_not_equal {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::assert::__private::soft_held($crate::__smoke_not_equal!($crate::__smoke_site!(expect_not_equal, $a, $b); $a, $b; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::assert::__private::soft_held($crate::__smoke_not_equal!($crate::__smoke_site!(expect_not_equal, $a, $b); $a, $b; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(held expect_not_equal ($a, $b) $crate::__smoke_not_equal!($a, $b); $($($msg)*)?)
     };
 }
 
@@ -161,33 +146,31 @@ macro_rules! expect_not_equal {
 /// fn check() -> SmokeResult {
 ///     let nodes = vec!["b", "a", "c"];
 ///     assert_count_equal!(&nodes, &vec!["a", "b", "c"]);
-///     assert_count_equal!(vec![1.0, 2.0, 1.0], [1.0, 1.0, 2.0]);
+///     assert_count_equal!(vec![1.0, 2.0, 1.0], [1.0, 1.0, 2.0], "weights of {}", "pool");
 ///     Ok(())
 /// }
 /// check().unwrap();
 /// ```
 #[macro_export]
 macro_rules! assert_count_equal {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_count_equal!($crate::__smoke_site!(assert_count_equal, $a, $b); $a, $b; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_count_equal!($crate::__smoke_site!(assert_count_equal, $a, $b); $a, $b; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_count_equal ($a, $b) $crate::assert::__private::count_equal($a, $b); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_count_equal!`](crate::assert_count_equal): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `true` when the check held, `false` when it did not.
+/// The soft variant of [`assert_count_equal!`](crate::assert_count_equal): records its
+/// failure and goes on (see [soft assertions](crate::assert#soft-assertions-expect_)).
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let nodes = vec!["b", "a", "c"];
+/// expect_count_equal!(&nodes, &vec!["a", "b", "c"]);
+/// expect_count_equal!(nodes, ["c", "b", "a"], "nodes of {}", "cluster");
+/// ```
 #[macro_export]
 macro_rules! expect_count_equal {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::assert::__private::soft_held($crate::__smoke_count_equal!($crate::__smoke_site!(expect_count_equal, $a, $b); $a, $b; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::assert::__private::soft_held($crate::__smoke_count_equal!($crate::__smoke_site!(expect_count_equal, $a, $b); $a, $b; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(held expect_count_equal ($a, $b) $crate::assert::__private::count_equal($a, $b); $($($msg)*)?)
     };
 }

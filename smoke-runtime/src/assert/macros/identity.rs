@@ -1,27 +1,5 @@
 //! Identity: `assert_is!`, `assert_is_not!`.
 
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __smoke_identity {
-    ($site:expr; $actual:expr, $expected:expr, $same:expr; $($msg:tt)*) => {
-        match ($actual, $expected) {
-            (actual, expected) => {
-                if ::core::ptr::eq(actual, expected) == $same {
-                    ::core::result::Result::Ok(())
-                } else {
-                    ::core::result::Result::Err($crate::assert::__private::identity_failure(
-                        $site,
-                        $crate::assert::__private::address(actual),
-                        $crate::assert::__private::address(expected),
-                        $same,
-                        $crate::__smoke_message!($($msg)*),
-                    ))
-                }
-            }
-        }
-    };
-}
-
 /// Asserts that two references (or raw pointers) point at the same object: pointer
 /// identity with `std::ptr::eq` (unittest's `assertIs`).
 ///
@@ -38,33 +16,33 @@ macro_rules! __smoke_identity {
 ///     let a = &config;
 ///     let b = &config;
 ///     assert_is!(a, b);
+///     assert_is!(a, b, "config of {}", "api");
 ///     Ok(())
 /// }
 /// check().unwrap();
 /// ```
 #[macro_export]
 macro_rules! assert_is {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_identity!($crate::__smoke_site!(assert_is, $a, $b); $a, $b, true; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_identity!($crate::__smoke_site!(assert_is, $a, $b); $a, $b, true; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_is ($a, $b) $crate::assert::__private::identity($a, $b, true); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_is!`](crate::assert_is): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `true` when the check held, `false` when it did not.
+/// The soft variant of [`assert_is!`](crate::assert_is): records its failure and goes on
+/// (see [soft assertions](crate::assert#soft-assertions-expect_)).
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let config = vec![1, 2];
+/// let (a, b) = (&config, &config);
+/// expect_is!(a, b);
+/// expect_is!(a, b, "config of {}", "api");
+/// ```
 #[macro_export]
 macro_rules! expect_is {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::assert::__private::soft_held($crate::__smoke_identity!($crate::__smoke_site!(expect_is, $a, $b); $a, $b, true; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::assert::__private::soft_held($crate::__smoke_identity!($crate::__smoke_site!(expect_is, $a, $b); $a, $b, true; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(held expect_is ($a, $b) $crate::assert::__private::identity($a, $b, true); $($($msg)*)?)
     };
 }
 
@@ -83,32 +61,32 @@ macro_rules! expect_is {
 ///     let a = vec![1];
 ///     let b = a.clone();
 ///     assert_is_not!(&a, &b);
+///     assert_is_not!(&a, &b, "{} should be a copy", "b");
 ///     Ok(())
 /// }
 /// check().unwrap();
 /// ```
 #[macro_export]
 macro_rules! assert_is_not {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_identity!($crate::__smoke_site!(assert_is_not, $a, $b); $a, $b, false; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_identity!($crate::__smoke_site!(assert_is_not, $a, $b); $a, $b, false; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_is_not ($a, $b) $crate::assert::__private::identity($a, $b, false); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_is_not!`](crate::assert_is_not): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `true` when the check held, `false` when it did not.
+/// The soft variant of [`assert_is_not!`](crate::assert_is_not): records its failure and
+/// goes on (see [soft assertions](crate::assert#soft-assertions-expect_)).
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let a = vec![1];
+/// let b = a.clone();
+/// expect_is_not!(&a, &b);
+/// expect_is_not!(&a, &b, "{} should be a copy", "b");
+/// ```
 #[macro_export]
 macro_rules! expect_is_not {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::assert::__private::soft_held($crate::__smoke_identity!($crate::__smoke_site!(expect_is_not, $a, $b); $a, $b, false; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::assert::__private::soft_held($crate::__smoke_identity!($crate::__smoke_site!(expect_is_not, $a, $b); $a, $b, false; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(held expect_is_not ($a, $b) $crate::assert::__private::identity($a, $b, false); $($($msg)*)?)
     };
 }

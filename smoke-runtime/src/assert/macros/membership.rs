@@ -3,18 +3,16 @@
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __smoke_in {
-    ($site:expr; $item:expr, $container:expr, $want:expr; $($msg:tt)*) => {
+    ($item:expr, $container:expr, $want:literal) => {
         match (&$item, &$container) {
             (item, container) => {
                 if $crate::assert::Contains::contains_item(container, item) == $want {
                     ::core::result::Result::Ok(())
                 } else {
                     ::core::result::Result::Err($crate::assert::__private::in_failure(
-                        $site,
-                        $crate::__smoke_shown!(item),
-                        $crate::__smoke_shown!(container),
+                        $crate::assert::__private::probe(item).shown(),
+                        $crate::assert::__private::probe(container).shown(),
                         $want,
-                        $crate::__smoke_message!($($msg)*),
                     ))
                 }
             }
@@ -25,14 +23,12 @@ macro_rules! __smoke_in {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __smoke_matches {
-    ($site:expr; $value:expr, $pattern:pat $(if $guard:expr)?, $($msg:tt)*) => {
+    ($value:expr, $pattern:pat $(if $guard:expr)?) => {
         match $value {
             $pattern $(if $guard)? => ::core::result::Result::Ok(()),
             ref other => ::core::result::Result::Err($crate::assert::__private::matches_failure(
-                $site,
-                $crate::__smoke_shown!(other),
+                $crate::assert::__private::probe(other).shown(),
                 ::core::stringify!($pattern $(if $guard)?),
-                $crate::__smoke_message!($($msg)*),
             )),
         }
     };
@@ -54,34 +50,32 @@ macro_rules! __smoke_matches {
 ///     let tables = vec!["users".to_string(), "orders".to_string()];
 ///     assert_in!("users", tables);
 ///     assert_in!("json", "application/json; charset=utf-8");
-///     assert_in!(204, 200..300);
+///     assert_in!(204, 200..300, "status of {}", "/health");
 ///     Ok(())
 /// }
 /// check().unwrap();
 /// ```
 #[macro_export]
 macro_rules! assert_in {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_in!($crate::__smoke_site!(assert_in, $a, $b); $a, $b, true; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_in!($crate::__smoke_site!(assert_in, $a, $b); $a, $b, true; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_in ($a, $b) $crate::__smoke_in!($a, $b, true); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_in!`](crate::assert_in): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `true` when the check held, `false` when it did not.
+/// The soft variant of [`assert_in!`](crate::assert_in): records its failure and goes on
+/// (see [soft assertions](crate::assert#soft-assertions-expect_)).
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let tables = vec!["users".to_string(), "orders".to_string()];
+/// expect_in!("users", tables);
+/// expect_in!(204, 200..300, "status of {}", "/health");
+/// ```
 #[macro_export]
 macro_rules! expect_in {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::assert::__private::soft_held($crate::__smoke_in!($crate::__smoke_site!(expect_in, $a, $b); $a, $b, true; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::assert::__private::soft_held($crate::__smoke_in!($crate::__smoke_site!(expect_in, $a, $b); $a, $b, true; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(held expect_in ($a, $b) $crate::__smoke_in!($a, $b, true); $($($msg)*)?)
     };
 }
 
@@ -99,33 +93,32 @@ macro_rules! expect_in {
 /// fn check() -> SmokeResult {
 ///     let body = "all good";
 ///     assert_not_in!("error", body);
+///     assert_not_in!("panic", body, "body of {}", "/health");
 ///     Ok(())
 /// }
 /// check().unwrap();
 /// ```
 #[macro_export]
 macro_rules! assert_not_in {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_in!($crate::__smoke_site!(assert_not_in, $a, $b); $a, $b, false; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_in!($crate::__smoke_site!(assert_not_in, $a, $b); $a, $b, false; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_not_in ($a, $b) $crate::__smoke_in!($a, $b, false); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_not_in!`](crate::assert_not_in): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `true` when the check held, `false` when it did not.
+/// The soft variant of [`assert_not_in!`](crate::assert_not_in): records its failure and
+/// goes on (see [soft assertions](crate::assert#soft-assertions-expect_)).
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let body = "all good";
+/// expect_not_in!("error", body);
+/// expect_not_in!("panic", body, "body of {}", "/health");
+/// ```
 #[macro_export]
 macro_rules! expect_not_in {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::assert::__private::soft_held($crate::__smoke_in!($crate::__smoke_site!(expect_not_in, $a, $b); $a, $b, false; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::assert::__private::soft_held($crate::__smoke_in!($crate::__smoke_site!(expect_not_in, $a, $b); $a, $b, false; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(held expect_not_in ($a, $b) $crate::__smoke_in!($a, $b, false); $($($msg)*)?)
     };
 }
 
@@ -150,26 +143,24 @@ macro_rules! expect_not_in {
 /// ```
 #[macro_export]
 macro_rules! assert_matches {
-    ($value:expr, $pattern:pat $(if $guard:expr)? $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_matches!($crate::__smoke_site!(assert_matches, $value, $pattern $(if $guard)?); $value, $pattern $(if $guard)?, ))
-    };
-    ($value:expr, $pattern:pat $(if $guard:expr)?, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_matches!($crate::__smoke_site!(assert_matches, $value, $pattern $(if $guard)?); $value, $pattern $(if $guard)?, $($msg)+))
+    ($value:expr, $pattern:pat $(if $guard:expr)? $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_matches ($value, $pattern $(if $guard)?) $crate::__smoke_matches!($value, $pattern $(if $guard)?); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_matches!`](crate::assert_matches): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `true` when the check held, `false` when it did not.
+/// The soft variant of [`assert_matches!`](crate::assert_matches): records its failure and
+/// goes on (see [soft assertions](crate::assert#soft-assertions-expect_)).
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let status: Result<u16, String> = Ok(204);
+/// expect_matches!(status, Ok(200..=299));
+/// expect_matches!(status, Ok(code) if code != 200, "expected a 2xx other than {}", 200);
+/// ```
 #[macro_export]
 macro_rules! expect_matches {
-    ($value:expr, $pattern:pat $(if $guard:expr)? $(,)?) => {
-        $crate::assert::__private::soft_held($crate::__smoke_matches!($crate::__smoke_site!(expect_matches, $value, $pattern $(if $guard)?); $value, $pattern $(if $guard)?, ))
-    };
-    ($value:expr, $pattern:pat $(if $guard:expr)?, $($msg:tt)+) => {
-        $crate::assert::__private::soft_held($crate::__smoke_matches!($crate::__smoke_site!(expect_matches, $value, $pattern $(if $guard)?); $value, $pattern $(if $guard)?, $($msg)+))
+    ($value:expr, $pattern:pat $(if $guard:expr)? $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(held expect_matches ($value, $pattern $(if $guard)?) $crate::__smoke_matches!($value, $pattern $(if $guard)?); $($($msg)*)?)
     };
 }

@@ -1,18 +1,19 @@
 //! Options and results: `assert_is_none!`, `assert_is_some!`, `assert_ok!`, `assert_err!`.
+//!
+//! The value is matched at the call site, so a reference to an option or a result works
+//! as a `match` would (`&option` gives a reference to the value inside).
 
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __smoke_is_none {
-    ($site:expr; $option:expr; $($msg:tt)*) => {
+    ($option:expr) => {
         match &$option {
             ::core::option::Option::None => ::core::result::Result::Ok(()),
             ::core::option::Option::Some(value) => {
                 ::core::result::Result::Err($crate::assert::__private::variant_failure(
-                    $site,
                     "Some",
-                    ::core::option::Option::Some($crate::__smoke_shown!(value)),
+                    ::core::option::Option::Some($crate::assert::__private::probe(value).shown()),
                     "None",
-                    $crate::__smoke_message!($($msg)*),
                 ))
             }
         }
@@ -22,16 +23,14 @@ macro_rules! __smoke_is_none {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __smoke_is_some {
-    ($site:expr; $option:expr; $($msg:tt)*) => {
+    ($option:expr) => {
         match $option {
             ::core::option::Option::Some(value) => ::core::result::Result::Ok(value),
             ::core::option::Option::None => {
                 ::core::result::Result::Err($crate::assert::__private::variant_failure(
-                    $site,
                     "None",
                     ::core::option::Option::None,
                     "Some(_)",
-                    $crate::__smoke_message!($($msg)*),
                 ))
             }
         }
@@ -41,16 +40,14 @@ macro_rules! __smoke_is_some {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __smoke_ok {
-    ($site:expr; $result:expr; $($msg:tt)*) => {
+    ($result:expr) => {
         match $result {
             ::core::result::Result::Ok(value) => ::core::result::Result::Ok(value),
             ::core::result::Result::Err(error) => {
                 ::core::result::Result::Err($crate::assert::__private::variant_failure(
-                    $site,
                     "Err",
-                    ::core::option::Option::Some($crate::__smoke_shown!(&error)),
+                    ::core::option::Option::Some($crate::assert::__private::probe(&error).shown()),
                     "Ok(_)",
-                    $crate::__smoke_message!($($msg)*),
                 ))
             }
         }
@@ -60,16 +57,14 @@ macro_rules! __smoke_ok {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __smoke_err {
-    ($site:expr; $result:expr; $($msg:tt)*) => {
+    ($result:expr) => {
         match $result {
             ::core::result::Result::Err(error) => ::core::result::Result::Ok(error),
             ::core::result::Result::Ok(value) => {
                 ::core::result::Result::Err($crate::assert::__private::variant_failure(
-                    $site,
                     "Ok",
-                    ::core::option::Option::Some($crate::__smoke_shown!(&value)),
+                    ::core::option::Option::Some($crate::assert::__private::probe(&value).shown()),
                     "Err(_)",
-                    $crate::__smoke_message!($($msg)*),
                 ))
             }
         }
@@ -89,33 +84,32 @@ macro_rules! __smoke_err {
 /// fn check() -> SmokeResult {
 ///     let override_: Option<&str> = None;
 ///     assert_is_none!(override_);
+///     assert_is_none!(override_, "{} must not be overridden", "timeout");
 ///     Ok(())
 /// }
 /// check().unwrap();
 /// ```
 #[macro_export]
 macro_rules! assert_is_none {
-    ($a:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_is_none!($crate::__smoke_site!(assert_is_none, $a); $a; ))
-    };
-    ($a:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_is_none!($crate::__smoke_site!(assert_is_none, $a); $a; $($msg)+))
+    ($a:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_is_none ($a) $crate::__smoke_is_none!($a); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_is_none!`](crate::assert_is_none): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `true` when the check held, `false` when it did not.
+/// The soft variant of [`assert_is_none!`](crate::assert_is_none): records its failure and
+/// goes on (see [soft assertions](crate::assert#soft-assertions-expect_)).
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let override_: Option<&str> = None;
+/// expect_is_none!(override_);
+/// expect_is_none!(override_, "{} must not be overridden", "timeout");
+/// ```
 #[macro_export]
 macro_rules! expect_is_none {
-    ($a:expr $(,)?) => {
-        $crate::assert::__private::soft_held($crate::__smoke_is_none!($crate::__smoke_site!(expect_is_none, $a); $a; ))
-    };
-    ($a:expr, $($msg:tt)+) => {
-        $crate::assert::__private::soft_held($crate::__smoke_is_none!($crate::__smoke_site!(expect_is_none, $a); $a; $($msg)+))
+    ($a:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(held expect_is_none ($a) $crate::__smoke_is_none!($a); $($($msg)*)?)
     };
 }
 
@@ -134,33 +128,36 @@ macro_rules! expect_is_none {
 ///     let home = Some("/home/smoke");
 ///     let path = assert_is_some!(home);
 ///     assert_equal!(path, "/home/smoke");
+///     let path = assert_is_some!(&home, "no home for {}", "smoke");
+///     assert_equal!(*path, "/home/smoke");
 ///     Ok(())
 /// }
 /// check().unwrap();
 /// ```
 #[macro_export]
 macro_rules! assert_is_some {
-    ($a:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_is_some!($crate::__smoke_site!(assert_is_some, $a); $a; ))
-    };
-    ($a:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_is_some!($crate::__smoke_site!(assert_is_some, $a); $a; $($msg)+))
+    ($a:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_is_some ($a) $crate::__smoke_is_some!($a); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_is_some!`](crate::assert_is_some): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `Some(value)` when the check held, `None` when it did not.
+/// The soft variant of [`assert_is_some!`](crate::assert_is_some): records its failure and
+/// goes on (see [soft assertions](crate::assert#soft-assertions-expect_)); evaluates to
+/// `Some(value)` or `None`.
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let home = Some("/home/smoke");
+/// assert_eq!(expect_is_some!(home), Some("/home/smoke"));
+/// if let Some(path) = expect_is_some!(&home, "no home for {}", "smoke") {
+///     assert_eq!(*path, "/home/smoke");
+/// }
+/// ```
 #[macro_export]
 macro_rules! expect_is_some {
-    ($a:expr $(,)?) => {
-        $crate::__smoke_soft!($crate::__smoke_is_some!($crate::__smoke_site!(expect_is_some, $a); $a; ))
-    };
-    ($a:expr, $($msg:tt)+) => {
-        $crate::__smoke_soft!($crate::__smoke_is_some!($crate::__smoke_site!(expect_is_some, $a); $a; $($msg)+))
+    ($a:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(soft expect_is_some ($a) $crate::__smoke_is_some!($a); $($($msg)*)?)
     };
 }
 
@@ -177,7 +174,9 @@ macro_rules! expect_is_some {
 ///
 /// fn check() -> SmokeResult {
 ///     let port: Result<u16, std::num::ParseIntError> = "8080".parse();
-///     let port = assert_ok!(port);
+///     let number = assert_ok!(&port);
+///     assert_equal!(*number, 8080);
+///     let port = assert_ok!(port, "port of {}", "api");
 ///     assert_equal!(port, 8080);
 ///     Ok(())
 /// }
@@ -185,27 +184,26 @@ macro_rules! expect_is_some {
 /// ```
 #[macro_export]
 macro_rules! assert_ok {
-    ($a:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_ok!($crate::__smoke_site!(assert_ok, $a); $a; ))
-    };
-    ($a:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_ok!($crate::__smoke_site!(assert_ok, $a); $a; $($msg)+))
+    ($a:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_ok ($a) $crate::__smoke_ok!($a); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_ok!`](crate::assert_ok): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `Some(value)` when the check held, `None` when it did not.
+/// The soft variant of [`assert_ok!`](crate::assert_ok): records its failure and goes on
+/// (see [soft assertions](crate::assert#soft-assertions-expect_)); evaluates to
+/// `Some(value)` or `None`.
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// assert_eq!(expect_ok!("8080".parse::<u16>()), Some(8080));
+/// let port = expect_ok!("443".parse::<u16>(), "port of {}", "api").unwrap_or(80);
+/// assert_eq!(port, 443);
+/// ```
 #[macro_export]
 macro_rules! expect_ok {
-    ($a:expr $(,)?) => {
-        $crate::__smoke_soft!($crate::__smoke_ok!($crate::__smoke_site!(expect_ok, $a); $a; ))
-    };
-    ($a:expr, $($msg:tt)+) => {
-        $crate::__smoke_soft!($crate::__smoke_ok!($crate::__smoke_site!(expect_ok, $a); $a; $($msg)+))
+    ($a:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(soft expect_ok ($a) $crate::__smoke_ok!($a); $($($msg)*)?)
     };
 }
 
@@ -223,32 +221,32 @@ macro_rules! expect_ok {
 ///     let parsed: Result<u16, _> = "eighty".parse::<u16>();
 ///     let error = assert_err!(parsed);
 ///     assert_in!("invalid digit", error.to_string());
+///     assert_err!("-1".parse::<u16>(), "{} is not a port", -1);
 ///     Ok(())
 /// }
 /// check().unwrap();
 /// ```
 #[macro_export]
 macro_rules! assert_err {
-    ($a:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_err!($crate::__smoke_site!(assert_err, $a); $a; ))
-    };
-    ($a:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_err!($crate::__smoke_site!(assert_err, $a); $a; $($msg)+))
+    ($a:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_err ($a) $crate::__smoke_err!($a); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_err!`](crate::assert_err): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `Some(value)` when the check held, `None` when it did not.
+/// The soft variant of [`assert_err!`](crate::assert_err): records its failure and goes on
+/// (see [soft assertions](crate::assert#soft-assertions-expect_)); evaluates to
+/// `Some(error)` or `None`.
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let error = expect_err!("eighty".parse::<u16>());
+/// assert!(error.is_some());
+/// expect_err!("-1".parse::<u16>(), "{} is not a port", -1);
+/// ```
 #[macro_export]
 macro_rules! expect_err {
-    ($a:expr $(,)?) => {
-        $crate::__smoke_soft!($crate::__smoke_err!($crate::__smoke_site!(expect_err, $a); $a; ))
-    };
-    ($a:expr, $($msg:tt)+) => {
-        $crate::__smoke_soft!($crate::__smoke_err!($crate::__smoke_site!(expect_err, $a); $a; $($msg)+))
+    ($a:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(soft expect_err ($a) $crate::__smoke_err!($a); $($($msg)*)?)
     };
 }

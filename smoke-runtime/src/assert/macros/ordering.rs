@@ -3,18 +3,16 @@
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __smoke_order {
-    ($site:expr; $actual:expr, $op:tt, $relation:expr, $bound:expr; $($msg:tt)*) => {
+    ($actual:expr, $op:tt, $relation:literal, $bound:expr) => {
         match (&$actual, &$bound) {
             (actual, bound) => {
                 if *actual $op *bound {
                     ::core::result::Result::Ok(())
                 } else {
                     ::core::result::Result::Err($crate::assert::__private::order_failure(
-                        $site,
-                        $crate::__smoke_shown!(actual),
+                        $crate::assert::__private::probe(actual).shown(),
                         $relation,
-                        $crate::__smoke_shown!(bound),
-                        $crate::__smoke_message!($($msg)*),
+                        $crate::assert::__private::probe(bound).shown(),
                     ))
                 }
             }
@@ -35,33 +33,32 @@ macro_rules! __smoke_order {
 /// fn check() -> SmokeResult {
 ///     let latency_ms = 12;
 ///     assert_less!(latency_ms, 250);
+///     assert_less!(latency_ms, 1000, "{} is slow", "/health");
 ///     Ok(())
 /// }
 /// check().unwrap();
 /// ```
 #[macro_export]
 macro_rules! assert_less {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_order!($crate::__smoke_site!(assert_less, $a, $b); $a, <, "less than", $b; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_order!($crate::__smoke_site!(assert_less, $a, $b); $a, <, "less than", $b; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_less ($a, $b) $crate::__smoke_order!($a, <, "less than", $b); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_less!`](crate::assert_less): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `true` when the check held, `false` when it did not.
+/// The soft variant of [`assert_less!`](crate::assert_less): records its failure and
+/// goes on (see [soft assertions](crate::assert#soft-assertions-expect_)).
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let latency_ms = 12;
+/// expect_less!(latency_ms, 250);
+/// expect_less!(latency_ms, 1000, "{} is slow", "/health");
+/// ```
 #[macro_export]
 macro_rules! expect_less {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::assert::__private::soft_held($crate::__smoke_order!($crate::__smoke_site!(expect_less, $a, $b); $a, <, "less than", $b; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::assert::__private::soft_held($crate::__smoke_order!($crate::__smoke_site!(expect_less, $a, $b); $a, <, "less than", $b; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(held expect_less ($a, $b) $crate::__smoke_order!($a, <, "less than", $b); $($($msg)*)?)
     };
 }
 
@@ -77,6 +74,7 @@ macro_rules! expect_less {
 ///
 /// fn check() -> SmokeResult {
 ///     let used = 0.61;
+///     assert_less_equal!(used, 1.0);
 ///     assert_less_equal!(used, 0.9, "disk almost full");
 ///     Ok(())
 /// }
@@ -84,27 +82,25 @@ macro_rules! expect_less {
 /// ```
 #[macro_export]
 macro_rules! assert_less_equal {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_order!($crate::__smoke_site!(assert_less_equal, $a, $b); $a, <=, "less than or equal to", $b; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_order!($crate::__smoke_site!(assert_less_equal, $a, $b); $a, <=, "less than or equal to", $b; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_less_equal ($a, $b) $crate::__smoke_order!($a, <=, "less than or equal to", $b); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_less_equal!`](crate::assert_less_equal): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `true` when the check held, `false` when it did not.
+/// The soft variant of [`assert_less_equal!`](crate::assert_less_equal): records its failure and
+/// goes on (see [soft assertions](crate::assert#soft-assertions-expect_)).
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let used = 0.61;
+/// expect_less_equal!(used, 1.0);
+/// expect_less_equal!(used, 0.9, "disk {} almost full", "/var");
+/// ```
 #[macro_export]
 macro_rules! expect_less_equal {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::assert::__private::soft_held($crate::__smoke_order!($crate::__smoke_site!(expect_less_equal, $a, $b); $a, <=, "less than or equal to", $b; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::assert::__private::soft_held($crate::__smoke_order!($crate::__smoke_site!(expect_less_equal, $a, $b); $a, <=, "less than or equal to", $b; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(held expect_less_equal ($a, $b) $crate::__smoke_order!($a, <=, "less than or equal to", $b); $($($msg)*)?)
     };
 }
 
@@ -120,6 +116,7 @@ macro_rules! expect_less_equal {
 ///
 /// fn check() -> SmokeResult {
 ///     let users = 3;
+///     assert_greater!(users, 0);
 ///     assert_greater!(users, 0, "no users in {}", "users");
 ///     Ok(())
 /// }
@@ -127,27 +124,25 @@ macro_rules! expect_less_equal {
 /// ```
 #[macro_export]
 macro_rules! assert_greater {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_order!($crate::__smoke_site!(assert_greater, $a, $b); $a, >, "greater than", $b; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_order!($crate::__smoke_site!(assert_greater, $a, $b); $a, >, "greater than", $b; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_greater ($a, $b) $crate::__smoke_order!($a, >, "greater than", $b); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_greater!`](crate::assert_greater): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `true` when the check held, `false` when it did not.
+/// The soft variant of [`assert_greater!`](crate::assert_greater): records its failure and
+/// goes on (see [soft assertions](crate::assert#soft-assertions-expect_)).
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let users = 3;
+/// expect_greater!(users, 0);
+/// expect_greater!(users, 0, "no users in {}", "users");
+/// ```
 #[macro_export]
 macro_rules! expect_greater {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::assert::__private::soft_held($crate::__smoke_order!($crate::__smoke_site!(expect_greater, $a, $b); $a, >, "greater than", $b; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::assert::__private::soft_held($crate::__smoke_order!($crate::__smoke_site!(expect_greater, $a, $b); $a, >, "greater than", $b; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(held expect_greater ($a, $b) $crate::__smoke_order!($a, >, "greater than", $b); $($($msg)*)?)
     };
 }
 
@@ -164,32 +159,31 @@ macro_rules! expect_greater {
 /// fn check() -> SmokeResult {
 ///     let free_bytes: u64 = 5 << 30;
 ///     assert_greater_equal!(free_bytes, 1 << 30);
+///     assert_greater_equal!(free_bytes, 1 << 20, "{} is full", "/var");
 ///     Ok(())
 /// }
 /// check().unwrap();
 /// ```
 #[macro_export]
 macro_rules! assert_greater_equal {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_order!($crate::__smoke_site!(assert_greater_equal, $a, $b); $a, >=, "greater than or equal to", $b; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_order!($crate::__smoke_site!(assert_greater_equal, $a, $b); $a, >=, "greater than or equal to", $b; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_greater_equal ($a, $b) $crate::__smoke_order!($a, >=, "greater than or equal to", $b); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_greater_equal!`](crate::assert_greater_equal): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `true` when the check held, `false` when it did not.
+/// The soft variant of [`assert_greater_equal!`](crate::assert_greater_equal): records its failure and
+/// goes on (see [soft assertions](crate::assert#soft-assertions-expect_)).
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let free_bytes: u64 = 5 << 30;
+/// expect_greater_equal!(free_bytes, 1 << 30);
+/// expect_greater_equal!(free_bytes, 1 << 20, "{} is full", "/var");
+/// ```
 #[macro_export]
 macro_rules! expect_greater_equal {
-    ($a:expr, $b:expr $(,)?) => {
-        $crate::assert::__private::soft_held($crate::__smoke_order!($crate::__smoke_site!(expect_greater_equal, $a, $b); $a, >=, "greater than or equal to", $b; ))
-    };
-    ($a:expr, $b:expr, $($msg:tt)+) => {
-        $crate::assert::__private::soft_held($crate::__smoke_order!($crate::__smoke_site!(expect_greater_equal, $a, $b); $a, >=, "greater than or equal to", $b; $($msg)+))
+    ($a:expr, $b:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(held expect_greater_equal ($a, $b) $crate::__smoke_order!($a, >=, "greater than or equal to", $b); $($($msg)*)?)
     };
 }

@@ -1,20 +1,27 @@
 //! Panics: `assert_panics!`.
 
+/// The optional `expected = "..."` and the message after the closure, then the check.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __smoke_panics {
-    ($site:expr; $body:expr, $expected:expr; $($msg:tt)*) => {
-        $crate::assert::__private::check_panics(
-            $site,
-            $body,
-            $expected,
-            $crate::__smoke_message!($($msg)*),
-        )
+    ($mode:ident $name:ident; $body:expr; expected = $expected:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!($mode $name ($body, expected = $expected)
+            $crate::assert::__private::panics(
+                $body,
+                ::core::option::Option::Some(::core::convert::AsRef::<str>::as_ref(&$expected)),
+            );
+            $($($msg)*)?)
+    };
+    ($mode:ident $name:ident; $body:expr; $($msg:tt)*) => {
+        $crate::__smoke_assert!($mode $name ($body)
+            $crate::assert::__private::panics($body, ::core::option::Option::None);
+            $($msg)*)
     };
 }
 
 /// Asserts that a closure panics (unittest's `assertRaises`), optionally with a message that
-/// contains `expected = "..."`; evaluates to the panic's message.
+/// contains `expected = "..."`; evaluates to the panic's message. The optional message
+/// comes after `expected`.
 ///
 /// It catches the panic with `catch_unwind`, so it needs `panic = "unwind"` (the default).
 ///
@@ -29,6 +36,7 @@ macro_rules! __smoke_panics {
 /// fn check() -> SmokeResult {
 ///     let v: Vec<u8> = Vec::new();
 ///     assert_panics!(|| v[3]);
+///     assert_panics!(|| v[3], "indexing {} elements", v.len());
 ///     let message = assert_panics!(|| -> u8 { panic!("no route to {}", "db") }, expected = "no route");
 ///     assert_equal!(message, "no route to db");
 ///     Ok(())
@@ -37,38 +45,26 @@ macro_rules! __smoke_panics {
 /// ```
 #[macro_export]
 macro_rules! assert_panics {
-    ($body:expr, expected = $expected:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_panics!($crate::__smoke_site!(assert_panics, $body, expected = $expected); $body, ::core::option::Option::Some(::core::convert::AsRef::<str>::as_ref(&$expected)); ))
-    };
-    ($body:expr, expected = $expected:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_panics!($crate::__smoke_site!(assert_panics, $body, expected = $expected); $body, ::core::option::Option::Some(::core::convert::AsRef::<str>::as_ref(&$expected)); $($msg)+))
-    };
-    ($body:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_panics!($crate::__smoke_site!(assert_panics, $body); $body, ::core::option::Option::None; ))
-    };
-    ($body:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_panics!($crate::__smoke_site!(assert_panics, $body); $body, ::core::option::Option::None; $($msg)+))
+    ($body:expr $(, $($rest:tt)*)?) => {
+        $crate::__smoke_panics!(hard assert_panics; $body; $($($rest)*)?)
     };
 }
 
-/// The soft variant of [`assert_panics!`](crate::assert_panics): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `Some(value)` when the check held, `None` when it did not.
+/// The soft variant of [`assert_panics!`](crate::assert_panics): records its failure and
+/// goes on (see [soft assertions](crate::assert#soft-assertions-expect_)); evaluates to
+/// `Some(message)` or `None`.
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let v: Vec<u8> = Vec::new();
+/// expect_panics!(|| v[3]);
+/// let message = expect_panics!(|| -> u8 { panic!("no route to db") }, expected = "route", "{}", "db");
+/// assert_eq!(message.as_deref(), Some("no route to db"));
+/// ```
 #[macro_export]
 macro_rules! expect_panics {
-    ($body:expr, expected = $expected:expr $(,)?) => {
-        $crate::__smoke_soft!($crate::__smoke_panics!($crate::__smoke_site!(expect_panics, $body, expected = $expected); $body, ::core::option::Option::Some(::core::convert::AsRef::<str>::as_ref(&$expected)); ))
-    };
-    ($body:expr, expected = $expected:expr, $($msg:tt)+) => {
-        $crate::__smoke_soft!($crate::__smoke_panics!($crate::__smoke_site!(expect_panics, $body, expected = $expected); $body, ::core::option::Option::Some(::core::convert::AsRef::<str>::as_ref(&$expected)); $($msg)+))
-    };
-    ($body:expr $(,)?) => {
-        $crate::__smoke_soft!($crate::__smoke_panics!($crate::__smoke_site!(expect_panics, $body); $body, ::core::option::Option::None; ))
-    };
-    ($body:expr, $($msg:tt)+) => {
-        $crate::__smoke_soft!($crate::__smoke_panics!($crate::__smoke_site!(expect_panics, $body); $body, ::core::option::Option::None; $($msg)+))
+    ($body:expr $(, $($rest:tt)*)?) => {
+        $crate::__smoke_panics!(soft expect_panics; $body; $($($rest)*)?)
     };
 }

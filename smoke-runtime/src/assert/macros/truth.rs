@@ -1,24 +1,5 @@
 //! Truth: `assert_true!`, `assert_false!`.
 
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __smoke_bool {
-    ($site:expr; $condition:expr, $want:expr; $($msg:tt)*) => {
-        {
-            let condition: bool = $condition;
-            if condition == $want {
-                ::core::result::Result::Ok(())
-            } else {
-                ::core::result::Result::Err($crate::assert::__private::bool_failure(
-                    $site,
-                    $want,
-                    $crate::__smoke_message!($($msg)*),
-                ))
-            }
-        }
-    };
-}
-
 /// Asserts that a condition is `true` (unittest's `assertTrue`).
 ///
 /// On failure the enclosing function returns `Err` with a failure that shows the
@@ -31,6 +12,7 @@ macro_rules! __smoke_bool {
 ///
 /// fn check() -> SmokeResult {
 ///     let dir = std::env::temp_dir();
+///     assert_true!(dir.is_absolute());
 ///     assert_true!(dir.exists(), "{} is missing", dir.display());
 ///     Ok(())
 /// }
@@ -38,27 +20,27 @@ macro_rules! __smoke_bool {
 /// ```
 #[macro_export]
 macro_rules! assert_true {
-    ($a:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_bool!($crate::__smoke_site!(assert_true, $a); $a, true; ))
-    };
-    ($a:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_bool!($crate::__smoke_site!(assert_true, $a); $a, true; $($msg)+))
+    ($a:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_true ($a) $crate::assert::__private::truth($a, true); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_true!`](crate::assert_true): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `true` when the check held, `false` when it did not.
+/// The soft variant of [`assert_true!`](crate::assert_true): records its failure and goes
+/// on (see [soft assertions](crate::assert#soft-assertions-expect_)).
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let dir = std::env::temp_dir();
+/// expect_true!(dir.is_absolute());
+/// if expect_true!(dir.exists(), "{} is missing", dir.display()) {
+///     // go on with the directory
+/// }
+/// ```
 #[macro_export]
 macro_rules! expect_true {
-    ($a:expr $(,)?) => {
-        $crate::assert::__private::soft_held($crate::__smoke_bool!($crate::__smoke_site!(expect_true, $a); $a, true; ))
-    };
-    ($a:expr, $($msg:tt)+) => {
-        $crate::assert::__private::soft_held($crate::__smoke_bool!($crate::__smoke_site!(expect_true, $a); $a, true; $($msg)+))
+    ($a:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(held expect_true ($a) $crate::assert::__private::truth($a, true); $($($msg)*)?)
     };
 }
 
@@ -75,32 +57,31 @@ macro_rules! expect_true {
 /// fn check() -> SmokeResult {
 ///     let queue: Vec<u32> = Vec::new();
 ///     assert_false!(queue.len() > 100);
+///     assert_false!(queue.contains(&0), "{} jobs queued", queue.len());
 ///     Ok(())
 /// }
 /// check().unwrap();
 /// ```
 #[macro_export]
 macro_rules! assert_false {
-    ($a:expr $(,)?) => {
-        $crate::__smoke_hard!($crate::__smoke_bool!($crate::__smoke_site!(assert_false, $a); $a, false; ))
-    };
-    ($a:expr, $($msg:tt)+) => {
-        $crate::__smoke_hard!($crate::__smoke_bool!($crate::__smoke_site!(assert_false, $a); $a, false; $($msg)+))
+    ($a:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(hard assert_false ($a) $crate::assert::__private::truth($a, false); $($($msg)*)?)
     };
 }
 
-/// The soft variant of [`assert_false!`](crate::assert_false): on failure it records the failure with the
-/// running test, which goes on and fails at its end with every recorded failure.
-/// Evaluates to `true` when the check held, `false` when it did not.
+/// The soft variant of [`assert_false!`](crate::assert_false): records its failure and
+/// goes on (see [soft assertions](crate::assert#soft-assertions-expect_)).
 ///
-/// Outside a smoke test there is no test to record with, so a failure panics with its
-/// message.
+/// ```
+/// use smoke_runtime::prelude::*;
+///
+/// let queue: Vec<u32> = Vec::new();
+/// expect_false!(queue.len() > 100);
+/// expect_false!(queue.contains(&0), "{} jobs queued", queue.len());
+/// ```
 #[macro_export]
 macro_rules! expect_false {
-    ($a:expr $(,)?) => {
-        $crate::assert::__private::soft_held($crate::__smoke_bool!($crate::__smoke_site!(expect_false, $a); $a, false; ))
-    };
-    ($a:expr, $($msg:tt)+) => {
-        $crate::assert::__private::soft_held($crate::__smoke_bool!($crate::__smoke_site!(expect_false, $a); $a, false; $($msg)+))
+    ($a:expr $(, $($msg:tt)*)?) => {
+        $crate::__smoke_assert!(held expect_false ($a) $crate::assert::__private::truth($a, false); $($($msg)*)?)
     };
 }

@@ -1,6 +1,12 @@
-//! The checks behind the assertion macros, and the failures they build. The macros do
-//! the cheap test inline and call these only to build the message, or call them for the
-//! checks that need more code (tolerances, regexes, element counts, panics).
+//! The predicates the assertion macros test, and the [`Failure`] each builds when it does
+//! not hold. Every function here gives a `Result<_, Failure>`; the macro adds its site and
+//! the user's message (see [`super::macros`]).
+//!
+//! A comparison whose failure shows the values (`==`, `<`, `Contains`, a pattern) is made
+//! at the call site, where a value's type is known and [`probe`](super::show::probe) can
+//! choose how to show it; the macro calls a `*_failure` function only when it fails. The
+//! predicates that need no `Debug` (truth, identity, regexes, element counts, panics) and
+//! tolerances are generic functions here, so a call expands to little more than a call.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -9,9 +15,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use regex::Regex;
 
 use super::diff::line_diff;
-use super::message::{Failure, Site};
+use super::message::Failure;
 use super::show::{compact, pretty, Shown};
-use crate::{Context, SmokeError};
 
 /// Values whose compact `Debug` form is longer than this are shown pretty-printed, and
 /// two such values are compared with a line diff.
@@ -31,14 +36,12 @@ fn show(value: Shown<'_>) -> String {
 /// long or multi-line ones as a line diff (of the raw text, for strings).
 #[cold]
 pub fn equal_failure(
-    site: &Site,
     actual: Shown<'_>,
     expected: Shown<'_>,
     texts: (Option<&str>, Option<&str>),
-    message: Option<fmt::Arguments<'_>>,
-) -> SmokeError {
-    let failure = Failure::new(site);
-    let failure = match texts {
+) -> Failure {
+    let failure = Failure::new();
+    match texts {
         (Some(a), Some(e)) if a.contains('\n') || e.contains('\n') => failure.diff(line_diff(e, a)),
         _ => {
             let (a, e) = (compact(actual), compact(expected));
@@ -48,123 +51,86 @@ pub fn equal_failure(
                 failure.diff(line_diff(&pretty(expected), &pretty(actual)))
             }
         }
-    };
-    failure.message(message).into_error()
+    }
 }
 
 /// A failure with an actual value and what was expected instead.
-#[cold]
-pub fn mismatch(
-    site: &Site,
-    actual: impl fmt::Display,
-    expected: impl fmt::Display,
-    message: Option<fmt::Arguments<'_>>,
-) -> SmokeError {
-    Failure::new(site)
+fn mismatch(actual: impl fmt::Display, expected: impl fmt::Display) -> Failure {
+    Failure::new()
         .field("actual", actual)
         .field("expected", expected)
-        .message(message)
-        .into_error()
 }
 
 /// `assert_not_equal!`: both sides are equal.
 #[cold]
-pub fn not_equal_failure(
-    site: &Site,
-    actual: Shown<'_>,
-    message: Option<fmt::Arguments<'_>>,
-) -> SmokeError {
+pub fn not_equal_failure(actual: Shown<'_>) -> Failure {
     let a = show(actual);
     let expected = format!("not equal to {a}");
-    mismatch(site, a, expected, message)
+    mismatch(a, expected)
 }
 
-/// `assert_true!` / `assert_false!`: the condition was not `expected`.
-#[cold]
-pub fn bool_failure(
-    site: &Site,
-    expected: bool,
-    message: Option<fmt::Arguments<'_>>,
-) -> SmokeError {
-    mismatch(site, !expected, expected, message)
+/// `assert_true!` / `assert_false!`: the condition is `expected`.
+pub fn truth(condition: bool, expected: bool) -> Result<(), Failure> {
+    if condition == expected {
+        Ok(())
+    } else {
+        Err(mismatch(condition, expected))
+    }
 }
 
 /// `assert_less!` and the other orderings: `actual` is not `relation` `bound`.
 #[cold]
-pub fn order_failure(
-    site: &Site,
-    actual: Shown<'_>,
-    relation: &str,
-    bound: Shown<'_>,
-    message: Option<fmt::Arguments<'_>>,
-) -> SmokeError {
-    mismatch(
-        site,
-        show(actual),
-        format!("{relation} {}", show(bound)),
-        message,
-    )
+pub fn order_failure(actual: Shown<'_>, relation: &str, bound: Shown<'_>) -> Failure {
+    mismatch(show(actual), format!("{relation} {}", show(bound)))
 }
 
-/// `assert_is!` / `assert_is_not!`: the pointers are not (or are) the same.
-#[cold]
-pub fn identity_failure(
-    site: &Site,
-    actual: *const (),
-    expected: *const (),
+/// `assert_is!` (`same`) / `assert_is_not!`: whether two pointers are the same, as
+/// `std::ptr::eq` has it.
+pub fn identity<T: ?Sized>(
+    actual: *const T,
+    expected: *const T,
     same: bool,
-    message: Option<fmt::Arguments<'_>>,
-) -> SmokeError {
+) -> Result<(), Failure> {
+    if std::ptr::eq(actual, expected) == same {
+        Ok(())
+    } else {
+        Err(identity_failure(actual.cast(), expected.cast(), same))
+    }
+}
+
+#[cold]
+fn identity_failure(actual: *const (), expected: *const (), same: bool) -> Failure {
     let want = if same {
         format!("{expected:p} (the same object)")
     } else {
         format!("any object but {expected:p}")
     };
-    mismatch(site, format!("{actual:p}"), want, message)
+    mismatch(format!("{actual:p}"), want)
 }
 
 /// `assert_is_some!`, `assert_ok!`, `assert_err!`, `assert_is_none!`: the value is the
 /// other variant, `variant(inner)`.
 #[cold]
-pub fn variant_failure(
-    site: &Site,
-    variant: &str,
-    inner: Option<Shown<'_>>,
-    expected: &str,
-    message: Option<fmt::Arguments<'_>>,
-) -> SmokeError {
+pub fn variant_failure(variant: &str, inner: Option<Shown<'_>>, expected: &str) -> Failure {
     let actual = match inner {
         Some(inner) => format!("{variant}({})", show(inner)),
         None => variant.to_owned(),
     };
-    mismatch(site, actual, expected, message)
+    mismatch(actual, expected)
 }
 
 /// `assert_matches!`: the value does not match the pattern.
 #[cold]
-pub fn matches_failure(
-    site: &Site,
-    actual: Shown<'_>,
-    pattern: &str,
-    message: Option<fmt::Arguments<'_>>,
-) -> SmokeError {
-    mismatch(site, show(actual), format!("matches {pattern}"), message)
+pub fn matches_failure(actual: Shown<'_>, pattern: &str) -> Failure {
+    mismatch(show(actual), format!("matches {pattern}"))
 }
 
 /// `assert_in!` / `assert_not_in!`: the container does not hold (or holds) the item.
 #[cold]
-pub fn in_failure(
-    site: &Site,
-    item: Shown<'_>,
-    container: Shown<'_>,
-    want_in: bool,
-    message: Option<fmt::Arguments<'_>>,
-) -> SmokeError {
-    Failure::new(site)
+pub fn in_failure(item: Shown<'_>, container: Shown<'_>, want_in: bool) -> Failure {
+    Failure::new()
         .field("item", show(item))
         .field(if want_in { "not in" } else { "found in" }, show(container))
-        .message(message)
-        .into_error()
 }
 
 /// The tolerance of `assert_almost_equal!` and `assert_not_almost_equal!`.
@@ -214,14 +180,12 @@ impl<T: AsF64 + ?Sized> AsF64 for &T {
 }
 
 /// `assert_almost_equal!` (`want_close`) and `assert_not_almost_equal!`.
-pub fn check_almost(
-    site: &Site,
+pub fn almost(
     (actual, shown_actual): (f64, Shown<'_>),
     (expected, shown_expected): (f64, Shown<'_>),
     tolerance: Tolerance,
     want_close: bool,
-    message: Option<fmt::Arguments<'_>>,
-) -> Result<(), SmokeError> {
+) -> Result<(), Failure> {
     let close = tolerance.close(actual, expected);
     // unittest: "not almost equal" fails on equal values whatever the tolerance.
     if close == want_close && (want_close || actual != expected) {
@@ -233,12 +197,10 @@ pub fn check_almost(
         Tolerance::Places(p) => format!("{not}{e}, to {p} places"),
         Tolerance::Delta(d) => format!("{not}{e} ± {d:?}"),
     };
-    Err(Failure::new(site)
+    Err(Failure::new()
         .field("actual", show(shown_actual))
         .field("expected", expected_text)
-        .field("difference", format!("{:?}", (actual - expected).abs()))
-        .message(message)
-        .into_error())
+        .field("difference", format!("{:?}", (actual - expected).abs())))
 }
 
 /// A regular expression, or text to compile into one: what `assert_regex!` takes.
@@ -271,44 +233,43 @@ impl<T: AsRegex + ?Sized> AsRegex for &T {
     }
 }
 
-/// `assert_regex!` (`want_match`) and `assert_not_regex!`. A pattern that does not
-/// compile is an error of the test, not a failure.
-pub fn check_regex(
-    site: &Site,
-    text: &str,
-    regex: &dyn AsRegex,
-    want_match: bool,
-    message: Option<fmt::Arguments<'_>>,
-) -> Result<(), SmokeError> {
-    let regex = regex.as_regex().map_err(|e| {
-        SmokeError::error(format!("{}!({}): bad regex: {e}", site.name, site.args))
-            .at(site.file, site.line)
-    })?;
+/// `assert_regex!` (`want_match`) and `assert_not_regex!`: whether `regex` finds a match
+/// in `text`. A pattern that does not compile is an error of the test, not a failure.
+pub fn regex<T, R>(text: &T, regex: &R, want_match: bool) -> Result<(), Failure>
+where
+    T: AsRef<str> + ?Sized,
+    R: AsRegex,
+{
+    regex_in(text.as_ref(), regex, want_match)
+}
+
+fn regex_in(text: &str, regex: &dyn AsRegex, want_match: bool) -> Result<(), Failure> {
+    let regex = regex
+        .as_regex()
+        .map_err(|e| Failure::error(format!("bad regex: {e}")))?;
     let found = regex.find(text);
     match (found, want_match) {
         (Some(_), true) | (None, false) => Ok(()),
-        (None, _) => Err(Failure::new(site)
+        (None, _) => Err(Failure::new()
             .field("text", show(Shown::Debug(&text)))
-            .field("expected", format!("a match for /{}/", regex.as_str()))
-            .message(message)
-            .into_error()),
-        (Some(m), _) => Err(Failure::new(site)
+            .field("expected", format!("a match for /{}/", regex.as_str()))),
+        (Some(m), _) => Err(Failure::new()
             .field("text", show(Shown::Debug(&text)))
             .field("expected", format!("no match for /{}/", regex.as_str()))
-            .field("found", format!("{:?} at {}", m.as_str(), m.start()))
-            .message(message)
-            .into_error()),
+            .field("found", format!("{:?} at {}", m.as_str(), m.start()))),
     }
 }
 
 /// `assert_count_equal!`: the same elements, each as many times, in any order. Needs only
 /// `PartialEq` (no `Hash`, no `Ord`).
-pub fn check_count_equal<T: PartialEq + fmt::Debug>(
-    site: &Site,
-    actual: Vec<T>,
-    expected: Vec<T>,
-    message: Option<fmt::Arguments<'_>>,
-) -> Result<(), SmokeError> {
+pub fn count_equal<T, A, E>(actual: A, expected: E) -> Result<(), Failure>
+where
+    T: PartialEq + fmt::Debug,
+    A: IntoIterator<Item = T>,
+    E: IntoIterator<Item = T>,
+{
+    let actual: Vec<T> = actual.into_iter().collect();
+    let expected: Vec<T> = expected.into_iter().collect();
     // Distinct values in first-seen order (actual, then expected), with their counts.
     let mut tally: Vec<(&T, usize, usize)> = Vec::new();
     for (side, items) in [(0, &actual), (1, &expected)] {
@@ -335,58 +296,31 @@ pub fn check_count_equal<T: PartialEq + fmt::Debug>(
     if differing.is_empty() {
         return Ok(());
     }
-    Err(Failure::new(site)
-        .field("counts", differing.join("\n"))
-        .message(message)
-        .into_error())
+    Err(Failure::new().field("counts", differing.join("\n")))
 }
 
 /// `assert_panics!`: runs `body`, which must panic (with a message containing `expected`,
 /// when given). Gives the panic's message.
-pub fn check_panics<R>(
-    site: &Site,
-    body: impl FnOnce() -> R,
-    expected: Option<&str>,
-    message: Option<fmt::Arguments<'_>>,
-) -> Result<String, SmokeError> {
+pub fn panics<R>(body: impl FnOnce() -> R, expected: Option<&str>) -> Result<String, Failure> {
     let outcome = catch_unwind(AssertUnwindSafe(body));
     let want = match expected {
         Some(text) => format!("a panic with a message containing {text:?}"),
         None => "a panic".to_owned(),
     };
     match outcome {
-        Ok(_) => Err(mismatch(site, "returned without panicking", want, message)),
+        Ok(_) => Err(mismatch("returned without panicking", want)),
         Err(payload) => {
             let text = payload
                 .downcast_ref::<&str>()
                 .map(|s| (*s).to_owned())
                 .or_else(|| payload.downcast_ref::<String>().cloned());
             match (text, expected) {
-                (Some(text), Some(e)) if !text.contains(e) => Err(mismatch(
-                    site,
-                    format!("a panic with the message {text:?}"),
-                    want,
-                    message,
-                )),
-                (None, Some(_)) => Err(mismatch(
-                    site,
-                    "a panic with a non-string payload",
-                    want,
-                    message,
-                )),
+                (Some(text), Some(e)) if !text.contains(e) => {
+                    Err(mismatch(format!("a panic with the message {text:?}"), want))
+                }
+                (None, Some(_)) => Err(mismatch("a panic with a non-string payload", want)),
                 (text, _) => Ok(text.unwrap_or_default()),
             }
         }
-    }
-}
-
-/// What an `expect_*` macro does with a failure: records it with the running test, which
-/// then fails at its end with every recorded failure. Outside a smoke test there is no
-/// test to record it with, so it panics with the message rather than be lost.
-#[track_caller]
-pub fn record(failure: SmokeError) {
-    match Context::current() {
-        Some(ctx) => ctx.record_failure(failure),
-        None => panic!("{failure}"),
     }
 }
