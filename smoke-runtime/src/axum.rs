@@ -84,13 +84,22 @@ async fn by_path(State(smoke): State<Smoke>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let head = HttpRequest::from_parts(parts, ());
     match Route::from_path(head.uri().path()) {
-        Some(Route::Gate) if head.method() == axum::http::Method::POST => {
-            // A webhook: its body, read whole (the body is not `Sync`, its bytes are).
-            let answer = match axum::body::to_bytes(body, MAX_WEBHOOK_BODY).await {
-                Ok(bytes) => smoke.respond_with_body(Route::Gate, &head, &bytes).await,
-                Err(_) => crate::http::gate::too_large(),
+        Some(Route::Gate) => {
+            // A webhook's body is read whole (the body is not `Sync`, its bytes are);
+            // other methods' bodies are not read, but the gate learns that this door
+            // would pass one (its 405 then allows POST).
+            let bytes = if head.method() == axum::http::Method::POST {
+                match axum::body::to_bytes(body, MAX_WEBHOOK_BODY).await {
+                    Ok(bytes) => bytes,
+                    Err(_) => return crate::http::gate::too_large().map(Body::from),
+                }
+            } else {
+                Default::default()
             };
-            answer.map(Body::from)
+            smoke
+                .respond_with_body(Route::Gate, &head, &bytes)
+                .await
+                .map(Body::from)
         }
         // Any other request: only the head matters, the body is dropped before awaiting.
         Some(route) => smoke.respond(route, &head).await.map(Body::from),

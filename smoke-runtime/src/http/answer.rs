@@ -38,7 +38,12 @@ impl Smoke {
         };
         let mut response = Response::new(body);
         *response.status_mut() = status;
-        self.result_headers(&mut response, served, format.content_type(), report.status());
+        self.result_headers(
+            &mut response,
+            served,
+            format.content_type(),
+            report.status(),
+        );
         response
     }
 
