@@ -3,7 +3,7 @@
 //!
 //! - **`GET /gate`** (and `HEAD`), for Argo Rollouts' `web` metric provider: runs the
 //!   selection (`?tag=`, `?test=`, `?fresh=`, as `/` takes them) and answers **200**
-//!   with JSON whatever the outcome: the JSON report's summary (`status`, `tests_run`,
+//!   with JSON whatever the outcome (and whatever `Accept` says): the JSON report's summary (`status`, `tests_run`,
 //!   `tests_passed`, `tests_failed`, `tests_errored`, `tests_timed_out`,
 //!   `tests_skipped`, `failed_tests`, `errored_tests`, `test_classes`, `time`,
 //!   `started_at`) with a boolean `passed` on top. Argo records a non-2xx answer as an
