@@ -2,14 +2,15 @@
 //!
 //! [`scope`] gives the same routes and answers as [`Smoke::handle`]: `prefix` and
 //! `prefix/` run the tests, the other routes of [`Route::from_path`] (`prefix/metrics`,
-//! `prefix/livez`, `prefix/readyz`, `prefix/startupz`) answer with or without a trailing
-//! slash, any other path below the prefix is a 404; the same
+//! `prefix/livez`, `prefix/readyz`, `prefix/startupz`, `prefix/gate`) answer with or
+//! without a trailing slash, any other path below the prefix is a 404; the same
 //! statuses, headers and bodies, query handling, 401 for a wrong token and 405 (with
 //! `Allow: GET, HEAD`) for other methods.
 //!
 //! actix-web 4 is built on version 0.2 of the `http` crate and the endpoint on 1.x, so the
 //! request head (method, URI, headers) and the response (status, headers, body) are copied
-//! across one header at a time; the request body is never read.
+//! across one header at a time; the request body is never read (so a Flagger webhook,
+//! `POST prefix/gate`, gets 405; Argo Rollouts' `GET prefix/gate` works).
 //!
 //! ```no_run
 //! use actix_web::{web, App, HttpServer};

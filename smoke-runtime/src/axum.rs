@@ -19,8 +19,9 @@
 //! ```
 //!
 //! Routes (below the nesting path): `/` runs tests, `/metrics`, `/livez`, `/readyz`,
-//! `/startupz`, each with or without a trailing slash; see [`crate::http`] for what each
-//! answers.
+//! `/startupz`, `/gate`, each with or without a trailing slash; see [`crate::http`] for
+//! what each answers. The body of a `POST` to `/gate` (a Flagger webhook) is read, up to
+//! [`MAX_WEBHOOK_BODY`] bytes (413 beyond); every other body is dropped unread.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -29,6 +30,7 @@ use axum::response::Response;
 use axum::routing::any;
 use axum::Router;
 
+use crate::http::gate::MAX_WEBHOOK_BODY;
 use crate::http::{Route, Smoke};
 
 /// The endpoint's routes, with their state applied, ready to `nest` or `merge` into an
@@ -40,7 +42,7 @@ where
     S: Clone + Send + Sync + 'static,
 {
     let mut router = Router::new().route("/", any(by_path));
-    for path in ["/metrics", "/livez", "/readyz", "/startupz"] {
+    for path in ["/metrics", "/livez", "/readyz", "/startupz", "/gate"] {
         router = router
             .route(path, any(by_path))
             .route(&format!("{path}/"), any(by_path));
@@ -79,9 +81,27 @@ async fn run(State(smoke): State<Smoke>, request: Request) -> Response {
 }
 
 async fn by_path(State(smoke): State<Smoke>, request: Request) -> Response {
-    // Only the head matters: the body (not `Sync`) is dropped before awaiting.
-    let head = HttpRequest::from_parts(request.into_parts().0, ());
+    let (parts, body) = request.into_parts();
+    let head = HttpRequest::from_parts(parts, ());
     match Route::from_path(head.uri().path()) {
+        Some(Route::Gate) => {
+            // A webhook's body is read whole (the body is not `Sync`, its bytes are);
+            // other methods' bodies are not read, but the gate learns that this door
+            // would pass one (its 405 then allows POST).
+            let bytes = if head.method() == axum::http::Method::POST {
+                match axum::body::to_bytes(body, MAX_WEBHOOK_BODY).await {
+                    Ok(bytes) => bytes,
+                    Err(_) => return crate::http::gate::too_large().map(Body::from),
+                }
+            } else {
+                Default::default()
+            };
+            smoke
+                .respond_with_body(Route::Gate, &head, &bytes)
+                .await
+                .map(Body::from)
+        }
+        // Any other request: only the head matters, the body is dropped before awaiting.
         Some(route) => smoke.respond(route, &head).await.map(Body::from),
         None => Response::builder()
             .status(axum::http::StatusCode::NOT_FOUND)

@@ -12,6 +12,10 @@
 //! 8. [`endpoint`]: the endpoint in axum, hyper, tower, actix-web and gRPC.
 //! 9. [`operations`]: callers, probes, monitoring and load in production.
 //! 10. [`cargo_smoke`]: `cargo smoke`, locally and against a deployed service.
+#![cfg_attr(
+    feature = "http",
+    doc = "11. [`canary_gates`]: the endpoint as a gate for Argo Rollouts and Flagger, and a post-deploy Job."
+)]
 
 #[doc = include_str!("../guide/01-writing-tests.md")]
 pub mod writing_tests {}
@@ -42,3 +46,7 @@ pub mod operations {}
 
 #[doc = include_str!("../guide/10-cargo-smoke.md")]
 pub mod cargo_smoke {}
+
+#[cfg(feature = "http")]
+#[doc = include_str!("../guide/11-canary-gates.md")]
+pub mod canary_gates {}

@@ -9,8 +9,10 @@
 //!   `/smoketest`) and the paths below it are the endpoint's, every other request goes to
 //!   the application untouched. `/smoketest` and `/smoketest/` run the tests;
 //!   the other routes of [`Route::from_path`] (`/smoketest/metrics`, `/livez`,
-//!   `/readyz`, `/startupz`) answer with or without a trailing slash; any other path below
-//!   the prefix is a 404.
+//!   `/readyz`, `/startupz`, `/gate`) answer with or without a trailing slash; any other
+//!   path below the prefix is a 404. Request bodies are not read, so a Flagger webhook
+//!   (`POST /smoketest/gate`) gets 405: serve the gate through `smoke_runtime::axum` or
+//!   [`Smoke::handle_with_body`] for Flagger (Argo Rollouts' `GET` works here).
 //!
 //! ```ignore
 //! use axum::{routing::get, Router};

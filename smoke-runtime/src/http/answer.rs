@@ -38,6 +38,24 @@ impl Smoke {
         };
         let mut response = Response::new(body);
         *response.status_mut() = status;
+        self.result_headers(
+            &mut response,
+            served,
+            format.content_type(),
+            report.status(),
+        );
+        response
+    }
+
+    /// The headers of an answer made from a result: its type, caching (`Cache-Control`,
+    /// `Age`), `Vary`, `X-Smoke-Status` and `nosniff`.
+    pub(super) fn result_headers(
+        &self,
+        response: &mut Response<String>,
+        served: &Served,
+        content_type: &'static str,
+        status: &'static str,
+    ) {
         let private = matches!(self.shared.settings.details, Details::WhenAuthorized(_));
         let max_age = served.max_age;
         let cache_control = match max_age {
@@ -49,10 +67,7 @@ impl Smoke {
             None => "no-store".to_owned(),
         };
         let headers = response.headers_mut();
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static(format.content_type()),
-        );
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         headers.insert(
             CACHE_CONTROL,
             HeaderValue::from_str(&cache_control).unwrap_or(HeaderValue::from_static("no-store")),
@@ -64,9 +79,8 @@ impl Smoke {
             http::header::VARY,
             HeaderValue::from_static("Accept, Authorization"),
         );
-        headers.insert("x-smoke-status", HeaderValue::from_static(report.status()));
+        headers.insert("x-smoke-status", HeaderValue::from_static(status));
         headers.insert(NOSNIFF.0, HeaderValue::from_static(NOSNIFF.1));
-        response
     }
 }
 

@@ -12,6 +12,7 @@
 //! | `/livez` | liveness: 200 `ok`, runs nothing |
 //! | `/readyz` | readiness: runs the tests tagged `readiness`; 503 `shutting down` once [`Smoke::shutting_down`] is called |
 //! | `/startupz` | startup: runs the tests tagged `startup` until they have passed once, then answers 200 without running anything |
+//! | `/gate` | a canary gate for deployment controllers: `GET` answers 200 with JSON whose `passed` says whether the selection passed (Argo Rollouts' `web` metric); `POST` takes a Flagger webhook and answers 200 or 412 with one line of text |
 //!
 //! Who asks decides what a request may make the service do:
 //!
@@ -33,7 +34,8 @@
 //! acceptable). A request that would start a run while no slot is free for its caller
 //! gets 429 with `Retry-After` (when a slot is expected to come free), and runs nothing
 //! either. A 5xx only ever means that the smoke run failed, or that the service is
-//! shutting down (`/readyz`).
+//! shutting down (`/readyz`). The gate answers a failed run its own way, because
+//! deployment controllers read statuses their own way: see [`gate`].
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -52,6 +54,7 @@
 
 mod answer;
 mod builder;
+pub mod gate;
 mod negotiate;
 mod query;
 mod run;
@@ -130,6 +133,8 @@ pub enum Route {
     Readyz,
     /// Startup (`/startupz`).
     Startupz,
+    /// The canary gate (`/gate`): see [`gate`].
+    Gate,
 }
 
 impl Route {
@@ -142,6 +147,7 @@ impl Route {
             "/livez" => Some(Route::Livez),
             "/readyz" => Some(Route::Readyz),
             "/startupz" => Some(Route::Startupz),
+            "/gate" => Some(Route::Gate),
             _ => None,
         }
     }
@@ -276,34 +282,120 @@ impl Smoke {
     }
 
     /// Answers a request, routing on its path relative to the base path (see
-    /// [`Route::from_path`]); anything else is 404. The request body is never read.
+    /// [`Route::from_path`]); anything else is 404. The request body is never read, so a
+    /// Flagger webhook (a `POST` to `/gate`) gets 405 here: serve it with
+    /// [`handle_with_body`](Self::handle_with_body).
     pub async fn handle<B>(&self, request: Request<B>) -> Response<String> {
         // Only the head matters; dropping the body keeps the future `Send` for any body.
         let request = Request::from_parts(request.into_parts().0, ());
-        let path = request.uri().path();
-        let route = path
-            .strip_prefix(self.shared.settings.base_path.as_str())
-            .and_then(Route::from_path);
-        match route {
+        match self.route_of(request.uri().path()) {
             Some(route) => self.respond(route, &request).await,
             None => plain(StatusCode::NOT_FOUND, "not found"),
         }
     }
 
-    /// Answers a request for a known route (for frameworks that do the routing).
+    /// Like [`handle`](Self::handle), for a request whose body the server has read: a
+    /// `POST` to `/gate` (a Flagger webhook) is answered from its body (at most
+    /// [`gate::MAX_WEBHOOK_BODY`] bytes, else 413); every other request is answered as
+    /// `handle` answers it, its body unread.
+    ///
+    /// ```
+    /// use smoke_runtime::http::Smoke;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let smoke = Smoke::builder().only(smoke_runtime::Selection::all().tag("none")).build();
+    /// let hook = http::Request::post("/gate")
+    ///     .header("content-type", "application/json")
+    ///     .body(r#"{"name":"podinfo","namespace":"test","phase":"Progressing","checksum":"85d557f47b"}"#)
+    ///     .unwrap();
+    /// let response = smoke.handle_with_body(hook).await;
+    /// assert_eq!(response.status(), 200);
+    /// assert_eq!(response.body(), "PASS: 0 run, 0 passed, 0 failed, 0 errored\n");
+    /// # }
+    /// ```
+    pub async fn handle_with_body<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<String> {
+        let (parts, body) = request.into_parts();
+        let request = Request::from_parts(parts, ());
+        let Some(route) = self.route_of(request.uri().path()) else {
+            return plain(StatusCode::NOT_FOUND, "not found");
+        };
+        if route == Route::Gate && request.method() == Method::POST {
+            // Copied (it is small, or refused unread) so the future holds no `B`.
+            let body = body.as_ref();
+            if body.len() > gate::MAX_WEBHOOK_BODY {
+                return gate::too_large();
+            }
+            let body = body.to_vec();
+            return self.respond_with_body(route, &request, &body).await;
+        }
+        self.respond(route, &request).await
+    }
+
+    /// The route of a request's path, below the base path.
+    fn route_of(&self, path: &str) -> Option<Route> {
+        path.strip_prefix(self.shared.settings.base_path.as_str())
+            .and_then(Route::from_path)
+    }
+
+    /// Answers a request for a known route (for frameworks that do the routing). The
+    /// request body is never read: a `POST` to [`Route::Gate`] gets 405 here, see
+    /// [`respond_with_body`](Self::respond_with_body).
     pub async fn respond<B>(&self, route: Route, request: &Request<B>) -> Response<String> {
+        self.answer(route, request, None).await
+    }
+
+    /// Like [`respond`](Self::respond), with the request body the framework has read
+    /// (for frameworks that do the routing and read bodies): a `POST` to [`Route::Gate`]
+    /// is a Flagger webhook answered from `body`; every other request is answered as
+    /// `respond` answers it and `body` is ignored. A door reads at most
+    /// [`gate::MAX_WEBHOOK_BODY`] bytes and answers a longer body with 413 itself; a
+    /// longer `body` given here gets 413 too.
+    pub async fn respond_with_body<B>(
+        &self,
+        route: Route,
+        request: &Request<B>,
+        body: &[u8],
+    ) -> Response<String> {
+        self.answer(route, request, Some(body)).await
+    }
+
+    async fn answer<B>(
+        &self,
+        route: Route,
+        request: &Request<B>,
+        body: Option<&[u8]>,
+    ) -> Response<String> {
         let head = request.method() == Method::HEAD;
+        let gate = route == Route::Gate;
+        if gate && request.method() == Method::POST {
+            if let Some(body) = body {
+                return self.gate_webhook(request, body).await;
+            }
+        }
         if request.method() != Method::GET && !head {
+            let (allow, words) = if gate && body.is_some() {
+                ("GET, HEAD, POST", "GET, HEAD or POST")
+            } else {
+                ("GET, HEAD", "GET or HEAD")
+            };
+            let hint = if gate && request.method() == Method::POST {
+                "; this server does not pass request bodies to the endpoint, so it cannot \
+                 take a webhook: serve it with `Smoke::handle_with_body` or \
+                 `smoke_runtime::axum`"
+            } else {
+                ""
+            };
             let mut response = plain(
                 StatusCode::METHOD_NOT_ALLOWED,
                 &format!(
-                    "method {} is not allowed here; use GET or HEAD",
+                    "method {} is not allowed here; use {words}{hint}",
                     request.method()
                 ),
             );
             response
                 .headers_mut()
-                .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+                .insert(ALLOW, HeaderValue::from_static(allow));
             return response;
         }
         let mut response = match route {
@@ -313,6 +405,7 @@ impl Smoke {
             },
             Route::Metrics => self.metrics(request),
             Route::Run | Route::Readyz | Route::Startupz => self.run_route(route, request).await,
+            Route::Gate => self.gate_get(request).await,
         };
         if head {
             response.body_mut().clear();

@@ -1,5 +1,6 @@
 //! The routes that answer with a run's result (`/`, `/readyz`, `/startupz`): who asks,
-//! what they select, and the coordinator's answer.
+//! what they select, and the coordinator's answer. `/gate` shares who asks and what they
+//! select (`caller_for`, `tests_for`).
 
 use std::sync::atomic::Ordering;
 
@@ -25,7 +26,9 @@ impl Smoke {
         };
         let allowed: &[&str] = match route {
             Route::Run => &["tag", "test", "format", "fresh"],
-            Route::Readyz | Route::Startupz | Route::Metrics | Route::Livez => &["format"],
+            Route::Readyz | Route::Startupz | Route::Metrics | Route::Livez | Route::Gate => {
+                &["format"]
+            }
         };
         let query = match parse_query(request.uri().query().unwrap_or(""), allowed) {
             Ok(query) => query,
@@ -44,13 +47,10 @@ impl Smoke {
                 Err(why) => return plain(StatusCode::BAD_REQUEST, &why),
             },
         };
-        let trusted = matches!(self.shared.settings.details, Details::WhenAuthorized(_)) && details;
         let caller = match route {
             Route::Readyz | Route::Startupz => Caller::Probe,
-            _ if trusted => Caller::Trusted,
-            _ => Caller::Anonymous,
+            _ => self.caller_for(details),
         };
-        let selects = !(query.tags.is_empty() && query.tests.is_empty());
         let tests = match route {
             Route::Readyz => {
                 if self.shared.shutting_down.load(Ordering::SeqCst) {
@@ -64,16 +64,9 @@ impl Smoke {
                 }
                 self.tagged(&self.shared.settings.startup)
             }
-            _ if selects && !details => {
-                return plain(
-                    StatusCode::FORBIDDEN,
-                    "selecting tests with `tag` or `test` needs a caller allowed details \
-                     (the bearer token); ask without them for the whole run",
-                )
-            }
-            _ => match self.select(&query, details) {
+            _ => match self.tests_for(&query, details) {
                 Ok(tests) => tests,
-                Err(why) => return plain(StatusCode::BAD_REQUEST, &why),
+                Err(response) => return *response,
             },
         };
         let fresh = query.fresh || no_cache(request.headers());
@@ -91,6 +84,37 @@ impl Smoke {
             }
             Err(busy) => too_many_runs(busy),
         }
+    }
+
+    /// Who a caller of `/` or `/gate` is: [`Caller::Trusted`] with the token, else
+    /// [`Caller::Anonymous`].
+    pub(super) fn caller_for(&self, details: bool) -> Caller {
+        let trusted = matches!(self.shared.settings.details, Details::WhenAuthorized(_)) && details;
+        if trusted {
+            Caller::Trusted
+        } else {
+            Caller::Anonymous
+        }
+    }
+
+    /// The tests a query's `tag`s and `test`s take for this caller: every exposed test
+    /// without them; `Err` is the 403 of a selection from a caller not allowed details,
+    /// or the 400 of an unknown name or an empty selection.
+    pub(super) fn tests_for(
+        &self,
+        query: &Query,
+        details: bool,
+    ) -> Result<Vec<&'static TestDescriptor>, Box<Response<String>>> {
+        let selects = !(query.tags.is_empty() && query.tests.is_empty());
+        if selects && !details {
+            return Err(Box::new(plain(
+                StatusCode::FORBIDDEN,
+                "selecting tests with `tag` or `test` needs a caller allowed details \
+                 (the bearer token); ask without them for the whole run",
+            )));
+        }
+        self.select(query, details)
+            .map_err(|why| Box::new(plain(StatusCode::BAD_REQUEST, &why)))
     }
 
     /// The exposed tests with any of `tags`.
@@ -171,7 +195,7 @@ impl Smoke {
 }
 
 /// Whether the request says `Cache-Control: no-cache` (or `no-store`, `max-age=0`).
-fn no_cache(headers: &HeaderMap) -> bool {
+pub(super) fn no_cache(headers: &HeaderMap) -> bool {
     headers
         .get_all(CACHE_CONTROL)
         .iter()
