@@ -7,8 +7,6 @@
 //! the run's deadline), the test is marked blocked until the thread returns, and the
 //! runner does not start it again until then: a hung hook cannot pile up threads.
 
-use std::any::Any;
-use std::cell::Cell;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
@@ -18,19 +16,17 @@ use std::time::Instant;
 
 use tokio::task::JoinHandle;
 
-use crate::body::install_panic_hook;
-use crate::context::{CurrentGuard, Phase};
-use crate::{Context, SmokeResult, TestDescriptor};
-
-/// A panic's payload, as `catch_unwind` gives it.
-pub type Panic = Box<dyn Any + Send>;
+use crate::context::{Context, CurrentGuard, Phase};
+use crate::descriptor::TestDescriptor;
+use crate::error::SmokeResult;
+use crate::panic::{install_panic_hook, Panic, Quiet};
 
 /// Runs `f` on a blocking thread with `ctx` current (so its panics are quiet and located,
 /// and `add_cleanup` / `expect_*` work), its panic caught.
 ///
 /// Dropping the returned future before it is ready leaves the thread running and marks
 /// the test blocked until it returns (see [`still_blocked`]).
-pub fn sync_call<T, F>(ctx: &Arc<Context>, f: F) -> SyncCall<T>
+pub(crate) fn sync_call<T, F>(ctx: &Arc<Context>, f: F) -> SyncCall<T>
 where
     F: FnOnce(&Context) -> T + Send + 'static,
     T: Send + 'static,
@@ -49,7 +45,7 @@ where
 
 /// Runs a suite-wide hook (`set_up_suite`, `tear_down_suite`) on a blocking thread, its
 /// panic caught and kept off stderr.
-pub fn sync_hook<F>(f: F) -> SyncCall<SmokeResult>
+pub(crate) fn sync_hook<F>(f: F) -> SyncCall<SmokeResult>
 where
     F: FnOnce() -> SmokeResult + Send + 'static,
 {
@@ -65,7 +61,7 @@ where
 }
 
 /// The future of [`sync_call`]: the closure's value, or the payload of its panic.
-pub struct SyncCall<T: Send + 'static> {
+pub(crate) struct SyncCall<T: Send + 'static> {
     handle: Option<JoinHandle<Result<T, Panic>>>,
     ctx: Option<Arc<Context>>,
 }
@@ -113,31 +109,6 @@ impl<T: Send + 'static> Drop for SyncCall<T> {
                 drop(blocked);
             });
         }
-    }
-}
-
-thread_local! {
-    static QUIET: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Whether this thread runs a suite-wide hook: its panics are the hook's result, not
-/// something for the host's stderr.
-pub(crate) fn quiet() -> bool {
-    QUIET.with(Cell::get)
-}
-
-struct Quiet;
-
-impl Quiet {
-    fn enter() -> Self {
-        QUIET.with(|q| q.set(true));
-        Quiet
-    }
-}
-
-impl Drop for Quiet {
-    fn drop(&mut self) {
-        QUIET.with(|q| q.set(false));
     }
 }
 

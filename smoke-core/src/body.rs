@@ -1,18 +1,55 @@
 //! Running a test's body: under its timeout, with panics caught, sync bodies on blocking
-//! threads; then its cleanups and fixture tear-downs. Generated wrappers call these.
+//! threads; then its cleanups and fixture tear-downs. Generated wrappers call
+//! [`async_test`] / [`sync_test`], which put these together.
 
-use std::any::Any;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
-use crate::blocking::{quiet, sync_call, Blocked};
-use crate::context::{CurrentGuard, Phase};
-use crate::fixture::{combine, FixtureSet};
-use crate::{Context, ErrorKind, Location, SmokeError, SmokeResult};
+use crate::blocking::{sync_call, Blocked};
+use crate::context::{Context, CurrentGuard, Phase};
+use crate::descriptor::BoxFuture;
+use crate::error::{combine, ErrorKind, SmokeError, SmokeResult};
+use crate::fixture::FixtureSet;
+use crate::panic::{install_panic_hook, panic_error, panic_message};
+
+/// The body of an async test: borrows the fixtures (and the suite's value) and the
+/// context for as long as it runs.
+pub type AsyncBody<S> = for<'a> fn(&'a mut S, &'a Context) -> BoxFuture<'a, SmokeResult>;
+
+/// The body of a sync test, run on a blocking thread.
+pub type SyncBody<S> = fn(&mut S, &Context) -> SmokeResult;
+
+/// Runs an async test: sets up `S`, runs `body` under the test's timeout with panics
+/// caught, then the cleanups and the tear-down of `S`.
+///
+/// Generic over the fixtures only, so it is compiled once per set of fixture types
+/// rather than once per test.
+pub fn async_test<S: FixtureSet>(
+    ctx: Arc<Context>,
+    body: AsyncBody<S>,
+) -> BoxFuture<'static, SmokeResult> {
+    Box::pin(async move {
+        let mut state = set_up::<S>(&ctx).await?;
+        let result = run_body(&ctx, body(&mut state, &ctx)).await;
+        finish(&ctx, result, state).await
+    })
+}
+
+/// Runs a sync test: sets up `S`, runs `body` on a blocking thread, then the cleanups and
+/// the tear-down of `S` (see [`run_sync`]).
+pub fn sync_test<S: FixtureSet>(
+    ctx: Arc<Context>,
+    body: SyncBody<S>,
+) -> BoxFuture<'static, SmokeResult> {
+    Box::pin(async move {
+        let state = set_up::<S>(&ctx).await?;
+        run_sync(ctx, state, body).await
+    })
+}
 
 /// Sets up a test's fixtures (and a suite's value) before the test's deadline, with its
 /// context current and panics caught: set-up counts against the test's timeout. When it
@@ -173,7 +210,7 @@ pub async fn finish<S: FixtureSet>(
 }
 
 /// The error of a test that ran out of time.
-pub fn timed_out(ctx: &Context) -> SmokeError {
+pub(crate) fn timed_out(ctx: &Context) -> SmokeError {
     SmokeError::new(
         ErrorKind::TimedOut,
         format!(
@@ -181,67 +218,6 @@ pub fn timed_out(ctx: &Context) -> SmokeError {
             humantime::format_duration(ctx.timeout())
         ),
     )
-}
-
-/// A caught panic as a test error: std's `assert!` family counts as a failure, any other
-/// panic as an error. The location comes from the panic hook when it saw the panic.
-pub fn panic_error(ctx: &Context, payload: Box<dyn Any + Send>) -> SmokeError {
-    let message = panic_message(&*payload);
-    let kind = if message.starts_with("assertion") {
-        ErrorKind::Failure
-    } else {
-        ErrorKind::Error
-    };
-    let err = SmokeError::new(kind, format!("panicked: {message}"));
-    match ctx.take_panic_location() {
-        Some(Location { file, line }) => err.at(&file, line),
-        None => err,
-    }
-}
-
-/// The text of a panic's payload.
-pub fn panic_message(payload: &(dyn Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic with a non-string payload".to_owned())
-}
-
-/// A future with its panics caught: `Err(payload)` when polling it panicked.
-pub(crate) struct CatchUnwind<F: ?Sized>(pub(crate) Pin<Box<F>>);
-
-impl<F: Future + ?Sized> Future for CatchUnwind<F> {
-    type Output = Result<F::Output, Box<dyn Any + Send>>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
-        match catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
-            Err(payload) => Poll::Ready(Err(payload)),
-        }
-    }
-}
-
-/// Installs, once, a panic hook that records where a smoke test panicked and keeps the
-/// panic out of the host's stderr; panics outside smoke tests go to the previous hook.
-pub fn install_panic_hook() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| match Context::current() {
-            Some(ctx) => {
-                if let Some(at) = info.location() {
-                    ctx.set_panic_location(Location {
-                        file: at.file().to_owned(),
-                        line: at.line(),
-                    });
-                }
-            }
-            None if quiet() => {}
-            None => previous(info),
-        }));
-    });
 }
 
 /// A future whose polls run with a test's context current and panics caught.

@@ -4,8 +4,9 @@ use std::cell::RefCell;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::fixture::{Resource, Resources};
-use crate::{Location, SmokeError, TestDescriptor};
+use crate::descriptor::TestDescriptor;
+use crate::error::{Location, SmokeError};
+use crate::resource::{Resource, Resources};
 
 type Cleanup = Box<dyn FnOnce() + Send + 'static>;
 

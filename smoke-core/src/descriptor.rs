@@ -5,7 +5,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::{Context, SmokeResult};
+use crate::context::Context;
+use crate::error::SmokeResult;
 
 /// A boxed, sendable future, as the generated wrappers return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

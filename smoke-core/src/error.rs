@@ -203,6 +203,19 @@ pub fn into_smoke_error<E: fmt::Display + 'static>(error: E) -> SmokeError {
     }
 }
 
+/// Folds a later result into an earlier one: the earlier error's kind wins, and every
+/// message is kept.
+pub(crate) fn combine(first: SmokeResult, then: SmokeResult) -> SmokeResult {
+    match (first, then) {
+        (Ok(()), later) => later,
+        (Err(e), Ok(())) => Err(e),
+        (Err(mut e), Err(later)) => {
+            e.append(&later.to_string());
+            Err(e)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,14 +1,13 @@
 //! Fixtures: what a test's parameters are, set up before it and torn down after it.
 
-use std::any::{type_name, Any, TypeId};
-use std::collections::HashMap;
+use std::any::type_name;
 use std::future::Future;
-use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::body::{panic_message, CatchUnwind};
-use crate::context::Phase;
-use crate::{Context, SmokeError, SmokeResult};
+use crate::context::{Context, Phase};
+use crate::error::{combine, SmokeError, SmokeResult};
+use crate::panic::{panic_message, CatchUnwind};
+use crate::resource::Resource;
 
 /// A value a test takes as a parameter: set up from the [`Context`] before the test and
 /// torn down after it, whatever the outcome (passed, failed, errored, panicked or timed
@@ -57,7 +56,7 @@ pub trait Fixture: Sized + Send + Sync + 'static {
 /// in reverse. When one fails to set up, those before it are torn down. Each step records
 /// itself as the context's [`Phase`], so a step that hangs is named in the report.
 ///
-/// Generated code uses this; users implement [`Fixture`].
+/// Generated code uses this (through `__private_0_1`); users implement [`Fixture`].
 pub trait FixtureSet: Sized + Send + Sync + 'static {
     /// Sets up every fixture, first to last.
     fn set_up_all(ctx: &Arc<Context>) -> impl Future<Output = SmokeResult<Self>> + Send;
@@ -128,108 +127,6 @@ async fn tear_down_one<H: Fixture>(fixture: H, ctx: &Context) -> SmokeResult {
     })
 }
 
-/// Folds a later result into an earlier one: the earlier error's kind wins, and every
-/// message is kept.
-pub fn combine(first: SmokeResult, then: SmokeResult) -> SmokeResult {
-    match (first, then) {
-        (Ok(()), later) => later,
-        (Err(e), Ok(())) => Err(e),
-        (Err(mut e), Err(later)) => {
-            e.append(&later.to_string());
-            Err(e)
-        }
-    }
-}
-
-/// Values the host registers by type, for tests and fixtures to ask for
-/// ([`Resource<T>`], [`Context::resource`]).
-///
-/// ```
-/// use smoke_core::Resources;
-///
-/// #[derive(Debug)]
-/// struct Settings { bucket: String }
-///
-/// let mut resources = Resources::new();
-/// resources.insert(Settings { bucket: "media".into() });
-/// assert_eq!(resources.get::<Settings>().unwrap().bucket, "media");
-/// ```
-#[derive(Default, Clone)]
-pub struct Resources {
-    by_type: HashMap<TypeId, (&'static str, Arc<dyn Any + Send + Sync>)>,
-}
-
-impl std::fmt::Debug for Resources {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_set()
-            .entries(self.by_type.values().map(|(name, _)| name))
-            .finish()
-    }
-}
-
-impl Resources {
-    /// No resources.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Registers `value` as the resource of type `T`, replacing any earlier one.
-    pub fn insert<T: Send + Sync + 'static>(&mut self, value: T) -> &mut Self {
-        self.insert_arc(Arc::new(value))
-    }
-
-    /// Registers an already shared value.
-    pub fn insert_arc<T: Send + Sync + 'static>(&mut self, value: Arc<T>) -> &mut Self {
-        self.by_type
-            .insert(TypeId::of::<T>(), (type_name::<T>(), value));
-        self
-    }
-
-    /// The resource of type `T`, if registered.
-    pub fn get<T: Send + Sync + 'static>(&self) -> Option<Resource<T>> {
-        let (_, any) = self.by_type.get(&TypeId::of::<T>())?;
-        any.clone().downcast::<T>().ok().map(Resource)
-    }
-
-    /// How many resources are registered.
-    pub fn len(&self) -> usize {
-        self.by_type.len()
-    }
-
-    /// Whether none is registered.
-    pub fn is_empty(&self) -> bool {
-        self.by_type.is_empty()
-    }
-}
-
-/// A test parameter that receives a value the host registered by type
-/// ([`Resources::insert`]); a cheap shared handle that dereferences to the value.
-///
-/// A test asking for a resource the host did not register errors with a message that
-/// names the type.
-#[derive(Debug)]
-pub struct Resource<T: ?Sized>(Arc<T>);
-
-impl<T: ?Sized> Clone for Resource<T> {
-    fn clone(&self) -> Self {
-        Resource(self.0.clone())
-    }
-}
-
-impl<T: ?Sized> Deref for Resource<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
-
-impl<T: ?Sized> Resource<T> {
-    /// The shared value.
-    pub fn into_arc(self) -> Arc<T> {
-        self.0
-    }
-}
-
 impl<T: Send + Sync + 'static> Fixture for Resource<T> {
     async fn set_up(ctx: &Context) -> SmokeResult<Self> {
         ctx.resource::<T>().ok_or_else(|| {
@@ -239,5 +136,22 @@ impl<T: Send + Sync + 'static> Fixture for Resource<T> {
                 type_name::<T>()
             ))
         })
+    }
+}
+
+/// A fixture a test takes by value: it gets a clone.
+#[diagnostic::on_unimplemented(
+    message = "the test takes `{Self}` by value, so `{Self}` must implement `Clone`",
+    label = "taken by value, but not `Clone`",
+    note = "take it as `&{Self}` or `&mut {Self}`, or implement `Clone` for it (the test gets a clone; the original is torn down)"
+)]
+pub trait ByValue: Sized {
+    /// The clone the test receives.
+    fn clone_for_test(&self) -> Self;
+}
+
+impl<T: Clone> ByValue for T {
+    fn clone_for_test(&self) -> Self {
+        self.clone()
     }
 }

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::{mpsc, Semaphore};
 
-use crate::body::install_panic_hook;
 use crate::hook::{AroundEach, Hooks};
+use crate::panic::install_panic_hook;
 use crate::{registered, Outcome, Report, Resources, Scrub, Selection, TestDescriptor, TestReport};
 
 use crate::schedule::{report_of, Schedule};

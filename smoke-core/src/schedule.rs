@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, OnceCell, Semaphore};
 
-use crate::body::CatchUnwind;
-use crate::fixture::combine;
+use crate::error::combine;
 use crate::hook::AroundEach;
+use crate::panic::CatchUnwind;
 use crate::{
     Context, ErrorKind, Outcome, SmokeResult, SuiteDescriptor, TestDescriptor, TestReport,
 };
@@ -130,7 +130,7 @@ impl Schedule {
                     .unwrap_or_else(|panic| {
                         let why = format!(
                             "a run-wide hook panicked: {}",
-                            crate::body::panic_message(&*panic)
+                            crate::panic::panic_message(&*panic)
                         );
                         report_of(test, Outcome::Errored, Duration::ZERO, Some(why), None)
                     });
@@ -278,7 +278,7 @@ impl Schedule {
                 )
             }
             Ok(Err(panic)) => {
-                let e = crate::body::panic_error(&ctx, panic);
+                let e = crate::panic::panic_error(&ctx, panic);
                 report_of(
                     test,
                     Outcome::Errored,
@@ -404,7 +404,7 @@ pub(crate) async fn run_hook(hook: crate::SuiteFn, timeout: Duration) -> Result<
         Ok(Ok(Err(e))) => Err(e.to_string()),
         Ok(Err(panic)) => Err(format!(
             "it panicked: {}",
-            crate::body::panic_message(&*panic)
+            crate::panic::panic_message(&*panic)
         )),
         Err(_) => Err(format!(
             "it did not return within {}",

@@ -5,9 +5,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use smoke_core::{
-    run_sync, BoxFuture, Context, Outcome, Report, Runner, SmokeResult, TestDescriptor,
-};
+use smoke_core::__private_0_1::{run_sync, still_blocked};
+use smoke_core::{BoxFuture, Context, Outcome, Report, Runner, SmokeResult, TestDescriptor};
 
 static RELEASE: AtomicBool = AtomicBool::new(false);
 
@@ -47,7 +46,7 @@ async fn a_blocked_sync_test_is_not_started_again_until_its_thread_returns() {
         first.tests[0].message.as_deref(),
         Some("timed out after 50ms")
     );
-    assert!(smoke_core::still_blocked(&HANGS).is_some());
+    assert!(still_blocked(&HANGS).is_some());
 
     let second = run_once(&runner).await;
     assert_eq!(second.tests[0].outcome, Outcome::TimedOut);
@@ -59,7 +58,7 @@ async fn a_blocked_sync_test_is_not_started_again_until_its_thread_returns() {
 
     RELEASE.store(true, Ordering::SeqCst);
     let waited = Instant::now();
-    while smoke_core::still_blocked(&HANGS).is_some() {
+    while still_blocked(&HANGS).is_some() {
         assert!(
             waited.elapsed() < Duration::from_secs(10),
             "the thread never returned"

@@ -4,10 +4,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use smoke_core::{
-    finish, run_body, BoxFuture, Context, Fixture, FixtureSet, Outcome, Runner, SmokeResult,
-    TestDescriptor,
-};
+use smoke_core::__private_0_1::{finish, run_body, FixtureSet};
+use smoke_core::{BoxFuture, Context, Fixture, Outcome, Runner, SmokeResult, TestDescriptor};
 
 static TORN_DOWN: AtomicUsize = AtomicUsize::new(0);
 

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use smoke_core::{run_body, BoxFuture, Context, Outcome, Runner, SmokeResult, TestDescriptor};
+use smoke_core::__private_0_1::run_body;
+use smoke_core::{BoxFuture, Context, Outcome, Runner, SmokeResult, TestDescriptor};
 
 fn passes(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
     Box::pin(async move { run_body(&ctx, async { Ok(()) }).await })

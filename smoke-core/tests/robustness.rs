@@ -5,9 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use smoke_core::{
-    run_body, AroundEach, BoxFuture, Context, Outcome, Runner, SmokeResult, TestDescriptor,
-};
+use smoke_core::__private_0_1::run_body;
+use smoke_core::{AroundEach, BoxFuture, Context, Outcome, Runner, SmokeResult, TestDescriptor};
 
 const fn test(name: &'static str, serial: bool, run: smoke_core::TestFn) -> TestDescriptor {
     TestDescriptor {

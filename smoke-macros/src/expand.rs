@@ -61,7 +61,7 @@ pub struct Test<'a> {
 /// anonymous `const _: () = { ... };` so its names cannot clash with the user's.
 pub fn registration(test: &Test) -> TestTokens {
     let krate = test.krate;
-    let private = quote!(#krate::__private);
+    let private = crate::private_path(krate);
     let suffix = crate::unraw(test.suffix);
     let descriptor = format_ident!(
         "__SMOKE_TEST_{}",
@@ -120,9 +120,9 @@ pub struct TestTokens(pub TokenStream);
 
 /// The wrapper (what the descriptor's `run` points at) and the test's body.
 ///
-/// The wrapper hands a plain `fn` body to `__private::async_test` / `sync_test`, which are
-/// generic over the fixture types only: the machinery that sets up, times, catches and
-/// tears down is compiled once per set of fixture types, not once per test.
+/// The wrapper hands a plain `fn` body to `__private_0_1::async_test` / `sync_test`, which
+/// are generic over the fixture types only: the machinery that sets up, times, catches
+/// and tears down is compiled once per set of fixture types, not once per test.
 ///
 /// Spans decide where rustc reports type errors: what needs the fixtures to be `Fixture`s
 /// is spanned at the parameter list (a type that is not a fixture is reported once, there,

@@ -1,8 +1,8 @@
 //! `#[smoke_test]` and `#[smoke_suite]`, the attributes that register smoke tests.
 //!
 //! Use them through `smoke-runtime` (`use smoke_runtime::prelude::*;`): the code they
-//! generate refers to `::smoke_runtime::__private`, so a crate with smoke tests depends
-//! on `smoke-runtime` alone.
+//! generate refers to `::smoke_runtime::__private_0_1` (named for the crates' version), so
+//! a crate with smoke tests depends on `smoke-runtime` alone.
 //!
 //! Each macro works in three steps: parse the arguments and the item, validate them
 //! (collecting every problem, each with its own span), and expand. When anything is wrong
@@ -142,11 +142,38 @@ fn default_crate() -> syn::Path {
     syn::parse_quote!(::smoke_runtime)
 }
 
+/// The hidden module of `smoke-core` (re-exported by `smoke-runtime` under the same name)
+/// that the generated code reaches everything through. Its name carries the major and
+/// minor version of the crates, so that a `smoke-macros` and a `smoke-runtime` of
+/// different versions fail to compile together rather than misbehave.
+const PRIVATE_MODULE: &str = "__private_0_1";
+
+/// `krate::__private_0_1`: the path of everything the generated code uses.
+fn private_path(krate: &syn::Path) -> proc_macro2::TokenStream {
+    let module = syn::Ident::new(PRIVATE_MODULE, proc_macro2::Span::call_site());
+    quote::quote!(#krate::#module)
+}
+
 /// An identifier as text, without `r#`.
 fn unraw(ident: &syn::Ident) -> String {
     let text = ident.to_string();
     match text.strip_prefix("r#") {
         Some(rest) => rest.to_owned(),
         None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The module named is the one `smoke-core` has: `__private_` and the major and minor
+    /// version, which the crates share.
+    #[test]
+    fn the_private_module_is_named_for_the_crate_version() {
+        let expected = format!(
+            "__private_{}_{}",
+            env!("CARGO_PKG_VERSION_MAJOR"),
+            env!("CARGO_PKG_VERSION_MINOR")
+        );
+        assert_eq!(super::PRIVATE_MODULE, expected);
     }
 }

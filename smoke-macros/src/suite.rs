@@ -186,7 +186,7 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
     }
 
     let krate = args.krate.clone().unwrap_or_else(crate::default_crate);
-    let private = quote!(#krate::__private);
+    let private = crate::private_path(&krate);
     let self_ty = &block.self_ty;
     let suite_name = args
         .name
@@ -194,7 +194,7 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
         .unwrap_or_else(|| LitStr::new(&crate::unraw(&type_name), type_name.span()));
     let suite_static = format_ident!("__SMOKE_SUITE");
 
-    // Sync hooks run on a blocking thread (`__private::sync_*`), async ones on the
+    // Sync hooks run on a blocking thread (`__private_0_1::sync_*`), async ones on the
     // runtime: user code that blocks never holds a worker the host needs.
     let set_up_body = match set_up {
         SetUp::Default => quote_spanned! {self_ty.span()=>

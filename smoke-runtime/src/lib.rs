@@ -102,5 +102,6 @@ pub mod grpc;
 #[cfg(any(feature = "tower", feature = "actix"))]
 mod mount;
 
+/// What the code of `#[smoke_test]` and `#[smoke_suite]` refers to. Not a public API.
 #[doc(hidden)]
-pub mod __private;
+pub use smoke_core::__private_0_1;

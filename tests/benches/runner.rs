@@ -264,7 +264,7 @@ fn main() {
     println!(
         "runner benchmark: {} registered tests, {cores} cores, default concurrency {}, \
          {n} rounds each, min / median",
-        smoke_runtime::__private::SMOKE_CORE_TESTS.len(),
+        smoke_runtime::__private_0_1::SMOKE_CORE_TESTS.len(),
         default.config().concurrency
     );
     runtime.block_on(async {

@@ -553,8 +553,8 @@ fn run_as_test(body: impl std::future::Future<Output = SmokeResult> + Send) -> S
             Arc::new(Resources::new()),
             Duration::from_secs(5),
         ));
-        let result = smoke_core::run_body(&ctx, body).await;
-        smoke_core::finish(&ctx, result, ()).await
+        let result = crate::__private_0_1::run_body(&ctx, body).await;
+        crate::__private_0_1::finish(&ctx, result, ()).await
     })
 }
 

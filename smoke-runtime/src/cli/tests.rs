@@ -8,10 +8,11 @@ use std::num::NonZeroUsize;
 use super::args::test_threads;
 use super::run::{execute, Invocation};
 use super::*;
+use crate::__private_0_1::run_body;
 use crate::report::json::JsonReport;
+use crate::BoxFuture;
 use crate::{Context, SmokeError};
 use crate::{Ignored, RunnerBuilder, SmokeResult, TestDescriptor};
-use smoke_core::{run_body, BoxFuture};
 
 fn pass(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
     Box::pin(async move { run_body(&ctx, async { Ok(()) }).await })
