@@ -189,14 +189,7 @@ fn parameter(pat: &Pat, ty: &Type, errors: &mut Errors) -> Option<Param> {
                     Some(Param::Ref(Type::Path(p.clone())))
                 }
             }
-            Type::ImplTrait(t) => {
-                errors.spanned(
-                    t,
-                    "a smoke test parameter cannot be `impl Trait`: the runner must know which \
-                     fixture to set up; name a concrete type, as in `&mut PgRollback`",
-                );
-                None
-            }
+            Type::ImplTrait(t) => impl_trait(errors, t, "`&mut PgRollback`"),
             Type::TraitObject(t) => {
                 errors.spanned(
                     t,
@@ -205,40 +198,39 @@ fn parameter(pat: &Pat, ty: &Type, errors: &mut Errors) -> Option<Param> {
                 );
                 None
             }
-            other => {
-                errors.spanned(
-                    other,
-                    format!("unsupported parameter type; {PARAMETER_HELP}"),
-                );
-                None
-            }
+            other => unsupported(errors, other),
         },
         elem if is_context(elem) => {
             errors.spanned(ty, "take the context by reference: `ctx: &Context`");
             None
         }
         Type::Path(p) if p.qself.is_none() => Some(Param::Value(Type::Path(p.clone()))),
-        Type::ImplTrait(t) => {
-            errors.spanned(
-                t,
-                "a smoke test parameter cannot be `impl Trait`: the runner must know which \
-                 fixture to set up; name a concrete type, as in `db: Resource<PgPool>`",
-            );
-            None
-        }
+        Type::ImplTrait(t) => impl_trait(errors, t, "`db: Resource<PgPool>`"),
         Type::Infer(t) => {
             errors.spanned(t, format!("write the parameter's type; {PARAMETER_HELP}"));
             None
         }
-        other => {
-            errors.spanned(
-                other,
-                format!("unsupported parameter type; {PARAMETER_HELP}"),
-            );
-            None
-        }
+        other => unsupported(errors, other),
     };
     param
+}
+
+/// An `impl Trait` parameter: no fixture type to set up.
+fn impl_trait(errors: &mut Errors, t: &syn::TypeImplTrait, example: &str) -> Option<Param> {
+    errors.spanned(
+        t,
+        format!(
+            "a smoke test parameter cannot be `impl Trait`: the runner must know which \
+             fixture to set up; name a concrete type, as in {example}"
+        ),
+    );
+    None
+}
+
+/// A parameter type no rule accepts.
+fn unsupported(errors: &mut Errors, ty: &Type) -> Option<Param> {
+    errors.spanned(ty, format!("unsupported parameter type; {PARAMETER_HELP}"));
+    None
 }
 
 /// Names that are certainly not a test's return type: rejected here with a clear message

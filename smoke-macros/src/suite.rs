@@ -205,26 +205,19 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
         SetUp::Value {
             is_async,
             takes_context,
-        } => {
-            let arg = takes_context.then(|| quote!(__smoke_ctx));
-            let call = maybe_await(quote!(<#self_ty>::set_up(#arg)), is_async);
-            set_up_body(
-                &private,
-                quote!(::core::result::Result::Ok(#call)),
-                is_async,
-            )
         }
-        SetUp::Result {
+        | SetUp::Result {
             is_async,
             takes_context,
         } => {
             let arg = takes_context.then(|| quote!(__smoke_ctx));
             let call = maybe_await(quote!(<#self_ty>::set_up(#arg)), is_async);
-            set_up_body(
-                &private,
-                quote!(::core::result::Result::map_err(#call, #private::into_smoke_error)),
-                is_async,
-            )
+            let value = if matches!(set_up, SetUp::Result { .. }) {
+                quote!(::core::result::Result::map_err(#call, #private::into_smoke_error))
+            } else {
+                quote!(::core::result::Result::Ok(#call))
+            };
+            set_up_body(&private, value, is_async)
         }
     };
     let tear_down_body = match &tear_down {
