@@ -148,12 +148,11 @@ impl Coordinator {
         tokio::spawn(async move {
             // However this task ends, the flight and its slot are given up, so that the
             // next caller starts a new run rather than waiting on this one.
-            let _done = FlightDone {
+            let done = FlightDone {
                 inner: inner.clone(),
                 key: key.clone(),
                 id,
             };
-            let _permits = permits;
             let mut report = inner
                 .runner
                 .run_tests(tests.to_vec(), false, |t| lock(&partial).push(t.clone()))
@@ -171,6 +170,11 @@ impl Coordinator {
                 started.elapsed(),
                 key == inner.all_key,
             );
+            // The flight and its slots are given up before anyone hears of the result, so
+            // that a caller who asks after hearing starts a new run rather than joining
+            // this finished one.
+            drop(done);
+            drop(permits);
             inner.finished_runs.send_replace(Some(report.clone()));
             let _ = sender.send(Some(report));
         });
