@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use super::answer::{accept_header, bad_query, not_acceptable, plain, too_many_runs};
 use super::{negotiate, parse_query, query, Details, NegotiationError, Query, Route, Smoke};
 use crate::coordinator::{Ask, Caller};
-use crate::TestDescriptor;
+use crate::{Selection, TestDescriptor};
 
 impl Smoke {
     /// Answers `/`, `/readyz` or `/startupz`.
@@ -119,12 +119,16 @@ impl Smoke {
 
     /// The exposed tests with any of `tags`.
     fn tagged(&self, tags: &[String]) -> Vec<&'static TestDescriptor> {
+        let selection = Selection {
+            tags: tags.to_vec(),
+            ..Selection::all()
+        };
         self.shared
             .coordinator
             .tests()
             .iter()
             .copied()
-            .filter(|t| t.tags.iter().any(|tag| tags.iter().any(|r| r == tag)))
+            .filter(|t| selection.takes(t))
             .collect()
     }
 
@@ -173,15 +177,17 @@ impl Smoke {
             }
             return Err(why);
         }
+        // `test` names are exact filters, `tag`s are or-ed: the query as a `Selection`.
+        let selection = Selection {
+            filters: query.tests.clone(),
+            exact: true,
+            tags: query.tags.clone(),
+            ..Selection::all()
+        };
         let selected: Vec<&'static TestDescriptor> = exposed
             .iter()
             .copied()
-            .zip(names)
-            .filter(|(t, name)| {
-                (query.tags.is_empty() || query.tags.iter().any(|q| t.tags.contains(&q.as_str())))
-                    && (query.tests.is_empty() || query.tests.iter().any(|q| q == *name))
-            })
-            .map(|(t, _)| t)
+            .filter(|t| selection.takes(t))
             .collect();
         if selected.is_empty() && !(query.tags.is_empty() && query.tests.is_empty()) {
             return Err(
