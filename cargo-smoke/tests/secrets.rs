@@ -84,12 +84,12 @@ async fn no_front_end_shows_a_secret() {
     std::env::set_var("SMOKE_SECRETS_TEST_CONFIGURED", CONFIGURED);
     let all = [URL_PASSWORD, CONFIGURED, FROM_ENV];
 
-    // The endpoint: the secrets from main!(setup)'s builder and from its own.
-    let runner = RunnerBuilder::default().secret(CONFIGURED);
-    let smoke = Smoke::from_runner(runner)
+    // The endpoint: the secrets of the runner it is given.
+    let runner = RunnerBuilder::default().secret(CONFIGURED).secret(FROM_ENV);
+    let smoke = Smoke::builder()
+        .runner(runner)
         .only(Selection::all().tag("leaky"))
         .details(Details::Always)
-        .secret(FROM_ENV)
         .build();
     let url = serve(smoke).await;
     for format in ["text", "json", "health", "html", "junit"] {
@@ -205,11 +205,8 @@ fn cli_child() {
     let Ok(line) = std::env::var("SMOKE_SECRETS_CLI_ARGS") else {
         return;
     };
-    fn setup(runner: &mut RunnerBuilder) -> smoke_runtime::cli::SetupFuture<'_> {
-        Box::pin(async move {
-            runner.add_secret(CONFIGURED);
-            Ok(())
-        })
+    fn setup(runner: RunnerBuilder) -> smoke_runtime::cli::SetupFuture {
+        Box::pin(async move { Ok(runner.secret(CONFIGURED)) })
     }
     let args = std::iter::once("smoke".to_owned()).chain(line.split(' ').map(str::to_owned));
     let code = smoke_runtime::cli::run_from(args, Some(setup));

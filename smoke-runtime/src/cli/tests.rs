@@ -111,15 +111,20 @@ fn run_cli(line: &[&str], setup: Option<Setup>) -> (u8, String, String) {
     )
 }
 
-fn region_setup(runner: &mut RunnerBuilder) -> SetupFuture<'_> {
-    Box::pin(async move {
-        runner.resources_mut().insert(Region("eu"));
-        Ok(())
-    })
+fn region_setup(runner: RunnerBuilder) -> SetupFuture {
+    Box::pin(async move { Ok(runner.resource(Region("eu"))) })
 }
 
-fn failing_setup(_runner: &mut RunnerBuilder) -> SetupFuture<'_> {
+fn failing_setup(_runner: RunnerBuilder) -> SetupFuture {
     Box::pin(async { Err(SmokeError::error("DATABASE_URL is not set")) })
+}
+
+/// Registers a secret, then fails with it in its error.
+fn leaking_setup(runner: RunnerBuilder) -> SetupFuture {
+    Box::pin(async move {
+        let _runner = runner.secret("hunter2-api-key");
+        Err(SmokeError::error("login with hunter2-api-key refused"))
+    })
 }
 
 /// The closing line with its time replaced by `T`.
@@ -463,7 +468,26 @@ fn setup_registers_resources_and_its_failure_exits_one() {
     );
 }
 
-fn hanging_setup(_runner: &mut RunnerBuilder) -> SetupFuture<'_> {
+#[test]
+fn a_failing_setup_s_error_is_masked_of_the_secrets_it_registered() {
+    let (code, out, err) = run_cli(&["region"], Some(leaking_setup));
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_eq!(
+        err,
+        "error: the smoke tests' setup failed: login with *** refused\n"
+    );
+}
+
+#[test]
+fn setup_result_turns_any_error_into_a_smoke_error() {
+    let e = setup_result(Err::<RunnerBuilder, _>(std::fmt::Error)).unwrap_err();
+    assert_eq!(e.message(), std::fmt::Error.to_string());
+    let own = setup_result(Err::<RunnerBuilder, _>(SmokeError::error("own"))).unwrap_err();
+    assert_eq!(own.message(), "own");
+    assert!(setup_result(Ok::<_, SmokeError>(RunnerBuilder::default())).is_ok());
+}
+
+fn hanging_setup(_runner: RunnerBuilder) -> SetupFuture {
     Box::pin(std::future::pending())
 }
 
