@@ -1,5 +1,9 @@
 //! The command line of a smoke-test program: what [`main!`](crate::main!) runs.
 //!
+//! With the `cli` feature (on by default; it brings clap). A service that only embeds the
+//! endpoint can leave it out (`default-features = false, features = ["axum"]`): the report
+//! formats, the redactor and the runner stay.
+//!
 //! Put `smoke_runtime::main!();` in a `harness = false` test target (or a bin) and the
 //! program lists and runs the smoke tests linked into it. Its command line is libtest's,
 //! so `cargo test` and `cargo nextest run` drive it, with a few additions:
