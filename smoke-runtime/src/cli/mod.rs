@@ -42,6 +42,12 @@
 //! document alone (the text report and closing line for `text`) and the per-test progress
 //! goes to standard error.
 //!
+//! For the programs that run it (`cargo smoke`): when the environment variable
+//! `SMOKE_REPORT_FILE` ([`REPORT_FILE_ENV`]) names a path, a run also writes its JSON
+//! report there (the document of `--format json`, redacted), whatever the format of its
+//! output, which it leaves unchanged; a file it cannot write makes the exit status 1.
+//! Listing, `--bench` and a failed setup write no report.
+//!
 //! Exit status: 0 when every test that ran passed, 1 when one failed, errored or timed out
 //! (or the setup function failed), 2 for a bad command line (with the usage), 130 when
 //! the run was interrupted.
@@ -61,6 +67,7 @@
 
 use std::future::Future;
 use std::io::{self, IsTerminal};
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::process::ExitCode;
 
@@ -76,6 +83,12 @@ pub use interrupt::INTERRUPT_GRACE;
 
 use interrupt::Interrupt;
 use run::{execute, Invocation};
+
+/// The environment variable that asks for the JSON report in a file as well: when it
+/// names a path, a run writes there the document of `--format json` (redacted like
+/// everything else), whatever the `--format`, and changes nothing else in its output.
+/// `cargo smoke` reads the number of tests run from it for `--min-tests`.
+pub const REPORT_FILE_ENV: &str = "SMOKE_REPORT_FILE";
 
 /// The future a setup function returns, boxed: see [`Setup`].
 pub type SetupFuture = Pin<Box<dyn Future<Output = Result<RunnerBuilder, SmokeError>>>>;
@@ -147,6 +160,9 @@ where
         all: smoke_core::registered().iter().collect(),
         terminals: Terminals::detect(),
         interrupt: Some(&interrupt),
+        report_file: std::env::var_os(REPORT_FILE_ENV)
+            .filter(|path| !path.is_empty())
+            .map(PathBuf::from),
     };
     let code = execute(invocation, &mut io::stdout(), &mut io::stderr());
     ExitCode::from(code)

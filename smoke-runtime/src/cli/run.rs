@@ -2,13 +2,14 @@
 //! and the exit status.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use super::args::test_threads;
 use super::interrupt::Interrupt;
 use super::output::{self, closing_line, Progress};
-use super::{Args, Format, Setup, Terminals};
+use super::{Args, Format, Setup, Terminals, REPORT_FILE_ENV};
 use crate::coordinator::{Coordinator, Policy};
 use crate::report::redact::Redactor;
 use crate::report::{self, RenderOptions};
@@ -26,6 +27,8 @@ pub(super) struct Invocation<'a> {
     pub(super) terminals: Terminals,
     /// The Ctrl-C listener (none in tests).
     pub(super) interrupt: Option<&'a Interrupt>,
+    /// Where to write the JSON report as well ([`REPORT_FILE_ENV`]).
+    pub(super) report_file: Option<PathBuf>,
 }
 
 /// Runs an invocation, writing to `out` and `err`; the exit status.
@@ -83,6 +86,7 @@ async fn run(invocation: Invocation<'_>, out: &mut dyn Write, err: &mut dyn Writ
         all,
         terminals,
         interrupt,
+        report_file,
     } = invocation;
     let selection = &args.selection();
     let env_secrets = match secrets_from_env(&args.secret_env) {
@@ -229,6 +233,16 @@ async fn run(invocation: Invocation<'_>, out: &mut dyn Write, err: &mut dyn Writ
             let _ = writeln!(
                 err,
                 "error: cannot write the log file {}: {e}",
+                path.display()
+            );
+            return 1;
+        }
+    }
+    if let Some(path) = &report_file {
+        if let Err(e) = std::fs::write(path, render(&report, Format::Json, false)) {
+            let _ = writeln!(
+                err,
+                "error: cannot write the report file {} ({REPORT_FILE_ENV}): {e}",
                 path.display()
             );
             return 1;
