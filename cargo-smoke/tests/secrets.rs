@@ -1,6 +1,7 @@
 //! A URL password and configured secrets, fed through every output of every front end:
 //! each format of the HTTP endpoint, `/metrics`, `/readyz` and the headers; the command
-//! line's pretty, terse, text, json and junit output, its log file and its stderr;
+//! line's pretty, terse, text, json and junit output, its log file, its report file
+//! (`SMOKE_REPORT_FILE`) and its stderr;
 //! `cargo smoke --url` in each of its formats; and `cargo smoke` running a workspace's
 //! smoke target (the fixture's, built with its `leak` feature). None may show them.
 //!
@@ -84,12 +85,12 @@ async fn no_front_end_shows_a_secret() {
     std::env::set_var("SMOKE_SECRETS_TEST_CONFIGURED", CONFIGURED);
     let all = [URL_PASSWORD, CONFIGURED, FROM_ENV];
 
-    // The endpoint: the secrets from main!(setup)'s builder and from its own.
-    let runner = RunnerBuilder::default().secret(CONFIGURED);
-    let smoke = Smoke::from_runner(runner)
+    // The endpoint: the secrets of the runner it is given.
+    let runner = RunnerBuilder::default().secret(CONFIGURED).secret(FROM_ENV);
+    let smoke = Smoke::builder()
+        .runner(runner)
         .only(Selection::all().tag("leaky"))
         .details(Details::Always)
-        .secret(FROM_ENV)
         .build();
     let url = serve(smoke).await;
     for format in ["text", "json", "health", "html", "junit"] {
@@ -103,10 +104,11 @@ async fn no_front_end_shows_a_secret() {
         assert_clean(&format!("the endpoint's {route}"), &answer, &all);
     }
 
-    // The command line: every format, its log file, its stderr.
+    // The command line: every format, its log file, its report file, its stderr.
     let logs = tempdir();
     for format in ["pretty", "terse", "text", "json", "junit"] {
         let log = logs.join(format!("report.{format}"));
+        let report_file = logs.join(format!("report-file.{format}.json"));
         let output = Command::new(std::env::current_exe().unwrap())
             .args(["--exact", "cli_child", "--nocapture", "--test-threads=1"])
             .env(
@@ -117,6 +119,7 @@ async fn no_front_end_shows_a_secret() {
                 ),
             )
             .env(ENV_NAME, FROM_ENV)
+            .env(smoke_runtime::cli::REPORT_FILE_ENV, &report_file)
             .output()
             .unwrap();
         let out = String::from_utf8_lossy(&output.stdout);
@@ -129,6 +132,13 @@ async fn no_front_end_shows_a_secret() {
         assert_clean(
             &format!("the command line's {format} log file"),
             &logged,
+            &all,
+        );
+        let reported = std::fs::read_to_string(&report_file).unwrap();
+        assert!(reported.contains("***"), "{format}: {reported}");
+        assert_clean(
+            &format!("the command line's {format} report file"),
+            &reported,
             &all,
         );
     }
@@ -205,11 +215,8 @@ fn cli_child() {
     let Ok(line) = std::env::var("SMOKE_SECRETS_CLI_ARGS") else {
         return;
     };
-    fn setup(runner: &mut RunnerBuilder) -> smoke_runtime::cli::SetupFuture<'_> {
-        Box::pin(async move {
-            runner.add_secret(CONFIGURED);
-            Ok(())
-        })
+    fn setup(runner: RunnerBuilder) -> smoke_runtime::cli::SetupFuture {
+        Box::pin(async move { Ok(runner.secret(CONFIGURED)) })
     }
     let args = std::iter::once("smoke".to_owned()).chain(line.split(' ').map(str::to_owned));
     let code = smoke_runtime::cli::run_from(args, Some(setup));

@@ -132,7 +132,7 @@ impl<T: Send + Sync + 'static> Fixture for Resource<T> {
         ctx.resource::<T>().ok_or_else(|| {
             SmokeError::error(format!(
                 "no resource of type {} is registered; register one with \
-                 `Smoke::builder().resource(value)` or `Resources::insert`",
+                 `RunnerBuilder::resource(value)` or `Resources::insert`",
                 type_name::<T>()
             ))
         })

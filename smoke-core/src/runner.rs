@@ -2,7 +2,7 @@
 //! timeouts, an overall deadline and fail-fast, and produces a [`Report`].
 
 use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::{mpsc, Semaphore};
@@ -69,7 +69,9 @@ pub struct Runner {
     pub(crate) hooks: Arc<Hooks>,
 }
 
-/// Builds a [`Runner`]: resources for tests, timeouts, deadline, concurrency.
+/// Builds a [`Runner`]: resources for tests, run-wide hooks, secrets, timeouts, deadline,
+/// concurrency. Configured by value: every method takes the builder and returns it, the
+/// same in a `main!(setup)` function and in front of the HTTP endpoint.
 ///
 /// ```
 /// use std::time::Duration;
@@ -88,6 +90,7 @@ pub struct RunnerBuilder {
     config: RunConfig,
     resources: Resources,
     hooks: Hooks,
+    ledger: Option<Arc<Mutex<Vec<String>>>>,
 }
 
 impl RunnerBuilder {
@@ -97,14 +100,16 @@ impl RunnerBuilder {
         self
     }
 
-    /// The resources registered so far, to add more in place.
-    pub fn resources_mut(&mut self) -> &mut Resources {
-        &mut self.resources
+    /// Registers a value already shared (an `Arc<T>` the host keeps too) that tests and
+    /// fixtures ask for as `T`, like [`resource`](Self::resource).
+    pub fn resource_arc<T: Send + Sync + 'static>(mut self, value: Arc<T>) -> Self {
+        self.resources.insert_arc(value);
+        self
     }
 
-    /// The configuration so far, to change in place.
-    pub fn config_mut(&mut self) -> &mut RunConfig {
-        &mut self.config
+    /// The configuration so far (what a front end reads before it builds the runner).
+    pub fn config(&self) -> &RunConfig {
+        &self.config
     }
 
     /// The timeout of tests that set none (default 30 s).
@@ -113,7 +118,9 @@ impl RunnerBuilder {
         self
     }
 
-    /// The whole run's limit (default none).
+    /// The whole run's limit (default none; the HTTP endpoint's default is its own).
+    /// Tests still running then are reported as timed out. A deadline too far to
+    /// represent (such as `Duration::MAX`) is no deadline.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.config.deadline = Some(deadline);
         self
@@ -132,17 +139,24 @@ impl RunnerBuilder {
         self
     }
 
+    /// How long fixture tear-downs and cleanups may take after a test's own timeout
+    /// before the runner stops waiting for them (default 5 s).
+    pub fn tear_down_grace(mut self, grace: Duration) -> Self {
+        self.config.tear_down_grace = grace;
+        self
+    }
+
+    /// The filter for what the runner writes to stderr about a test (see
+    /// [`RunConfig::scrub`]); front ends set their redactor here.
+    pub fn scrub(mut self, scrub: Scrub) -> Self {
+        self.config.scrub = Some(scrub);
+        self
+    }
+
     /// Adds a hook that runs around every test of the run (for example
     /// `smoke_runtime::rollback::each_test(pool)`, a transaction per test that is rolled
     /// back after it). See [`AroundEach`].
     pub fn around_each(mut self, hook: impl AroundEach) -> Self {
-        self.hooks.0.push(Arc::new(hook));
-        self
-    }
-
-    /// [`around_each`](Self::around_each) in place, for a builder held by reference (a
-    /// `main!(setup)` function's).
-    pub fn add_around_each(&mut self, hook: impl AroundEach) -> &mut Self {
         self.hooks.0.push(Arc::new(hook));
         self
     }
@@ -153,28 +167,36 @@ impl RunnerBuilder {
     ///
     /// # Panics
     ///
-    /// When `value` is empty: masking the empty string would blank every message.
+    /// When `value` is empty or only whitespace: masking it would blank every message.
+    ///
+    /// ```should_panic
+    /// let key = std::env::var("MISSING_API_KEY").unwrap_or_default();
+    /// let _ = smoke_core::Runner::builder().secret(key);
+    /// ```
     #[track_caller]
     pub fn secret(mut self, value: impl Into<String>) -> Self {
-        self.add_secret(value);
+        let value = value.into();
+        assert!(
+            !value.trim().is_empty(),
+            "a secret to mask must not be empty or only whitespace: masking it would blank \
+             every message (an unset environment variable read with unwrap_or_default?)"
+        );
+        if let Some(ledger) = &self.ledger {
+            ledger
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(value.clone());
+        }
+        self.config.secrets.push(value);
         self
     }
 
-    /// [`secret`](Self::secret) in place, for a builder held by reference (a
-    /// `main!(setup)` function's).
-    ///
-    /// # Panics
-    ///
-    /// When `value` is empty.
-    #[track_caller]
-    pub fn add_secret(&mut self, value: impl Into<String>) -> &mut Self {
-        let value = value.into();
-        assert!(
-            !value.is_empty(),
-            "a secret to mask must not be empty: masking \"\" would blank every message \
-             (an unset environment variable read with unwrap_or_default?)"
-        );
-        self.config.secrets.push(value);
+    /// Also records every secret added from now on in `ledger`, so that a front end can
+    /// mask them even when the code configuring the builder fails and the builder is
+    /// lost with it (the command line's `main!(setup)`).
+    #[doc(hidden)]
+    pub fn record_secrets(mut self, ledger: Arc<Mutex<Vec<String>>>) -> Self {
+        self.ledger = Some(ledger);
         self
     }
 

@@ -108,9 +108,9 @@ async fn an_async_body_that_blocks_past_its_timeout_is_timed_out() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_run_ends_at_its_deadline_and_grace_even_when_a_test_blocks_its_thread() {
-    let mut builder = Runner::builder().deadline(Duration::from_millis(20));
-    builder.config_mut().tear_down_grace = Duration::from_millis(20);
-    let report = builder
+    let report = Runner::builder()
+        .deadline(Duration::from_millis(20))
+        .tear_down_grace(Duration::from_millis(20))
         .build()
         .run_tests(vec![&BLOCKS, &PASSES], false, |_| {})
         .await;

@@ -31,6 +31,7 @@ use axum::Router;
 use smoke_runtime::http::{Details, Smoke};
 use smoke_runtime::rollback::drivers::rusqlite::{self, Connection};
 use smoke_runtime::rollback::RusqliteDb;
+use smoke_runtime::Runner;
 
 /// What the service and its smoke tests are configured with.
 #[derive(Clone, Debug)]
@@ -204,10 +205,13 @@ fn app(settings: &Settings, db: Db) -> (Router, Smoke) {
         _ => Details::Always,
     };
     let smoke = Smoke::builder()
-        .resource(RusqliteDb::new(&settings.db))
-        .resource(settings.clone())
-        .default_timeout(Duration::from_secs(5))
-        .deadline(Duration::from_secs(20))
+        .runner(
+            Runner::builder()
+                .resource(RusqliteDb::new(&settings.db))
+                .resource(settings.clone())
+                .default_timeout(Duration::from_secs(5))
+                .deadline(Duration::from_secs(20)),
+        )
         .details(details)
         .build();
     let app = Router::new()

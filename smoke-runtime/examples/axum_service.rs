@@ -22,6 +22,7 @@ use axum::Router;
 use smoke_runtime::checks;
 use smoke_runtime::http::{Details, Smoke};
 use smoke_runtime::prelude::*;
+use smoke_runtime::Runner;
 
 /// What the service loads from its configuration; smoke tests receive it by type.
 struct Settings {
@@ -70,11 +71,14 @@ async fn main() -> std::io::Result<()> {
     let token = std::env::var("SMOKE_TOKEN").unwrap_or_else(|_| "let-me-see".into());
 
     let smoke = Smoke::builder()
-        .resource(settings)
-        .default_timeout(Duration::from_secs(5))
-        .deadline(Duration::from_secs(20))
-        .details(Details::WhenAuthorized(token.clone()))
-        .secret(token)
+        .runner(
+            Runner::builder()
+                .resource(settings)
+                .secret(token.clone())
+                .default_timeout(Duration::from_secs(5))
+                .deadline(Duration::from_secs(20)),
+        )
+        .details(Details::WhenAuthorized(token))
         .cache(Duration::from_secs(5))
         .build();
 

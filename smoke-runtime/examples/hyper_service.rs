@@ -23,6 +23,7 @@ use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use smoke_runtime::http::{Details, Smoke};
 use smoke_runtime::prelude::*;
+use smoke_runtime::Runner;
 
 /// The temp directory is writable.
 #[smoke_test(tags("readiness"))]
@@ -54,7 +55,7 @@ async fn route(
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let smoke = Smoke::builder()
-        .default_timeout(Duration::from_secs(5))
+        .runner(Runner::builder().default_timeout(Duration::from_secs(5)))
         .details(Details::Always)
         .base_path("/smoketest")
         .build();

@@ -21,12 +21,11 @@ struct Settings {
 }
 
 /// Runs before the tests: registers the resources they ask for.
-async fn setup(runner: &mut RunnerBuilder) -> SmokeResult {
-    runner.resources_mut().insert(Settings {
+async fn setup(runner: RunnerBuilder) -> SmokeResult<RunnerBuilder> {
+    Ok(runner.resource(Settings {
         api_url: std::env::var("API_URL").unwrap_or_else(|_| "https://api.example.com".into()),
         data_dir: std::env::temp_dir(),
-    });
-    Ok(())
+    }))
 }
 
 /// `?` on any error: the test errored.

@@ -4,10 +4,11 @@
 //! use std::time::Duration;
 //! use axum::{routing::get, Router};
 //! use smoke_runtime::http::{Details, Smoke};
+//! use smoke_runtime::Runner;
 //!
 //! # async fn serve() -> std::io::Result<()> {
 //! let smoke = Smoke::builder()
-//!     .default_timeout(Duration::from_secs(5))
+//!     .runner(Runner::builder().default_timeout(Duration::from_secs(5)))
 //!     .details(Details::WhenAuthorized(std::env::var("SMOKE_TOKEN").unwrap_or_default()))
 //!     .build();
 //! let app = Router::new().route("/", get(|| async { "hello" }));

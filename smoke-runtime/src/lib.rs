@@ -77,6 +77,7 @@ pub use smoke_macros::{smoke_suite, smoke_test};
 
 pub mod assert;
 pub mod checks;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod coordinator;
 pub mod guide;

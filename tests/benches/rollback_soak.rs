@@ -164,11 +164,11 @@ async fn soak(url: &str, runs: usize, seed: u64) -> bool {
             let mut seen = Vec::with_capacity(share);
             for _ in 0..share {
                 let ending = ENDINGS[(rng.next() % ENDINGS.len() as u64) as usize];
-                let mut builder = Runner::builder()
+                let builder = Runner::builder()
                     .resource(pool.clone())
                     .resource(ending)
-                    .default_timeout(Duration::from_millis(100));
-                builder.resources_mut().insert_arc(marker.clone());
+                    .default_timeout(Duration::from_millis(100))
+                    .resource_arc(marker.clone());
                 let began = Instant::now();
                 let report = builder.build().run(&Selection::all()).await;
                 let outcome = report.tests.first().map(|t| t.outcome);

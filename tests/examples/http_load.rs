@@ -25,7 +25,7 @@ use hyper::body::Bytes;
 use hyper::Request;
 use hyper_util::rt::TokioIo;
 use smoke_runtime::http::Smoke;
-use smoke_runtime::Selection;
+use smoke_runtime::{Runner, Selection};
 
 /// One module per test, so that the macro sees one function name per module.
 macro_rules! tests_in_modules {
@@ -59,8 +59,8 @@ tests_in_modules!("wait", {
 /// flight is a run (what the throughput scenarios measure).
 fn smoke(tag: &str, defaults: bool) -> Smoke {
     let builder = Smoke::builder()
-        .only(Selection::all().tag(tag))
-        .concurrency(20);
+        .runner(Runner::builder().concurrency(20))
+        .only(Selection::all().tag(tag));
     if defaults {
         builder.build()
     } else {

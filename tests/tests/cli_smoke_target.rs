@@ -9,13 +9,12 @@ struct Workspace {
     root: std::path::PathBuf,
 }
 
-async fn setup(runner: &mut RunnerBuilder) -> SmokeResult {
+async fn setup(runner: RunnerBuilder) -> SmokeResult<RunnerBuilder> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .ok_or_else(|| SmokeError::error("the tests crate has no parent directory"))?
         .to_path_buf();
-    runner.resources_mut().insert(Workspace { root });
-    Ok(())
+    Ok(runner.resource(Workspace { root }))
 }
 
 #[smoke_test]

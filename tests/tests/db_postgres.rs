@@ -330,12 +330,12 @@ async fn concurrent_runs_do_not_see_each_others_rows_on_postgres() {
     let both = Arc::new(Barrier::new(2));
     // Two runs at once, one test each, meeting at the barrier while both hold rows.
     let run = |test: &'static str| {
-        let mut builder = Runner::builder()
+        let runner = Runner::builder()
             .resource(pool.clone())
-            .default_timeout(Duration::from_secs(10));
-        builder.resources_mut().insert_arc(marker_arc.clone());
-        builder.resources_mut().insert_arc(both.clone());
-        let runner = builder.build();
+            .default_timeout(Duration::from_secs(10))
+            .resource_arc(marker_arc.clone())
+            .resource_arc(both.clone())
+            .build();
         async move {
             runner
                 .run(&Selection::all().tag("pg-isolation").filter(test))

@@ -129,9 +129,10 @@ async fn every_ending_deletes_the_tests_keys_on_redis() {
 
     // Two runs at once: each test run gets a prefix of its own.
     let run = |seen: Arc<Prefixes>| {
-        let mut builder = Runner::builder().resource(client.clone());
-        builder.resources_mut().insert_arc(seen);
-        let runner = builder.build();
+        let runner = Runner::builder()
+            .resource(client.clone())
+            .resource_arc(seen)
+            .build();
         async move { runner.run(&Selection::all().tag("redis-endings")).await }
     };
     let (first, second) = (Arc::new(Prefixes::default()), Arc::new(Prefixes::default()));

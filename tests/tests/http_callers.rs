@@ -14,7 +14,7 @@ use axum::Router;
 use hyper::StatusCode;
 use smoke_runtime::http::{Details, Smoke, SmokeBuilder};
 use smoke_runtime::prelude::*;
-use smoke_runtime::Selection;
+use smoke_runtime::{Runner, Selection};
 use smoke_tests::http_client::{get, serve_axum, Client, Reply};
 
 const MOD: &str = "http_callers";
@@ -287,7 +287,7 @@ async fn with_a_cache_and_a_schedule_the_cache_says_how_old_a_result_may_be() {
 async fn after_the_deadline_a_run_is_not_joined_and_retry_after_counts_the_grace() {
     let smoke = only("overrun")
         .details(Details::WhenAuthorized(TOKEN.into()))
-        .deadline(Duration::from_secs(1))
+        .runner(Runner::builder().deadline(Duration::from_secs(1)))
         .max_runs(1)
         .build();
     let addr = app(smoke.clone()).await;
@@ -304,7 +304,7 @@ async fn after_the_deadline_a_run_is_not_joined_and_retry_after_counts_the_grace
     // With a free slot, the finished run is not served again as new.
     let smoke = only("overrun")
         .details(Details::WhenAuthorized(TOKEN.into()))
-        .deadline(Duration::from_secs(1))
+        .runner(Runner::builder().deadline(Duration::from_secs(1)))
         .build();
     let addr = app(smoke.clone()).await;
     let first = get(addr, "/smoketest?format=json", &AUTH).await;

@@ -13,7 +13,7 @@ use axum::Router;
 use hyper::{Method, StatusCode};
 use smoke_runtime::http::{Details, Smoke, SmokeBuilder};
 use smoke_runtime::prelude::*;
-use smoke_runtime::Selection;
+use smoke_runtime::{Runner, Selection};
 use smoke_tests::http_client::{get, raw, serve_axum, serve_hyper, Client, Reply};
 
 // ---- the smoke tests the endpoint serves -------------------------------------------------
@@ -70,7 +70,7 @@ async fn never_beside_itself() -> SmokeResult {
     Ok(())
 }
 
-/// What the host registers for the tests (see `Smoke::from_runner`).
+/// What the host registers for the tests (see `SmokeBuilder::runner`).
 struct Greeting(&'static str);
 
 #[smoke_test(tags("resource"))]
@@ -625,7 +625,7 @@ async fn bearer_token_gates_details_and_a_wrong_one_is_401_before_any_run() {
 async fn secrets_are_scrubbed_and_messages_capped_in_every_format() {
     let addr = app(only("broken")
         .details(Details::Always)
-        .secret("SECRET-VALUE-123")
+        .runner(Runner::builder().secret("SECRET-VALUE-123"))
         .max_message_len(300)
         .build())
     .await;
@@ -1157,7 +1157,7 @@ async fn livez_runs_nothing_and_readyz_runs_the_readiness_tests() {
 async fn a_hung_test_does_not_hold_the_request_past_the_deadline() {
     let smoke = only("hang")
         .details(Details::Always)
-        .deadline(Duration::from_millis(800))
+        .runner(Runner::builder().deadline(Duration::from_millis(800)))
         .build();
     let addr = app(smoke).await;
     let r = get_json_report_in_time(addr).await;
@@ -1181,8 +1181,11 @@ async fn a_hung_test_does_not_hold_the_request_past_the_deadline() {
 async fn what_finished_before_the_deadline_is_redacted_too() {
     let smoke = only("unfinished")
         .details(Details::Always)
-        .secret("SECRET-VALUE-456")
-        .deadline(Duration::from_millis(600))
+        .runner(
+            Runner::builder()
+                .secret("SECRET-VALUE-456")
+                .deadline(Duration::from_millis(600)),
+        )
         .build();
     let addr = app(smoke).await;
     let r = get_json_report_in_time(addr).await;
@@ -1216,14 +1219,18 @@ async fn what_finished_before_the_deadline_is_redacted_too() {
 
 #[tokio::test]
 async fn a_deadline_too_far_to_represent_is_no_deadline() {
-    let smoke = only("ok").deadline(Duration::MAX).build();
+    let smoke = only("ok")
+        .runner(Runner::builder().deadline(Duration::MAX))
+        .build();
     let addr = app(smoke.clone()).await;
     let r = get(addr, "/smoketest", &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.starts_with("PASS\n"), "{}", r.body);
     assert_eq!(smoke.runs(), 1);
     // Far, but representable: some 35,000 years.
-    let smoke = only("ok").deadline(Duration::from_secs(1 << 40)).build();
+    let smoke = only("ok")
+        .runner(Runner::builder().deadline(Duration::from_secs(1 << 40)))
+        .build();
     let r = get(app(smoke).await, "/smoketest", &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
@@ -1303,8 +1310,9 @@ async fn plain_hyper_with_a_base_path() {
 
 #[tokio::test]
 async fn resources_reach_the_tests_and_run_shares_the_endpoint_state() {
-    let runner = smoke_runtime::RunnerBuilder::default().resource(Greeting("hello"));
-    let smoke = Smoke::from_runner(runner)
+    let runner = Runner::builder().resource(Greeting("hello"));
+    let smoke = Smoke::builder()
+        .runner(runner)
         .only(Selection::all().tag("resource"))
         .build();
     let report = smoke.run(&Selection::all()).await;

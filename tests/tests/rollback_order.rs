@@ -195,9 +195,12 @@ fn not_run_when_the_run_wide_begin_fails(first: &mut First) -> SmokeResult {
 async fn run(tag: &str, log: &Arc<Log>, configure: impl FnOnce(&mut Store)) -> Report {
     let mut store = Store::new("store", log);
     configure(&mut store);
-    let mut builder = Runner::builder().resource(store);
-    builder.resources_mut().insert_arc(log.clone());
-    builder.build().run(&Selection::all().tag(tag)).await
+    Runner::builder()
+        .resource(store)
+        .resource_arc(log.clone())
+        .build()
+        .run(&Selection::all().tag(tag))
+        .await
 }
 
 const AFTER_BODY: [&str; 5] = [
@@ -255,9 +258,9 @@ async fn a_panic_or_a_timeout_still_runs_cleanups_then_rollback_then_tear_down()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_run_wide_hook_wraps_fixtures_cleanups_and_tear_downs() {
     let log = Arc::new(Log::default());
-    let mut builder = Runner::builder().around_each(each_test(RunStore(Store::new("run", &log))));
-    builder.resources_mut().insert_arc(log.clone());
-    let report = builder
+    let report = Runner::builder()
+        .around_each(each_test(RunStore(Store::new("run", &log))))
+        .resource_arc(log.clone())
         .build()
         .run(&Selection::all().tag("order-run-wide"))
         .await;
@@ -292,9 +295,9 @@ async fn hooks_that_fail_are_reported_on_the_test() {
 
     let mut failing = Store::new("run", &log);
     failing.fail_begin = true;
-    let mut builder = Runner::builder().around_each(each_test(RunStore(failing)));
-    builder.resources_mut().insert_arc(log.clone());
-    let report = builder
+    let report = Runner::builder()
+        .around_each(each_test(RunStore(failing)))
+        .resource_arc(log.clone())
         .build()
         .run(&Selection::all().tag("order-failing-begin"))
         .await;

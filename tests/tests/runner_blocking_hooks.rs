@@ -120,11 +120,11 @@ mod hung {
 /// Runs the tests of `tag` with a 200 ms timeout, grace and deadline on this (2-worker)
 /// runtime, checking all along that a task of the host still gets a worker.
 async fn run_hung(tag: &str) -> (Report, Duration) {
-    let mut builder = Runner::builder()
+    let runner = Runner::builder()
         .default_timeout(Duration::from_millis(200))
-        .deadline(Duration::from_millis(300));
-    builder.config_mut().tear_down_grace = Duration::from_millis(200);
-    let runner = builder.build();
+        .deadline(Duration::from_millis(300))
+        .tear_down_grace(Duration::from_millis(200))
+        .build();
     let selection = Selection::all().tag(tag);
     let start = Instant::now();
     let run = tokio::spawn(async move { runner.run(&selection).await });
@@ -222,13 +222,15 @@ async fn hung_sync_hooks_hold_no_worker_and_are_named() {
 /// and every smoke request is answered by the deadline. (Part of the test above, which
 /// holds the gate closed.)
 async fn a_host_with_two_workers_keeps_serving_while_sync_hooks_hang() {
-    let mut builder = Smoke::builder();
-    builder.runner_mut().config_mut().tear_down_grace = Duration::from_millis(200);
-    let smoke = builder
+    let smoke = Smoke::builder()
+        .runner(
+            Runner::builder()
+                .default_timeout(Duration::from_millis(200))
+                .deadline(Duration::from_secs(1))
+                .tear_down_grace(Duration::from_millis(200)),
+        )
         .only(Selection::all().tag("http_hung"))
         .details(Details::Always)
-        .default_timeout(Duration::from_millis(200))
-        .deadline(Duration::from_secs(1))
         .build();
     let app = Router::new()
         .route("/", axum_get(|| async { "the service's own page" }))

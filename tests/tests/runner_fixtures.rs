@@ -91,8 +91,7 @@ mod cases {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn misbehaving_fixtures_end_their_test_and_not_the_run() {
-    let mut builder = Runner::builder();
-    builder.config_mut().tear_down_grace = Duration::from_millis(200);
+    let builder = Runner::builder().tear_down_grace(Duration::from_millis(200));
     // Both hanging fixtures never finish; the run returning at all proves it gave up on them
     // (the 30 s bound only turns a hang into a failure).
     let report = tokio::time::timeout(

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use smoke_runtime::http::{Details, Smoke};
 use smoke_runtime::prelude::*;
-use smoke_runtime::{Outcome, Selection};
+use smoke_runtime::{Outcome, Runner, Selection};
 
 const API_KEY: &str = "sk-live-7731-hunter2";
 const PASSWORD: &str = "pg-pass-4412";
@@ -77,7 +77,7 @@ async fn scenario_run() {
     let smoke = Smoke::builder()
         .only(Selection::all().tag("stderr"))
         .details(Details::Always)
-        .secret(API_KEY)
+        .runner(Runner::builder().secret(API_KEY))
         .build();
     let report = smoke.run(&Selection::all()).await;
     let outcome = |name: &str| {

@@ -4,7 +4,9 @@
 //! `smoke_runtime::main!()`, named `smoke` (others can be named with `--test`). It is
 //! found with `cargo metadata`, built with `cargo test --no-run`, and run directly from
 //! the package's directory (as `cargo test` would) with the filters and options given, so
-//! its progress and report reach the terminal as the tests finish.
+//! its progress and report reach the terminal as the tests finish. For `--min-tests` each
+//! program also writes its JSON report to a file of ours (the `SMOKE_REPORT_FILE`
+//! environment variable, [`smoke_runtime::cli::REPORT_FILE_ENV`]), read back with serde.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -118,25 +120,22 @@ pub fn main(cli: &Cli) -> ExitCode {
         return ExitCode::from(worst);
     }
     // The report is on the terminal as the program wrote it; the count comes from the
-    // text report each program also writes to its log file.
+    // JSON report each program also writes to the file named by SMOKE_REPORT_FILE.
     let mut worst = 0u8;
     let mut tests_run = Some(0u64);
     for (index, (target, executable)) in executables.iter().enumerate() {
-        let (args, log, ours) = with_logfile(&args, target, index);
-        worst = worst.max(run_one(target, executable, &args, false).code);
-        let count = std::fs::read_to_string(&log)
-            .ok()
-            .and_then(|text| tests_run_in_text(&text));
-        if ours {
-            let _ = std::fs::remove_file(&log);
-        }
+        let file = report_file(index);
+        let _ = std::fs::remove_file(&file);
+        worst = worst.max(run_reporting(target, executable, &args, &file).code);
+        let count = read_report_file(&file).map(|report| report.counts().run as u64);
+        let _ = std::fs::remove_file(&file);
         tests_run = tests_run.zip(count).map(|(a, b)| a + b);
     }
     match tests_run {
         Some(run) => worst = worst.max(gate(cli, run)),
         None if worst < EXIT_CANNOT_RUN => {
             eprintln!(
-                "cargo smoke: cannot tell how many tests ran (no text report in the log file) \
+                "cargo smoke: cannot tell how many tests ran (a smoke target wrote no report) \
                  to check --min-tests {}",
                 cli.min_tests
             );
@@ -158,38 +157,9 @@ fn gate(cli: &Cli, tests_run: u64) -> u8 {
     }
 }
 
-/// `args` with a `--logfile` for the text report: the one given after `--` (resolved
-/// against the package's directory, where the program runs), or a temporary file of
-/// ours (`true`: remove it after reading).
-fn with_logfile(
-    args: &[String],
-    target: &SmokeTarget,
-    index: usize,
-) -> (Vec<String>, PathBuf, bool) {
-    let given = args.iter().enumerate().find_map(|(i, arg)| {
-        arg.strip_prefix("--logfile=")
-            .map(str::to_owned)
-            .or_else(|| {
-                (arg == "--logfile")
-                    .then(|| args.get(i + 1).cloned())
-                    .flatten()
-            })
-    });
-    if let Some(path) = given {
-        return (args.to_vec(), target.package_dir.join(path), false);
-    }
-    let log = std::env::temp_dir().join(format!("cargo-smoke-{}-{index}.log", std::process::id()));
-    let mut args = args.to_vec();
-    args.push("--logfile".to_owned());
-    args.push(log.to_string_lossy().into_owned());
-    (args, log, true)
-}
-
-/// The `tests run: N` of a text report.
-pub fn tests_run_in_text(text: &str) -> Option<u64> {
-    text.lines()
-        .find_map(|line| line.strip_prefix("tests run: "))
-        .and_then(|n| n.trim().parse().ok())
+/// Where the `index`th smoke program of this run writes its JSON report.
+fn report_file(index: usize) -> PathBuf {
+    std::env::temp_dir().join(format!("cargo-smoke-{}-{index}.json", std::process::id()))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
+use smoke_runtime::cli::REPORT_FILE_ENV;
 use smoke_runtime::report::json::JsonReport;
 use smoke_runtime::report::redact::Redactor;
 use smoke_runtime::report::RenderOptions;
@@ -86,6 +87,35 @@ pub(crate) fn run_one(
     args: &[String],
     capture: bool,
 ) -> Ran {
+    run_with(target, executable, args, capture, None)
+}
+
+/// [`run_one`], the program writing its JSON report to `report_file` as well
+/// ([`REPORT_FILE_ENV`]); its output reaches the terminal as it writes it.
+pub(crate) fn run_reporting(
+    target: &SmokeTarget,
+    executable: &Path,
+    args: &[String],
+    report_file: &Path,
+) -> Ran {
+    run_with(target, executable, args, false, Some(report_file))
+}
+
+/// The report a smoke program wrote to `path` ([`REPORT_FILE_ENV`]), if it wrote one.
+pub(crate) fn read_report_file(path: &Path) -> Option<Report> {
+    let text = std::fs::read(path).ok()?;
+    serde_json::from_slice::<JsonReport>(&text)
+        .ok()
+        .and_then(|report| report.to_report())
+}
+
+fn run_with(
+    target: &SmokeTarget,
+    executable: &Path,
+    args: &[String],
+    capture: bool,
+    report_file: Option<&Path>,
+) -> Ran {
     eprintln!(
         "     Running smoke {} `{}` of {} ({})",
         target.kind.cargo_kind(),
@@ -99,6 +129,11 @@ pub(crate) fn run_one(
         .current_dir(&target.package_dir)
         .env("CARGO_MANIFEST_DIR", &target.package_dir)
         .env("CARGO_PKG_NAME", &target.package);
+    match report_file {
+        Some(path) => command.env(REPORT_FILE_ENV, path),
+        // Not one inherited from whoever runs `cargo smoke`.
+        None => command.env_remove(REPORT_FILE_ENV),
+    };
     let (status, stdout) = if capture {
         // The progress goes to standard error as the tests finish; the document is ours.
         match command.stderr(Stdio::inherit()).output() {

@@ -1,5 +1,9 @@
 //! The command line of a smoke-test program: what [`main!`](crate::main!) runs.
 //!
+//! With the `cli` feature (on by default; it brings clap). A service that only embeds the
+//! endpoint can leave it out (`default-features = false, features = ["axum"]`): the report
+//! formats, the redactor and the runner stay.
+//!
 //! Put `smoke_runtime::main!();` in a `harness = false` test target (or a bin) and the
 //! program lists and runs the smoke tests linked into it. Its command line is libtest's,
 //! so `cargo test` and `cargo nextest run` drive it, with a few additions:
@@ -27,7 +31,8 @@
 //!
 //! Secrets never reach the output: every message (progress, report, the setup's error,
 //! the runner's own notes on stderr) is scrubbed of URL passwords, of the values the
-//! setup registered with `RunnerBuilder::add_secret`, and of the values of the
+//! setup registered with [`RunnerBuilder::secret`] (even when the setup then fails), and
+//! of the values of the
 //! `--secret-env` variables (an unset or empty one is a usage error, exit status 2).
 //!
 //! Output: `pretty` prints a libtest line per test as it finishes (`test a::b ... ok`),
@@ -36,6 +41,12 @@
 //! instead of a line. With `text`, `json` and `junit`, standard output carries the
 //! document alone (the text report and closing line for `text`) and the per-test progress
 //! goes to standard error.
+//!
+//! For the programs that run it (`cargo smoke`): when the environment variable
+//! `SMOKE_REPORT_FILE` ([`REPORT_FILE_ENV`]) names a path, a run also writes its JSON
+//! report there (the document of `--format json`, redacted), whatever the format of its
+//! output, which it leaves unchanged; a file it cannot write makes the exit status 1.
+//! Listing, `--bench` and a failed setup write no report.
 //!
 //! Exit status: 0 when every test that ran passed, 1 when one failed, errored or timed out
 //! (or the setup function failed), 2 for a bad command line (with the usage), 130 when
@@ -56,10 +67,11 @@
 
 use std::future::Future;
 use std::io::{self, IsTerminal};
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::process::ExitCode;
 
-use crate::{RunnerBuilder, SmokeResult};
+use crate::{IntoSmokeResult, RunnerBuilder, SmokeError};
 
 mod args;
 mod interrupt;
@@ -72,15 +84,38 @@ pub use interrupt::INTERRUPT_GRACE;
 use interrupt::Interrupt;
 use run::{execute, Invocation};
 
-/// The future a setup function returns, boxed: see [`Setup`].
-pub type SetupFuture<'a> = Pin<Box<dyn Future<Output = SmokeResult> + 'a>>;
+/// The environment variable that asks for the JSON report in a file as well: when it
+/// names a path, a run writes there the document of `--format json` (redacted like
+/// everything else), whatever the `--format`, and changes nothing else in its output.
+/// `cargo smoke` reads the number of tests run from it for `--min-tests`.
+pub const REPORT_FILE_ENV: &str = "SMOKE_REPORT_FILE";
 
-/// A setup function, as [`main!`](crate::main!) wraps `async fn setup(runner: &mut
-/// RunnerBuilder) -> SmokeResult`: it registers resources and configures the runner
-/// before the tests run. The command line's `--timeout`, `--deadline`, `--test-threads`
-/// and `--fail-fast` apply after it, so they override what it set; `--deadline` also
-/// bounds the setup itself.
-pub type Setup = for<'a> fn(&'a mut RunnerBuilder) -> SetupFuture<'a>;
+/// The future a setup function returns, boxed: see [`Setup`].
+pub type SetupFuture = Pin<Box<dyn Future<Output = Result<RunnerBuilder, SmokeError>>>>;
+
+/// A setup function, as [`main!`](crate::main!) wraps `async fn setup(runner:
+/// RunnerBuilder) -> Result<RunnerBuilder, E>`: it takes the runner's builder, registers
+/// resources, hooks and secrets and configures the runner, and returns the builder before
+/// the tests run. The command line's `--timeout`, `--deadline`, `--test-threads` and
+/// `--fail-fast` apply after it, so they override what it set; `--deadline` also bounds
+/// the setup itself.
+pub type Setup = fn(RunnerBuilder) -> SetupFuture;
+
+/// What [`main!`](crate::main!) makes of a setup function's result: its error as a
+/// [`SmokeError`], the way a test's error becomes one ([`IntoSmokeResult`]).
+#[doc(hidden)]
+pub fn setup_result<E>(result: Result<RunnerBuilder, E>) -> Result<RunnerBuilder, SmokeError>
+where
+    Result<(), E>: IntoSmokeResult,
+{
+    match result {
+        Ok(runner) => Ok(runner),
+        Err(e) => match Err::<(), E>(e).into_smoke_result() {
+            Err(e) => Err(e),
+            Ok(()) => Err(SmokeError::error("error")),
+        },
+    }
+}
 
 /// Whether standard output and standard error are terminals (for `--color auto`).
 #[derive(Clone, Copy, Debug)]
@@ -125,6 +160,9 @@ where
         all: smoke_core::registered().iter().collect(),
         terminals: Terminals::detect(),
         interrupt: Some(&interrupt),
+        report_file: std::env::var_os(REPORT_FILE_ENV)
+            .filter(|path| !path.is_empty())
+            .map(PathBuf::from),
     };
     let code = execute(invocation, &mut io::stdout(), &mut io::stderr());
     ExitCode::from(code)
@@ -134,9 +172,11 @@ where
 ///
 /// `main!()` runs the registered smoke tests with the command line of
 /// [`cli`](crate::cli) (libtest-compatible, so `cargo test` and `cargo nextest run` drive
-/// it). `main!(setup)` first awaits `setup(&mut RunnerBuilder)`, an `async fn` that
-/// registers resources and configures the runner; when it fails the program says why and
-/// exits 1 without running a test.
+/// it). `main!(setup)` first awaits `setup(runner)`, an `async fn` (or a closure returning
+/// a future) that takes the [`RunnerBuilder`](crate::RunnerBuilder) by value, registers
+/// resources, hooks and secrets and configures the runner, and returns it:
+/// `Result<RunnerBuilder, E>`, with any error type a test may return. When it fails the
+/// program says why and exits 1 without running a test.
 ///
 /// ```no_run
 /// use smoke_runtime::prelude::*;
@@ -146,10 +186,9 @@ where
 ///     bucket: String,
 /// }
 ///
-/// async fn setup(runner: &mut RunnerBuilder) -> SmokeResult {
+/// async fn setup(runner: RunnerBuilder) -> SmokeResult<RunnerBuilder> {
 ///     let bucket = std::env::var("BUCKET").map_err(|_| SmokeError::error("BUCKET is not set"))?;
-///     runner.resources_mut().insert(Settings { bucket });
-///     Ok(())
+///     Ok(runner.resource(Settings { bucket }))
 /// }
 ///
 /// smoke_runtime::main!(setup);
@@ -163,12 +202,10 @@ macro_rules! main {
     };
     ($setup:expr $(,)?) => {
         fn main() -> ::std::process::ExitCode {
-            fn __smoke_setup<'a>(
-                runner: &'a mut $crate::RunnerBuilder,
-            ) -> $crate::cli::SetupFuture<'a> {
-                ::std::boxed::Box::pin(async move {
-                    $crate::IntoSmokeResult::into_smoke_result(($setup)(runner).await)
-                })
+            fn __smoke_setup(runner: $crate::RunnerBuilder) -> $crate::cli::SetupFuture {
+                ::std::boxed::Box::pin(
+                    async move { $crate::cli::setup_result(($setup)(runner).await) },
+                )
             }
             $crate::cli::main(::std::option::Option::Some(__smoke_setup))
         }

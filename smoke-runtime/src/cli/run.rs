@@ -2,12 +2,14 @@
 //! and the exit status.
 
 use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use super::args::test_threads;
 use super::interrupt::Interrupt;
 use super::output::{self, closing_line, Progress};
-use super::{Args, Format, Setup, Terminals};
+use super::{Args, Format, Setup, Terminals, REPORT_FILE_ENV};
 use crate::coordinator::{Coordinator, Policy};
 use crate::report::redact::Redactor;
 use crate::report::{self, RenderOptions};
@@ -25,6 +27,8 @@ pub(super) struct Invocation<'a> {
     pub(super) terminals: Terminals,
     /// The Ctrl-C listener (none in tests).
     pub(super) interrupt: Option<&'a Interrupt>,
+    /// Where to write the JSON report as well ([`REPORT_FILE_ENV`]).
+    pub(super) report_file: Option<PathBuf>,
 }
 
 /// Runs an invocation, writing to `out` and `err`; the exit status.
@@ -82,6 +86,7 @@ async fn run(invocation: Invocation<'_>, out: &mut dyn Write, err: &mut dyn Writ
         all,
         terminals,
         interrupt,
+        report_file,
     } = invocation;
     let selection = &args.selection();
     let env_secrets = match secrets_from_env(&args.secret_env) {
@@ -91,15 +96,18 @@ async fn run(invocation: Invocation<'_>, out: &mut dyn Write, err: &mut dyn Writ
             return 2;
         }
     };
-    let mut builder = RunnerBuilder::default();
+    // What the setup registers with `RunnerBuilder::secret`, kept here too: a setup that
+    // fails takes its builder with it, and its error may carry those values.
+    let ledger = Arc::new(Mutex::new(Vec::new()));
+    let mut builder = RunnerBuilder::default().record_secrets(ledger.clone());
     if let Some(interrupt) = interrupt {
         // Added first, it runs before the setup's own run-wide hooks.
-        builder.add_around_each(interrupt.clone());
+        builder = builder.around_each(interrupt.clone());
     }
     if let Some(setup) = setup {
         // A setup that hangs (a database that never answers) is bounded by --deadline.
         let result = match args.deadline {
-            Some(deadline) => tokio::time::timeout(deadline, setup(&mut builder))
+            Some(deadline) => tokio::time::timeout(deadline, setup(builder))
                 .await
                 .unwrap_or_else(|_| {
                     Err(SmokeError::error(format!(
@@ -107,39 +115,44 @@ async fn run(invocation: Invocation<'_>, out: &mut dyn Write, err: &mut dyn Writ
                         humantime::format_duration(deadline)
                     )))
                 }),
-            None => setup(&mut builder).await,
+            None => setup(builder).await,
         };
-        if let Err(e) = result {
-            let redactor = redactor_of(&builder.config_mut().secrets, &env_secrets);
-            let why = redactor.redact(&e.to_string());
-            let _ = writeln!(err, "error: the smoke tests' setup failed: {why}");
-            return 1;
-        }
+        builder = match result {
+            Ok(builder) => builder,
+            Err(e) => {
+                let registered = ledger
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .clone();
+                let why = redactor_of(&registered, &env_secrets).redact(&e.to_string());
+                let _ = writeln!(err, "error: the smoke tests' setup failed: {why}");
+                return 1;
+            }
+        };
     }
     // Everything written from here on goes through this: URL passwords, the setup's
     // secrets, and the values of --secret-env.
-    let redactor = redactor_of(&builder.config_mut().secrets, &env_secrets);
-    let config = builder.config_mut();
+    let redactor = redactor_of(&builder.config().secrets, &env_secrets);
     let scrub = redactor.clone();
-    config.scrub = Some(smoke_core::Scrub::new(move |text| scrub.redact(text)));
+    builder = builder.scrub(smoke_core::Scrub::new(move |text| scrub.redact(text)));
     if let Some(timeout) = args.timeout {
-        config.default_timeout = timeout;
+        builder = builder.default_timeout(timeout);
     }
     if let Some(deadline) = args.deadline {
-        config.deadline = Some(deadline);
+        builder = builder.deadline(deadline);
     }
     // Checked before the setup ran (exit status 2).
     let threads = test_threads(args.test_threads, std::env::var_os("RUST_TEST_THREADS"))
         .ok()
         .flatten();
     if let Some(threads) = threads {
-        config.concurrency = threads;
+        builder = builder.concurrency(threads);
     }
     if args.fail_fast {
-        config.fail_fast = true;
+        builder = builder.fail_fast(true);
     }
-    let deadline = builder.config_mut().deadline;
-    let grace = builder.config_mut().tear_down_grace;
+    let deadline = builder.config().deadline;
+    let grace = builder.config().tear_down_grace;
     let coordinator = Coordinator::new(
         builder.build(),
         all.clone(),
@@ -220,6 +233,16 @@ async fn run(invocation: Invocation<'_>, out: &mut dyn Write, err: &mut dyn Writ
             let _ = writeln!(
                 err,
                 "error: cannot write the log file {}: {e}",
+                path.display()
+            );
+            return 1;
+        }
+    }
+    if let Some(path) = &report_file {
+        if let Err(e) = std::fs::write(path, render(&report, Format::Json, false)) {
+            let _ = writeln!(
+                err,
+                "error: cannot write the report file {} ({REPORT_FILE_ENV}): {e}",
                 path.display()
             );
             return 1;

@@ -95,6 +95,15 @@ const NO_TERMINAL: Terminals = Terminals {
 
 /// Runs `line` over [`all`]: exit status, stdout, stderr.
 fn run_cli(line: &[&str], setup: Option<Setup>) -> (u8, String, String) {
+    run_cli_reporting(line, setup, None)
+}
+
+/// [`run_cli`] with `SMOKE_REPORT_FILE` set to `report_file`.
+fn run_cli_reporting(
+    line: &[&str],
+    setup: Option<Setup>,
+    report_file: Option<&std::path::Path>,
+) -> (u8, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let args = args(line);
     let invocation = Invocation {
@@ -103,6 +112,7 @@ fn run_cli(line: &[&str], setup: Option<Setup>) -> (u8, String, String) {
         all: all(),
         terminals: NO_TERMINAL,
         interrupt: None,
+        report_file: report_file.map(std::path::Path::to_path_buf),
     };
     let code = execute(invocation, &mut out, &mut err);
     (
@@ -112,15 +122,20 @@ fn run_cli(line: &[&str], setup: Option<Setup>) -> (u8, String, String) {
     )
 }
 
-fn region_setup(runner: &mut RunnerBuilder) -> SetupFuture<'_> {
-    Box::pin(async move {
-        runner.resources_mut().insert(Region("eu"));
-        Ok(())
-    })
+fn region_setup(runner: RunnerBuilder) -> SetupFuture {
+    Box::pin(async move { Ok(runner.resource(Region("eu"))) })
 }
 
-fn failing_setup(_runner: &mut RunnerBuilder) -> SetupFuture<'_> {
+fn failing_setup(_runner: RunnerBuilder) -> SetupFuture {
     Box::pin(async { Err(SmokeError::error("DATABASE_URL is not set")) })
+}
+
+/// Registers a secret, then fails with it in its error.
+fn leaking_setup(runner: RunnerBuilder) -> SetupFuture {
+    Box::pin(async move {
+        let _runner = runner.secret("hunter2-api-key");
+        Err(SmokeError::error("login with hunter2-api-key refused"))
+    })
 }
 
 /// The closing line with its time replaced by `T`.
@@ -464,7 +479,26 @@ fn setup_registers_resources_and_its_failure_exits_one() {
     );
 }
 
-fn hanging_setup(_runner: &mut RunnerBuilder) -> SetupFuture<'_> {
+#[test]
+fn a_failing_setup_s_error_is_masked_of_the_secrets_it_registered() {
+    let (code, out, err) = run_cli(&["region"], Some(leaking_setup));
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_eq!(
+        err,
+        "error: the smoke tests' setup failed: login with *** refused\n"
+    );
+}
+
+#[test]
+fn setup_result_turns_any_error_into_a_smoke_error() {
+    let e = setup_result(Err::<RunnerBuilder, _>(std::fmt::Error)).unwrap_err();
+    assert_eq!(e.message(), std::fmt::Error.to_string());
+    let own = setup_result(Err::<RunnerBuilder, _>(SmokeError::error("own"))).unwrap_err();
+    assert_eq!(own.message(), "own");
+    assert!(setup_result(Ok::<_, SmokeError>(RunnerBuilder::default())).is_ok());
+}
+
+fn hanging_setup(_runner: RunnerBuilder) -> SetupFuture {
     Box::pin(std::future::pending())
 }
 
@@ -511,4 +545,39 @@ fn logfile_gets_the_report() {
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(logged.tests_passed, 1);
     std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn the_report_file_gets_the_json_report_and_the_output_is_unchanged() {
+    let path = std::env::temp_dir().join(format!("smoke-cli-report-{}.json", std::process::id()));
+    for format in ["pretty", "text"] {
+        let line = ["ok_", "broken", "--test-threads", "1", "--format", format];
+        let (code, out, err) = run_cli(&line, None);
+        let (code_r, out_r, err_r) = run_cli_reporting(&line, None, Some(&path));
+        assert_eq!(code, 1);
+        assert_eq!(code_r, code);
+        // The same lines (the progress lines come in the order the tests finish).
+        let lines = |s: &str| {
+            let mut lines: Vec<String> = without_time(s).lines().map(str::to_owned).collect();
+            lines.sort();
+            lines
+        };
+        assert_eq!(lines(&out_r), lines(&out), "{format}");
+        assert_eq!(lines(&err_r), lines(&err), "{format}");
+        let report: JsonReport =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let report = report.to_report().unwrap();
+        assert_eq!(report.counts().run, 3, "{format}");
+        assert_eq!(report.counts().failed, 1, "{format}");
+        std::fs::remove_file(&path).unwrap();
+    }
+    // Listing runs nothing and reports nothing.
+    let (code, _, _) = run_cli_reporting(&["--list"], None, Some(&path));
+    assert_eq!(code, 0);
+    assert!(!path.exists());
+    // A report file that cannot be written is an error.
+    let dir = std::env::temp_dir();
+    let (code, _, err) = run_cli_reporting(&["ok_a"], None, Some(&dir));
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot write the report file"), "{err}");
 }

@@ -1,4 +1,4 @@
-//! [`SmokeBuilder`]: what the runner gets and the endpoint's policies.
+//! [`SmokeBuilder`]: the endpoint's policies, and the runner it drives.
 
 use std::time::Duration;
 
@@ -9,27 +9,32 @@ use crate::coordinator::{Coordinator, Policy};
 use crate::report::redact::Redactor;
 use crate::{RunnerBuilder, Selection};
 
-/// Configures a [`Smoke`] endpoint: what the runner gets (resources, timeouts, deadline,
-/// concurrency) and the HTTP policies (details, failure status, cache, schedule,
-/// secrets).
+/// Configures a [`Smoke`] endpoint: the HTTP policies (details, failure status, cache,
+/// schedule, run slots, message length, probes' tags, exposed tests) and the runner it
+/// drives, given whole with [`runner`](Self::runner) (resources, hooks, secrets,
+/// timeouts, deadline, concurrency).
 ///
 /// ```
 /// use std::time::Duration;
 /// use http::StatusCode;
 /// use smoke_runtime::http::{Details, Smoke};
+/// use smoke_runtime::Runner;
 ///
 /// struct Settings { bucket: String }
 ///
 /// let smoke = Smoke::builder()
-///     .resource(Settings { bucket: "media".into() })
-///     .default_timeout(Duration::from_secs(5))
-///     .deadline(Duration::from_secs(20))
-///     .concurrency(8)
+///     .runner(
+///         Runner::builder()
+///             .resource(Settings { bucket: "media".into() })
+///             .secret("the-api-key")
+///             .default_timeout(Duration::from_secs(5))
+///             .deadline(Duration::from_secs(20))
+///             .concurrency(8),
+///     )
 ///     .details(Details::Never)
 ///     .failure_status(StatusCode::SERVICE_UNAVAILABLE)
 ///     .cache(Duration::from_secs(30))
 ///     .max_runs(2)
-///     .secret("the-api-key")
 ///     .max_message_len(2000)
 ///     .build();
 /// assert_eq!(smoke.runs(), 0);
@@ -72,35 +77,14 @@ impl Default for SmokeBuilder {
 }
 
 impl SmokeBuilder {
-    /// Registers a value tests and fixtures ask for by type (`Resource<T>`).
-    pub fn resource<T: Send + Sync + 'static>(mut self, value: T) -> Self {
-        self.runner = self.runner.resource(value);
+    /// The runner's configuration: resources, run-wide hooks, secrets, timeouts,
+    /// concurrency (default [`Runner::builder()`](crate::Runner::builder)). A deadline
+    /// it leaves unset is [`DEFAULT_DEADLINE`] here: tests still running then are reported
+    /// as timed out, and no request waits much longer. Its secrets are masked in every
+    /// answer, as the runner masks them on stderr.
+    pub fn runner(mut self, runner: RunnerBuilder) -> Self {
+        self.runner = runner;
         self
-    }
-
-    /// The timeout of tests that set none (default 30 s).
-    pub fn default_timeout(mut self, timeout: Duration) -> Self {
-        self.runner = self.runner.default_timeout(timeout);
-        self
-    }
-
-    /// The overall deadline of a run (default [`DEFAULT_DEADLINE`]): tests still running
-    /// then are reported as timed out, and no request waits much longer. A deadline too
-    /// far to represent (such as `Duration::MAX`) is no deadline.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.runner = self.runner.deadline(deadline);
-        self
-    }
-
-    /// How many tests run at once.
-    pub fn concurrency(mut self, concurrency: usize) -> Self {
-        self.runner = self.runner.concurrency(concurrency);
-        self
-    }
-
-    /// The runner configuration, to change in place (for what has no method here).
-    pub fn runner_mut(&mut self) -> &mut RunnerBuilder {
-        &mut self.runner
     }
 
     /// Who sees test names and messages (default [`Details::Never`]).
@@ -177,34 +161,6 @@ impl SmokeBuilder {
         self
     }
 
-    /// A value that must never leave the process: masked as `***` in every message.
-    ///
-    /// # Panics
-    ///
-    /// When `value` is empty or only whitespace: masking it would blank every message.
-    #[track_caller]
-    pub fn secret(mut self, value: impl Into<String>) -> Self {
-        self.redactor.add_secret(value);
-        self
-    }
-
-    /// Several secret values.
-    ///
-    /// # Panics
-    ///
-    /// When a value is empty or only whitespace.
-    #[track_caller]
-    pub fn secrets<I, S>(mut self, values: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        for value in values {
-            self.redactor.add_secret(value);
-        }
-        self
-    }
-
     /// Caps every message at this many characters (default 4096).
     pub fn max_message_len(mut self, max: usize) -> Self {
         self.redactor = self.redactor.max_len(max);
@@ -274,14 +230,20 @@ impl SmokeBuilder {
         };
         let mut runner = self.runner;
         let mut redactor = self.redactor;
-        for secret in &runner.config_mut().secrets {
+        for secret in &runner.config().secrets {
             redactor.add_secret(secret.clone());
         }
-        let deadline = *runner.config_mut().deadline.get_or_insert(DEFAULT_DEADLINE);
-        let grace = runner.config_mut().tear_down_grace;
+        let deadline = match runner.config().deadline {
+            Some(deadline) => deadline,
+            None => {
+                runner = runner.deadline(DEFAULT_DEADLINE);
+                DEFAULT_DEADLINE
+            }
+        };
+        let grace = runner.config().tear_down_grace;
         // What the runner writes to stderr goes through the same redactor as reports.
         let scrub = redactor.clone();
-        runner.config_mut().scrub = Some(smoke_core::Scrub::new(move |text| scrub.redact(text)));
+        let runner = runner.scrub(smoke_core::Scrub::new(move |text| scrub.redact(text)));
         let exposed = self.only.apply(smoke_core::registered());
         let policy = Policy {
             deadline,

@@ -40,11 +40,15 @@
 //! ```no_run
 //! use std::time::Duration;
 //! use smoke_runtime::http::{Details, Smoke};
+//! use smoke_runtime::Runner;
 //!
 //! # async fn serve(req: http::Request<()>) -> http::Response<String> {
 //! let smoke = Smoke::builder()
-//!     .default_timeout(Duration::from_secs(5))
-//!     .deadline(Duration::from_secs(20))
+//!     .runner(
+//!         Runner::builder()
+//!             .default_timeout(Duration::from_secs(5))
+//!             .deadline(Duration::from_secs(20)),
+//!     )
 //!     .details(Details::WhenAuthorized("s3cret-token".into()))
 //!     .cache(Duration::from_secs(30))
 //!     .build();
@@ -74,7 +78,7 @@ pub use query::{parse_query, Query, MAX_PARAMS};
 
 use crate::coordinator::Coordinator;
 use crate::report::{prometheus, RenderOptions};
-use crate::{Report, RunnerBuilder, Selection, TestDescriptor};
+use crate::{Report, Selection, TestDescriptor};
 use answer::{bad_query, plain};
 
 /// The overall deadline of a run when none is configured.
@@ -187,15 +191,6 @@ impl Smoke {
     /// (2 for callers without the token), a 1 s minimum interval for them.
     pub fn builder() -> SmokeBuilder {
         SmokeBuilder::default()
-    }
-
-    /// A builder around an already configured runner (resources, timeouts), as a
-    /// `main!(setup)` function fills one.
-    pub fn from_runner(runner: RunnerBuilder) -> SmokeBuilder {
-        SmokeBuilder {
-            runner,
-            ..SmokeBuilder::default()
-        }
     }
 
     fn new(coordinator: Coordinator, settings: Settings) -> Smoke {

@@ -5,12 +5,11 @@ use smoke_runtime::prelude::*;
 use smoke_runtime::RunnerBuilder;
 use smoke_sample::Greeting;
 
-async fn setup(runner: &mut RunnerBuilder) -> SmokeResult {
+async fn setup(runner: RunnerBuilder) -> SmokeResult<RunnerBuilder> {
     if std::env::var_os("SAMPLE_SETUP_FAIL").is_some() {
         return Err(SmokeError::error("SAMPLE_SETUP_FAIL is set"));
     }
-    runner.resources_mut().insert(Greeting::from_env());
-    Ok(())
+    Ok(runner.resource(Greeting::from_env()))
 }
 
 mod ok {
