@@ -99,6 +99,9 @@ pub mod actix;
 #[cfg(feature = "grpc")]
 pub mod grpc;
 
+#[cfg(feature = "otel")]
+pub mod otel;
+
 #[cfg(any(feature = "tower", feature = "actix"))]
 mod mount;
 

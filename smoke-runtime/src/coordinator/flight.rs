@@ -160,18 +160,7 @@ impl Coordinator {
                 .await;
             inner.policy.redactor.redact_report_in_place(&mut report);
             let report = Arc::new(report);
-            if !report.passed() {
-                inner.runs_failed.fetch_add(1, Ordering::SeqCst);
-            }
-            let ended = unix_now();
-            lock(&inner.state).record(
-                &key,
-                &report,
-                ended,
-                started.elapsed(),
-                key == inner.all_key,
-            );
-            inner.finished_runs.send_replace(Some(report.clone()));
+            inner.finished(&key, &report, started.elapsed());
             let _ = sender.send(Some(report));
         });
         flight
@@ -284,17 +273,22 @@ impl Coordinator {
             .await;
         redactor.redact_report_in_place(&mut report);
         let report = Arc::new(report);
-        if !report.passed() {
-            inner.runs_failed.fetch_add(1, Ordering::SeqCst);
-        }
-        lock(&inner.state).record(
-            &key,
-            &report,
-            unix_now(),
-            started.elapsed(),
-            key == inner.all_key,
-        );
-        inner.finished_runs.send_replace(Some(report.clone()));
+        inner.finished(&key, &report, started.elapsed());
         report
+    }
+}
+
+impl Inner {
+    /// Takes note of a finished run's (redacted) report, whoever started it: the count of
+    /// failed runs, the latest results, the run metrics (feature `otel`), and the
+    /// subscribers.
+    fn finished(&self, key: &Key, report: &Arc<Report>, took: Duration) {
+        if !report.passed() {
+            self.runs_failed.fetch_add(1, Ordering::SeqCst);
+        }
+        lock(&self.state).record(key, report, unix_now(), took, *key == self.all_key);
+        #[cfg(feature = "otel")]
+        crate::otel::record_run(report);
+        self.finished_runs.send_replace(Some(report.clone()));
     }
 }
