@@ -53,18 +53,6 @@ pub(super) fn install(instruments: Option<Arc<Instruments>>) {
     *INSTALLED.write().unwrap_or_else(PoisonError::into_inner) = instruments;
 }
 
-/// The name an outcome has in metrics: `passed`, `failed`, `errored`, `timed_out`,
-/// `skipped` (the report's JSON spelling).
-pub(crate) fn outcome_name(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Passed => "passed",
-        Outcome::Failed => "failed",
-        Outcome::Errored => "errored",
-        Outcome::TimedOut => "timed_out",
-        Outcome::Skipped => "skipped",
-    }
-}
-
 /// Records a finished run: `smoke.runs` once (outcome `pass` or `fail`), each test's
 /// outcome in `smoke.test.outcomes`, and the duration of each test that ran in
 /// `smoke.test.duration`. Nothing when no [`super::Otel`] is installed.
@@ -82,7 +70,7 @@ pub(crate) fn record_run(report: &Report) {
         .add(1, &[KeyValue::new("outcome", run_outcome)]);
     for test in &report.tests {
         let attributes = [
-            KeyValue::new("outcome", outcome_name(test.outcome)),
+            KeyValue::new("outcome", test.outcome.key()),
             KeyValue::new("test", test.name.clone()),
         ];
         instruments.outcomes.add(1, &attributes);

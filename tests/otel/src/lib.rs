@@ -160,7 +160,10 @@ impl Receiver {
                     .parse()
                     .ok()?;
                 let text = std::fs::read_to_string(self.dir.join(&name)).ok()?;
-                Some((n, serde_json::from_str(&text).expect("the receiver writes JSON")))
+                Some((
+                    n,
+                    serde_json::from_str(&text).expect("the receiver writes JSON"),
+                ))
             })
             .collect();
         found.sort_by_key(|(n, _)| *n);

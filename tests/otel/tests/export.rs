@@ -65,7 +65,8 @@ fn test_named<'a>(tests: &[&'a Value], short: &str) -> &'a Value {
         .iter()
         .copied()
         .find(|s| {
-            string_attribute(s, "smoke.test.name").is_some_and(|n| n.ends_with(&format!("::{short}")))
+            string_attribute(s, "smoke.test.name")
+                .is_some_and(|n| n.ends_with(&format!("::{short}")))
         })
         .unwrap_or_else(|| panic!("no test span of {short} in {tests:#?}"))
 }
@@ -159,24 +160,48 @@ async fn spans_and_metrics_reach_an_otlp_receiver() {
     assert!(tests.iter().all(|t| t["name"] == "smoke.test"));
 
     let async_test = test_named(&tests, "async_opens_a_span");
-    assert_eq!(string_attribute(async_test, "smoke.test.outcome"), Some("passed"));
-    assert_eq!(string_attribute(async_test, "smoke.test.tags"), Some("otel,async"));
-    assert_eq!(string_attribute(async_test, "smoke.test.class"), Some("export"));
-    assert!(async_test["status"]["code"].as_str().is_none_or(|c| c != "STATUS_CODE_ERROR"));
+    assert_eq!(
+        string_attribute(async_test, "smoke.test.outcome"),
+        Some("passed")
+    );
+    assert_eq!(
+        string_attribute(async_test, "smoke.test.tags"),
+        Some("otel,async")
+    );
+    assert_eq!(
+        string_attribute(async_test, "smoke.test.class"),
+        Some("export")
+    );
+    assert!(async_test["status"]["code"]
+        .as_str()
+        .is_none_or(|c| c != "STATUS_CODE_ERROR"));
     let own = children(&spans, async_test);
     assert_eq!(own.len(), 1, "the async body's span: {own:#?}");
     assert_eq!(own[0]["name"], "user.async_work");
     assert_eq!(string_attribute(own[0], "user.step"), Some("fetch"));
 
     let sync_test = test_named(&tests, "sync_opens_a_span");
-    assert_eq!(string_attribute(sync_test, "smoke.test.outcome"), Some("passed"));
-    assert_eq!(string_attribute(sync_test, "smoke.test.tags"), Some("otel,sync"));
+    assert_eq!(
+        string_attribute(sync_test, "smoke.test.outcome"),
+        Some("passed")
+    );
+    assert_eq!(
+        string_attribute(sync_test, "smoke.test.tags"),
+        Some("otel,sync")
+    );
     let own = children(&spans, sync_test);
-    assert_eq!(own.len(), 1, "the sync body's span, opened on its blocking thread: {own:#?}");
+    assert_eq!(
+        own.len(),
+        1,
+        "the sync body's span, opened on its blocking thread: {own:#?}"
+    );
     assert_eq!(own[0]["name"], "user.sync_work");
 
     let erring = test_named(&tests, "errors_with_a_secret");
-    assert_eq!(string_attribute(erring, "smoke.test.outcome"), Some("errored"));
+    assert_eq!(
+        string_attribute(erring, "smoke.test.outcome"),
+        Some("errored")
+    );
     assert!(
         attribute_f64(erring, "smoke.test.duration_ms").is_some(),
         "a duration: {erring:#}"
@@ -190,11 +215,17 @@ async fn spans_and_metrics_reach_an_otlp_receiver() {
 
     // The bare runner's run.
     let direct = span_with(&spans, "smoke.run", "smoke.trigger", "direct");
-    assert_eq!(string_attribute(direct, "smoke.selection"), Some("tags=sync"));
+    assert_eq!(
+        string_attribute(direct, "smoke.selection"),
+        Some("tags=sync")
+    );
     assert_eq!(int_attribute(direct, "smoke.passed"), Some(1));
     let direct_tests = children(&spans, direct);
     assert_eq!(direct_tests.len(), 1);
-    assert_eq!(children(&spans, direct_tests[0])[0]["name"], "user.sync_work");
+    assert_eq!(
+        children(&spans, direct_tests[0])[0]["name"],
+        "user.sync_work"
+    );
 
     // Metrics, recorded from the coordinator's run only.
     let requests = receiver.received("metrics");
