@@ -44,13 +44,16 @@ where
 }
 
 /// Runs a suite-wide hook (`set_up_suite`, `tear_down_suite`) on a blocking thread, its
-/// panic caught and kept off stderr.
+/// panic caught and kept off stderr, in the caller's `tracing` span (the test's that
+/// started the suite, or the run's).
 pub(crate) fn sync_hook<F>(f: F) -> SyncCall<SmokeResult>
 where
     F: FnOnce() -> SmokeResult + Send + 'static,
 {
     install_panic_hook();
+    let span = tracing::Span::current();
     let handle = tokio::task::spawn_blocking(move || {
+        let _span = span.enter();
         let _quiet = Quiet::enter();
         catch_unwind(AssertUnwindSafe(f))
     });

@@ -35,6 +35,7 @@ pub struct Context {
     soft_failures: Mutex<Vec<SmokeError>>,
     panic_location: Mutex<Option<Location>>,
     phase: Mutex<Option<Phase>>,
+    span: tracing::Span,
 }
 
 /// Where a test's run is: which of its parts runs now. Its names are `'static`, so that
@@ -140,7 +141,22 @@ impl Context {
             soft_failures: Mutex::new(Vec::new()),
             panic_location: Mutex::new(None),
             phase: Mutex::new(None),
+            span: tracing::Span::none(),
         }
+    }
+
+    /// The same context with this `tracing` span: the runner's `smoke.test` span, entered
+    /// wherever the test's code runs (see [`span`](Self::span)).
+    pub fn with_span(mut self, span: tracing::Span) -> Self {
+        self.span = span;
+        self
+    }
+
+    /// The test's `smoke.test` span. It is entered while the test's code runs (its body,
+    /// fixtures, hooks, cleanups, on a blocking thread too), so spans the test opens are
+    /// its children.
+    pub fn span(&self) -> &tracing::Span {
+        &self.span
     }
 
     /// The same context with this tear-down grace: how long cleanups and tear-downs may
@@ -267,19 +283,24 @@ thread_local! {
     static CURRENT: RefCell<Option<Arc<Context>>> = const { RefCell::new(None) };
 }
 
-/// Makes `ctx` the current context on this thread until the guard is dropped.
-pub(crate) struct CurrentGuard {
+/// Makes `ctx` the current context on this thread, and enters its test's span, until the
+/// guard is dropped.
+pub(crate) struct CurrentGuard<'a> {
     previous: Option<Arc<Context>>,
+    _span: tracing::span::Entered<'a>,
 }
 
-impl CurrentGuard {
-    pub(crate) fn enter(ctx: &Arc<Context>) -> Self {
+impl<'a> CurrentGuard<'a> {
+    pub(crate) fn enter(ctx: &'a Arc<Context>) -> Self {
         let previous = CURRENT.with(|c| c.borrow_mut().replace(ctx.clone()));
-        CurrentGuard { previous }
+        CurrentGuard {
+            previous,
+            _span: ctx.span.enter(),
+        }
     }
 }
 
-impl Drop for CurrentGuard {
+impl Drop for CurrentGuard<'_> {
     fn drop(&mut self) {
         let previous = self.previous.take();
         CURRENT.with(|c| *c.borrow_mut() = previous);

@@ -32,6 +32,18 @@ impl Outcome {
         }
     }
 
+    /// `"passed"`, `"failed"`, `"errored"`, `"timed_out"` or `"skipped"`: its name in the
+    /// JSON report, in spans and in metrics.
+    pub fn key(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::Errored => "errored",
+            Outcome::TimedOut => "timed_out",
+            Outcome::Skipped => "skipped",
+        }
+    }
+
     /// Whether this outcome makes the run fail.
     pub fn is_problem(self) -> bool {
         matches!(self, Outcome::Failed | Outcome::Errored | Outcome::TimedOut)

@@ -6,12 +6,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::{mpsc, Semaphore};
+use tracing::Instrument;
 
 use crate::hook::{AroundEach, Hooks};
 use crate::panic::install_panic_hook;
 use crate::{registered, Outcome, Report, Resources, Scrub, Selection, TestDescriptor, TestReport};
 
 use crate::schedule::{report_of, Schedule};
+use crate::trace::{RunLabel, Trigger};
 
 /// How a run goes.
 #[derive(Clone, Debug)]
@@ -260,7 +262,8 @@ impl Runner {
         on_result: impl FnMut(&TestReport),
     ) -> Report {
         let tests = selection.apply(registered());
-        self.run_tests(tests, selection.runs_skipped(), on_result)
+        let label = RunLabel::new(Trigger::Direct, selection.describe());
+        self.run_labelled(&label, tests, selection.runs_skipped(), on_result)
             .await
     }
 
@@ -268,6 +271,49 @@ impl Runner {
     /// Tests marked `skip` run only when `run_skipped` is true.
     pub async fn run_tests(
         &self,
+        tests: Vec<&'static TestDescriptor>,
+        run_skipped: bool,
+        on_result: impl FnMut(&TestReport),
+    ) -> Report {
+        let all = tests.len() == registered().len();
+        let label = RunLabel::of_tests(Trigger::Direct, &tests, all);
+        self.run_labelled(&label, tests, run_skipped, on_result)
+            .await
+    }
+
+    /// [`run_tests`](Self::run_tests), saying in the run's `smoke.run` span what started
+    /// it and what it selected (the front ends' way to run: the endpoint's coordinator
+    /// says [`Trigger::Request`] or [`Trigger::Schedule`], the command line
+    /// [`Trigger::Cli`]).
+    ///
+    /// The run is a `tracing` span `smoke.run` (`smoke.trigger`, `smoke.selection`, and at
+    /// its end `smoke.tests`, `smoke.passed`, `smoke.failed`, `smoke.errored`,
+    /// `smoke.timed_out`, `smoke.skipped`), each test a child span `smoke.test`
+    /// (`smoke.test.name`, `smoke.test.class`, `smoke.test.tags`, and at its end
+    /// `smoke.test.outcome`, `smoke.test.duration_ms`, and `otel.status_code` /
+    /// `otel.status_description` when it did not pass, the message through
+    /// [`RunConfig::scrub`]). A test's code runs inside its span.
+    pub async fn run_labelled(
+        &self,
+        label: &RunLabel,
+        tests: Vec<&'static TestDescriptor>,
+        run_skipped: bool,
+        on_result: impl FnMut(&TestReport),
+    ) -> Report {
+        let span = crate::trace::run_span(label);
+        // The span is entered until the last result is in: its end is the run's.
+        let report = self
+            .run_in(&span, tests, run_skipped, on_result)
+            .instrument(span.clone())
+            .await;
+        crate::trace::record_run(&span, &report);
+        report
+    }
+
+    /// Runs `tests`, their spans children of `span`.
+    async fn run_in(
+        &self,
+        span: &tracing::Span,
         tests: Vec<&'static TestDescriptor>,
         run_skipped: bool,
         mut on_result: impl FnMut(&TestReport),
@@ -286,13 +332,14 @@ impl Runner {
         let hard_stop = deadline.and_then(|d| d.checked_add(self.config.tear_down_grace));
         let expected: Vec<&'static TestDescriptor> = tests.clone();
         let schedule = Schedule {
+            span: span.clone(),
             runner: self.clone(),
             deadline,
             failed: Arc::new(AtomicBool::new(false)),
             permits: Arc::new(Semaphore::new(self.config.concurrency)),
             tx,
         };
-        tokio::spawn(schedule.run(tests, run_skipped));
+        tokio::spawn(schedule.run(tests, run_skipped).instrument(span.clone()));
 
         let mut reports: Vec<TestReport> = Vec::new();
         loop {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, OnceCell, Semaphore};
+use tracing::Instrument;
 
 use crate::error::combine;
 use crate::hook::AroundEach;
@@ -23,6 +24,8 @@ pub(crate) const FAIL_FAST: &str = "not run: an earlier test failed and the run 
 
 /// One run's scheduling state, moved into the task that starts the tests.
 pub(crate) struct Schedule {
+    /// The run's `smoke.run` span, the parent of each test's.
+    pub(crate) span: tracing::Span,
     pub(crate) runner: Runner,
     pub(crate) deadline: Option<Instant>,
     pub(crate) failed: Arc<AtomicBool>,
@@ -52,24 +55,24 @@ impl Schedule {
                      give one another name with `name = \"...\"`",
                     first.file, first.line
                 );
-                self.send(report_of(
+                self.send_unstarted(
                     test,
-                    Outcome::Errored,
-                    Duration::ZERO,
-                    Some(message),
-                    None,
-                ));
+                    report_of(test, Outcome::Errored, Duration::ZERO, Some(message), None),
+                );
                 continue;
             }
             seen.insert(name, test);
             if let (Some(reason), false) = (test.skip, run_skipped) {
-                self.send(report_of(
+                self.send_unstarted(
                     test,
-                    Outcome::Skipped,
-                    Duration::ZERO,
-                    Some(reason.to_owned()),
-                    None,
-                ));
+                    report_of(
+                        test,
+                        Outcome::Skipped,
+                        Duration::ZERO,
+                        Some(reason.to_owned()),
+                        None,
+                    ),
+                );
                 continue;
             }
             if let Some(suite) = test.suite {
@@ -122,10 +125,13 @@ impl Schedule {
                 continue;
             }
             let this = this.clone();
+            let span = crate::trace::test_span(&this.span, test);
             tokio::spawn(async move {
                 // Run-wide hooks are the host's code: a panic in one errors this test and
-                // never loses it from the report.
-                let report = CatchUnwind(Box::pin(this.run_one(test, suite.as_ref())))
+                // never loses it from the report. Whatever the test runs, it runs in its
+                // span.
+                let run = this.run_one(test, suite.as_ref(), &span);
+                let report = CatchUnwind(Box::pin(run.instrument(span.clone())))
                     .await
                     .unwrap_or_else(|panic| {
                         let why = format!(
@@ -137,6 +143,9 @@ impl Schedule {
                 if report.outcome.is_problem() {
                     this.failed.store(true, Ordering::SeqCst);
                 }
+                crate::trace::record_test(&span, &report, &this.runner.config);
+                // The span ends before the report is sent, so the run's span ends with it.
+                drop(span);
                 drop(permit);
                 this.send(report);
                 if let Some(suite) = suite {
@@ -164,6 +173,14 @@ impl Schedule {
         let _ = self.tx.send(report);
     }
 
+    /// Sends the report of a test that was not started, with a span that says so.
+    fn send_unstarted(&self, test: &'static TestDescriptor, report: TestReport) {
+        let span = crate::trace::test_span(&self.span, test);
+        crate::trace::record_test(&span, &report, &self.runner.config);
+        drop(span);
+        self.send(report);
+    }
+
     async fn not_run(
         &self,
         test: &'static TestDescriptor,
@@ -171,13 +188,10 @@ impl Schedule {
         outcome: Outcome,
         why: &str,
     ) {
-        self.send(report_of(
+        self.send_unstarted(
             test,
-            outcome,
-            Duration::ZERO,
-            Some(why.to_owned()),
-            None,
-        ));
+            report_of(test, outcome, Duration::ZERO, Some(why.to_owned()), None),
+        );
         if let Some(suite) = suite {
             self.suite_test_done(&suite).await;
         }
@@ -195,6 +209,7 @@ impl Schedule {
         &self,
         test: &'static TestDescriptor,
         suite: Option<&Arc<SuiteRun>>,
+        span: &tracing::Span,
     ) -> TestReport {
         let timeout = self.timeout_for(test);
         let start = Instant::now();
@@ -239,7 +254,8 @@ impl Schedule {
         let ctx = Arc::new(
             Context::new(test, resources, timeout)
                 .with_grace(grace)
-                .with_scrub(self.runner.config.scrub.clone()),
+                .with_scrub(self.runner.config.scrub.clone())
+                .with_span(span.clone()),
         );
         let limit = timeout.saturating_add(grace);
         let mut begun = 0;

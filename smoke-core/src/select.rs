@@ -65,6 +65,35 @@ impl Selection {
         self
     }
 
+    /// The selection in a few words, for a run's span: `all` when it takes every test,
+    /// else its parts, such as `filters=db,cache tags=readiness skip=slow exact
+    /// ignored=include`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.filters.is_empty() {
+            parts.push(format!("filters={}", self.filters.join(",")));
+        }
+        if !self.tags.is_empty() {
+            parts.push(format!("tags={}", self.tags.join(",")));
+        }
+        if !self.skip.is_empty() {
+            parts.push(format!("skip={}", self.skip.join(",")));
+        }
+        if self.exact && !(self.filters.is_empty() && self.skip.is_empty()) {
+            parts.push("exact".to_owned());
+        }
+        match self.ignored {
+            Ignored::Report => {}
+            Ignored::Only => parts.push("ignored=only".to_owned()),
+            Ignored::Include => parts.push("ignored=include".to_owned()),
+        }
+        if parts.is_empty() {
+            "all".to_owned()
+        } else {
+            parts.join(" ")
+        }
+    }
+
     fn matches(&self, pattern: &str, name: &str) -> bool {
         if self.exact {
             pattern == name

@@ -16,6 +16,10 @@
     feature = "http",
     doc = "11. [`canary_gates`]: the endpoint as a gate for Argo Rollouts and Flagger, and a post-deploy Job."
 )]
+#![cfg_attr(
+    feature = "otel",
+    doc = "12. [`tracing`]: the runs' and tests' spans, and OpenTelemetry export."
+)]
 
 #[doc = include_str!("../guide/01-writing-tests.md")]
 pub mod writing_tests {}
@@ -50,3 +54,7 @@ pub mod cargo_smoke {}
 #[cfg(feature = "http")]
 #[doc = include_str!("../guide/11-canary-gates.md")]
 pub mod canary_gates {}
+
+#[cfg(feature = "otel")]
+#[doc = include_str!("../guide/12-tracing.md")]
+pub mod tracing {}

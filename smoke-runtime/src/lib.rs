@@ -68,8 +68,8 @@
 
 pub use smoke_core::{
     add_cleanup, Context, Counts, ErrorKind, Fixture, Ignored, IntoSmokeResult, Location, Outcome,
-    Report, Resource, Resources, RunConfig, Runner, RunnerBuilder, Selection, SmokeError,
-    SmokeResult, TestDescriptor, TestReport,
+    Report, Resource, Resources, RunConfig, RunLabel, Runner, RunnerBuilder, Selection, SmokeError,
+    SmokeResult, TestDescriptor, TestReport, Trigger,
 };
 /// Code around every test of a run (`RunnerBuilder::around_each`; see `rollback::each_test`).
 pub use smoke_core::{AroundEach, BoxFuture};
@@ -99,6 +99,9 @@ pub mod actix;
 
 #[cfg(feature = "grpc")]
 pub mod grpc;
+
+#[cfg(feature = "otel")]
+pub mod otel;
 
 #[cfg(any(feature = "tower", feature = "actix"))]
 mod mount;

@@ -10,7 +10,7 @@ use tokio::sync::{watch, OwnedSemaphorePermit};
 
 use super::state::{key_of, unix_now, Key, Running, State};
 use super::{lock, Caller, Coordinator, Inner, Served, DEADLINE_MARGIN};
-use crate::{Outcome, Report, TestDescriptor, TestReport};
+use crate::{Outcome, Report, RunLabel, TestDescriptor, TestReport, Trigger};
 
 /// No slot is free for a new run: answer 429 with `Retry-After`.
 #[derive(Clone, Copy, Debug)]
@@ -39,13 +39,14 @@ pub(super) struct Flight {
 
 impl Coordinator {
     /// The run of `tests` (whose key is `key`) in flight, or a new one when a slot is free
-    /// for `caller`. A flight past its deadline is not joined: its result would be served
-    /// as new.
+    /// for `caller` (started by `trigger`, as its span says). A flight past its deadline
+    /// is not joined: its result would be served as new.
     pub(super) fn flight(
         &self,
         key: Key,
         caller: Caller,
         tests: &[&'static TestDescriptor],
+        trigger: Trigger,
     ) -> Result<Flight, Busy> {
         let inner = &self.inner;
         let mut state = lock(&inner.state);
@@ -75,7 +76,8 @@ impl Coordinator {
         let Ok(permit) = inner.permits.clone().try_acquire_owned() else {
             return Err(busy(false));
         };
-        let flight = self.start(key.clone(), tests.to_vec(), (permit, anonymous));
+        let label = RunLabel::of_tests(trigger, tests, key == inner.all_key);
+        let flight = self.start(key.clone(), tests.to_vec(), (permit, anonymous), label);
         let expected = state.durations.get(&key).copied();
         state.running.insert(
             flight.id,
@@ -130,6 +132,7 @@ impl Coordinator {
         key: Key,
         tests: Vec<&'static TestDescriptor>,
         permits: (OwnedSemaphorePermit, Option<OwnedSemaphorePermit>),
+        label: RunLabel,
     ) -> Flight {
         let (sender, receiver) = watch::channel(None);
         let id = self.inner.runs.fetch_add(1, Ordering::SeqCst) + 1;
@@ -155,27 +158,19 @@ impl Coordinator {
             };
             let mut report = inner
                 .runner
-                .run_tests(tests.to_vec(), false, |t| lock(&partial).push(t.clone()))
+                .run_labelled(&label, tests.to_vec(), false, |t| {
+                    lock(&partial).push(t.clone())
+                })
                 .await;
             inner.policy.redactor.redact_report_in_place(&mut report);
             let report = Arc::new(report);
-            if !report.passed() {
-                inner.runs_failed.fetch_add(1, Ordering::SeqCst);
-            }
-            let ended = unix_now();
-            lock(&inner.state).record(
-                &key,
-                &report,
-                ended,
-                started.elapsed(),
-                key == inner.all_key,
-            );
+            inner.record(&key, &report, started.elapsed());
             // The flight and its slots are given up before anyone hears of the result, so
             // that a caller who asks after hearing starts a new run rather than joining
             // this finished one.
             drop(done);
             drop(permits);
-            inner.finished_runs.send_replace(Some(report.clone()));
+            inner.announce(&report);
             let _ = sender.send(Some(report));
         });
         flight
@@ -278,9 +273,10 @@ impl Coordinator {
         let key = key_of(&tests);
         inner.runs.fetch_add(1, Ordering::SeqCst);
         let started = Instant::now();
+        let label = RunLabel::of_tests(Trigger::Cli, &tests, key == inner.all_key);
         let mut report = inner
             .runner
-            .run_tests(tests, run_skipped, |t| match t.message {
+            .run_labelled(&label, tests, run_skipped, |t| match t.message {
                 // Only a message can carry a secret: a pass is handed on as it is.
                 None => on_result(t),
                 Some(_) => on_result(&redactor.redact_test(t)),
@@ -288,17 +284,26 @@ impl Coordinator {
             .await;
         redactor.redact_report_in_place(&mut report);
         let report = Arc::new(report);
-        if !report.passed() {
-            inner.runs_failed.fetch_add(1, Ordering::SeqCst);
-        }
-        lock(&inner.state).record(
-            &key,
-            &report,
-            unix_now(),
-            started.elapsed(),
-            key == inner.all_key,
-        );
-        inner.finished_runs.send_replace(Some(report.clone()));
+        inner.record(&key, &report, started.elapsed());
+        inner.announce(&report);
         report
+    }
+}
+
+impl Inner {
+    /// Takes note of a finished run's (redacted) report, whoever started it: the count of
+    /// failed runs, the latest results and the run metrics (feature `otel`).
+    fn record(&self, key: &Key, report: &Arc<Report>, took: Duration) {
+        if !report.passed() {
+            self.runs_failed.fetch_add(1, Ordering::SeqCst);
+        }
+        lock(&self.state).record(key, report, unix_now(), took, *key == self.all_key);
+        #[cfg(feature = "otel")]
+        crate::otel::record_run(report);
+    }
+
+    /// Tells the subscribers of every finished run (`Smoke::subscribe`) about this one.
+    fn announce(&self, report: &Arc<Report>) {
+        self.finished_runs.send_replace(Some(report.clone()));
     }
 }

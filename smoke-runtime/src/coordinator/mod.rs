@@ -31,7 +31,7 @@ use std::time::Duration;
 use tokio::sync::{watch, Semaphore};
 
 use crate::report::redact::Redactor;
-use crate::{Report, Runner, TestDescriptor, TestReport};
+use crate::{Report, Runner, TestDescriptor, TestReport, Trigger};
 
 pub use flight::Busy;
 use flight::Flight;
@@ -232,7 +232,7 @@ impl Coordinator {
         let stored = lock(&self.inner.state).stored(&key);
         let served = match stored {
             Some(stored) if !fresh && self.reusable(&stored, max_age) => Ok(stored.served(max_age)),
-            stored => match self.flight(key, ask.caller, source) {
+            stored => match self.flight(key, ask.caller, source, Trigger::Request) {
                 Ok(flight) => Ok(self.wait(flight, max_age).await),
                 // An anonymous caller who finds no slot gets the latest result there is.
                 Err(busy) => match stored.filter(|_| ask.caller == Caller::Anonymous) {
@@ -279,6 +279,7 @@ impl Coordinator {
             self.inner.all_key.clone(),
             Caller::Trusted,
             &self.inner.exposed,
+            Trigger::Schedule,
         )
     }
 

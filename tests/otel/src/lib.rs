@@ -1,0 +1,259 @@
+//! What the OpenTelemetry export tests share: a virtualenv with the OpenTelemetry
+//! project's protobuf bindings (`opentelemetry-proto` from PyPI), and an OTLP/HTTP receiver
+//! on loopback (`tests/otlp_receiver.py`) that decodes each request with them and writes
+//! it as JSON for the test to read.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// The packages from PyPI: the OTLP protobuf bindings (which bring `protobuf`).
+pub const PYTHON_PACKAGES: &[&str] = &["opentelemetry-proto"];
+
+/// Whether `CI` is set (and not `0` / `false`): then a missing Python is a failure.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+/// The Python interpreter of a virtualenv with [`PYTHON_PACKAGES`], created in `tmp_dir`
+/// (the tests pass the target directory's `tmp`) on first use (`python3 -m venv`, then
+/// `pip install`); `SMOKE_TEST_OTLP_PYTHON` names an interpreter that already has them.
+/// `None` (the test then skips, saying why) when that is impossible outside CI.
+///
+/// # Panics
+///
+/// Under CI, when the virtualenv cannot be created or the bindings cannot be installed.
+pub fn python(tmp_dir: &Path) -> Option<PathBuf> {
+    static CREATING: Mutex<()> = Mutex::new(());
+    if let Some(python) = std::env::var_os("SMOKE_TEST_OTLP_PYTHON") {
+        return Some(PathBuf::from(python));
+    }
+    let _one_at_a_time = CREATING.lock().unwrap_or_else(|e| e.into_inner());
+    let venv = tmp_dir.join("otlp-venv");
+    let python = venv.join("bin").join("python");
+    let ready = |python: &Path| {
+        Command::new(python)
+            .args([
+                "-c",
+                "import opentelemetry.proto.collector.trace.v1.trace_service_pb2, \
+                 google.protobuf.json_format",
+            ])
+            .output()
+            .is_ok_and(|out| out.status.success())
+    };
+    if ready(&python) {
+        return Some(python);
+    }
+    let hint = "the OpenTelemetry export tests need python3 with the venv module (Debian: \
+                `apt-get install -y python3-venv`) and access to PyPI for opentelemetry-proto; \
+                or set SMOKE_TEST_OTLP_PYTHON to an interpreter that has it";
+    let made = run(Command::new("python3")
+        .args(["-m", "venv", "--clear"])
+        .arg(&venv))
+    .and_then(|()| {
+        run(Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(PYTHON_PACKAGES))
+    })
+    .and_then(|()| {
+        if ready(&python) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} cannot import the OTLP bindings",
+                python.display()
+            ))
+        }
+    });
+    match made {
+        Ok(()) => Some(python),
+        Err(why) if in_ci() => panic!("{why}\n{hint}"),
+        Err(why) => {
+            eprintln!("skipped: {why}\n{hint}");
+            None
+        }
+    }
+}
+
+fn run(command: &mut Command) -> Result<(), String> {
+    let what = format!("{command:?}");
+    match command.output() {
+        Ok(out) if out.status.success() => Ok(()),
+        Ok(out) => Err(format!(
+            "{what} failed ({}):\n{}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )),
+        Err(e) => Err(format!("cannot start {what}: {e}")),
+    }
+}
+
+/// The receiver (`tests/otlp_receiver.py`) on a free loopback port, killed when dropped.
+pub struct Receiver {
+    child: Child,
+    /// Its base URL, `http://127.0.0.1:PORT`.
+    pub url: String,
+    dir: PathBuf,
+}
+
+impl Receiver {
+    /// Starts the receiver with `python`, writing what it receives under `dir` (emptied
+    /// first).
+    ///
+    /// # Panics
+    ///
+    /// When it does not start or say its port within 30 s.
+    pub fn start(python: &Path, dir: &Path) -> Receiver {
+        use std::io::{BufRead, BufReader};
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir).expect("the receiver's output directory");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/otlp_receiver.py");
+        let mut child = Command::new(python)
+            .arg(script)
+            .arg(dir)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", python.display()));
+        let stdout = child.stdout.take().expect("the receiver's stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the receiver says its port within 30 s");
+        let port: u16 = line
+            .trim()
+            .strip_prefix("listening ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("the receiver said {line:?}, not its port"));
+        Receiver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            dir: dir.to_owned(),
+        }
+    }
+
+    /// The requests of `kind` (`traces`, `metrics`) received so far, in the order they
+    /// came, as `MessageToDict` wrote them.
+    pub fn received(&self, kind: &str) -> Vec<Value> {
+        let mut found: Vec<(u64, Value)> = std::fs::read_dir(&self.dir)
+            .expect("the receiver's output directory")
+            .filter_map(|entry| {
+                let name = entry.ok()?.file_name().into_string().ok()?;
+                let n = name
+                    .strip_prefix(kind)?
+                    .strip_prefix('-')?
+                    .strip_suffix(".json")?
+                    .parse()
+                    .ok()?;
+                let text = std::fs::read_to_string(self.dir.join(&name)).ok()?;
+                Some((
+                    n,
+                    serde_json::from_str(&text).expect("the receiver writes JSON"),
+                ))
+            })
+            .collect();
+        found.sort_by_key(|(n, _)| *n);
+        found.into_iter().map(|(_, v)| v).collect()
+    }
+
+    /// Everything received, as one text (to look for what must not be there).
+    pub fn everything(&self) -> String {
+        let mut all = String::new();
+        for kind in ["traces", "metrics"] {
+            for request in self.received(kind) {
+                all.push_str(&request.to_string());
+            }
+        }
+        all
+    }
+
+    /// Waits until `done` holds for what was received, for up to `limit`.
+    pub fn wait_for(&self, limit: Duration, done: impl Fn(&Receiver) -> bool) -> bool {
+        let until = Instant::now() + limit;
+        loop {
+            if done(self) {
+                return true;
+            }
+            if Instant::now() >= until {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Every span of the trace requests, flattened (`resourceSpans[].scopeSpans[].spans[]`).
+pub fn spans(requests: &[Value]) -> Vec<Value> {
+    let mut all = Vec::new();
+    for request in requests {
+        for resource in array(request, "resourceSpans") {
+            for scope in array(resource, "scopeSpans") {
+                all.extend(array(scope, "spans").iter().cloned());
+            }
+        }
+    }
+    all
+}
+
+/// Every metric of the metric requests, flattened
+/// (`resourceMetrics[].scopeMetrics[].metrics[]`).
+pub fn metrics(requests: &[Value]) -> Vec<Value> {
+    let mut all = Vec::new();
+    for request in requests {
+        for resource in array(request, "resourceMetrics") {
+            for scope in array(resource, "scopeMetrics") {
+                all.extend(array(scope, "metrics").iter().cloned());
+            }
+        }
+    }
+    all
+}
+
+/// The array at `key` (empty when absent: `MessageToDict` leaves out empty fields).
+pub fn array<'a>(value: &'a Value, key: &str) -> &'a [Value] {
+    value[key].as_array().map_or(&[], Vec::as_slice)
+}
+
+/// The value of attribute `key` of a span or data point, as JSON
+/// (`{"stringValue": ...}`, `{"intValue": "3"}`, ...).
+pub fn attribute<'a>(item: &'a Value, key: &str) -> Option<&'a Value> {
+    array(item, "attributes")
+        .iter()
+        .find(|kv| kv["key"] == key)
+        .map(|kv| &kv["value"])
+}
+
+/// A string attribute's value.
+pub fn string_attribute<'a>(item: &'a Value, key: &str) -> Option<&'a str> {
+    attribute(item, key)?["stringValue"].as_str()
+}
+
+/// An integer attribute's value (`MessageToDict` writes 64-bit integers as strings).
+pub fn int_attribute(item: &Value, key: &str) -> Option<i64> {
+    let value = &attribute(item, key)?["intValue"];
+    value
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .or_else(|| value.as_i64())
+}
