@@ -16,6 +16,7 @@
 //! | | `DEMO_REQUIRED_EXE` | `sh` (the required executable) |
 //! | | `DEMO_MIN_FREE_MB` | `10` (free space wanted beside the database) |
 //! | | `DEMO_SMOKE_TOKEN` | unset: everyone sees test names and messages |
+//! | | `DEMO_SMOKE_SCHEDULE` | unset: tests run on request only; `60s`: every test each minute, from start-up on (what Prometheus's alerts want) |
 
 mod smoke;
 
@@ -46,6 +47,8 @@ pub struct Settings {
     pub required_exe: String,
     /// Free space wanted on the database's file system, in bytes.
     pub min_free_bytes: u64,
+    /// Run every test this often in the background (`None`: on request only).
+    pub schedule: Option<Duration>,
 }
 
 impl Settings {
@@ -72,7 +75,8 @@ impl Settings {
                         "smoke-demo [--listen ADDR] [--db PATH]\n\n\
                          Serves notes at /notes and the smoke tests at /smoketest.\n\
                          Environment: DEMO_LISTEN, DEMO_DB, DEMO_CONTACT_EMAIL, \
-                         DEMO_REQUIRED_EXE, DEMO_MIN_FREE_MB, DEMO_SMOKE_TOKEN."
+                         DEMO_REQUIRED_EXE, DEMO_MIN_FREE_MB, DEMO_SMOKE_TOKEN, \
+                         DEMO_SMOKE_SCHEDULE."
                     );
                     std::process::exit(0);
                 }
@@ -82,6 +86,15 @@ impl Settings {
         let min_free_mb: u64 = env("DEMO_MIN_FREE_MB", "10")
             .parse()
             .map_err(|_| "DEMO_MIN_FREE_MB must be a whole number of megabytes")?;
+        let schedule = match std::env::var("DEMO_SMOKE_SCHEDULE") {
+            Ok(every) if !every.is_empty() => Some(
+                humantime::parse_duration(&every)
+                    .ok()
+                    .filter(|d| !d.is_zero())
+                    .ok_or("DEMO_SMOKE_SCHEDULE must be a duration such as 60s or 5m")?,
+            ),
+            _ => None,
+        };
         // Absolute, so that its directory is known whatever the working directory.
         let db = std::path::absolute(&db).map_err(|e| format!("--db {}: {e}", db.display()))?;
         Ok(Settings {
@@ -92,6 +105,7 @@ impl Settings {
             contact_email: env("DEMO_CONTACT_EMAIL", "ops@example.com"),
             required_exe: env("DEMO_REQUIRED_EXE", "sh"),
             min_free_bytes: min_free_mb * 1024 * 1024,
+            schedule,
         })
     }
 }
@@ -204,7 +218,11 @@ fn app(settings: &Settings, db: Db) -> (Router, Smoke) {
         Ok(token) if !token.is_empty() => Details::WhenAuthorized(token),
         _ => Details::Always,
     };
-    let smoke = Smoke::builder()
+    let mut smoke = Smoke::builder();
+    if let Some(every) = settings.schedule {
+        smoke = smoke.schedule(every);
+    }
+    let smoke = smoke
         .runner(
             Runner::builder()
                 .resource(RusqliteDb::new(&settings.db))
@@ -326,6 +344,8 @@ async fn main() -> std::process::ExitCode {
     let (shutdown, shutdown_requested) = tokio::sync::oneshot::channel();
     tokio::spawn(watch_signals(signals, shutdown));
     let (app, smoke) = app(&settings, Arc::new(Mutex::new(conn)));
+    // The schedule (if any) starts now that the service listens.
+    smoke.start_schedule();
     match axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             let _ = shutdown_requested.await;

@@ -374,3 +374,59 @@ fn a_contact_setting_that_is_no_e_mail_address_fails_naming_it_not_its_value() {
     assert!(!json.contains("ops-at-example"), "{json}");
     assert!(demo.interrupt().success());
 }
+
+#[test]
+fn a_schedule_keeps_the_metrics_current_without_any_request_running_tests() {
+    let demo = Demo::start("schedule", &[("DEMO_SMOKE_SCHEDULE", "300ms")]);
+    // No run route is asked: the runs come from the schedule, started at start-up.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let first = loop {
+        let (status, _, body) = demo.get("/smoketest/metrics", &[]);
+        assert_eq!(status, 200, "{body}");
+        if let Some(at) = last_run_at(&body) {
+            break at;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no scheduled run within 20s:\n{body}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    // And it keeps running: a later scrape shows a later run.
+    let later = loop {
+        std::thread::sleep(Duration::from_millis(200));
+        let (_, _, body) = demo.get("/smoketest/metrics", &[]);
+        let at = last_run_at(&body).expect("the latest run is still there");
+        if at > first {
+            break at;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the schedule ran once and stopped:\n{body}"
+        );
+    };
+    assert!(later > first);
+}
+
+#[test]
+fn a_schedule_that_is_no_duration_is_refused_at_start_up() {
+    let output = Command::new(env!("CARGO_BIN_EXE_smoke-demo"))
+        .env("DEMO_SMOKE_SCHEDULE", "often")
+        .env("DEMO_LISTEN", "127.0.0.1:0")
+        .output()
+        .expect("the demo starts");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("DEMO_SMOKE_SCHEDULE must be a duration"),
+        "{stderr}"
+    );
+}
+
+/// `smoke_last_run_timestamp_seconds` of a Prometheus page, when a run of every test ended.
+fn last_run_at(metrics: &str) -> Option<f64> {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("smoke_last_run_timestamp_seconds "))
+        .and_then(|v| v.trim().parse().ok())
+}

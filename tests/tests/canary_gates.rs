@@ -11,7 +11,7 @@ use std::time::Duration;
 use axum::Router;
 use smoke_runtime::http::{Details, Smoke, SmokeBuilder};
 use smoke_runtime::prelude::*;
-use smoke_runtime::Selection;
+use smoke_runtime::{Runner, Selection};
 use smoke_tests::http_client::{raw, serve_axum, serve_hyper};
 
 // ---- the smoke tests behind the gate --------------------------------------------------------
@@ -181,7 +181,7 @@ fn gate_smoke() -> SmokeBuilder {
     Smoke::builder()
         .only(Selection::all().tag("gate"))
         .min_interval(Duration::ZERO)
-        .secret("GATE-SECRET-42")
+        .runner(Runner::builder().secret("GATE-SECRET-42"))
 }
 
 /// Serves `smoke` mounted at `/smoketest` in an axum app.
@@ -299,7 +299,7 @@ async fn a_misconfigured_argo_gate_is_an_error_and_runs_nothing() {
 async fn argo_without_the_token_gets_counts_only_and_shares_the_anonymous_interval() {
     let smoke = Smoke::builder()
         .only(Selection::all().tag("gate"))
-        .secret("GATE-SECRET-42")
+        .runner(Runner::builder().secret("GATE-SECRET-42"))
         .details(Details::WhenAuthorized(TOKEN.into()))
         .min_interval(Duration::from_secs(60))
         .build();
@@ -515,7 +515,7 @@ async fn posts_to_other_routes_keep_their_405() {
 async fn flagger_is_a_caller_without_the_token() {
     let smoke = Smoke::builder()
         .only(Selection::all().tag("gate"))
-        .secret("GATE-SECRET-42")
+        .runner(Runner::builder().secret("GATE-SECRET-42"))
         .details(Details::WhenAuthorized(TOKEN.into()))
         .min_interval(Duration::from_secs(60))
         .build();

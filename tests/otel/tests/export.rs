@@ -106,7 +106,7 @@ async fn spans_and_metrics_reach_an_otlp_receiver() {
     // A run asked of the endpoint, then one of a bare runner.
     let smoke = Smoke::builder()
         .only(Selection::all().tag("otel"))
-        .secret(SECRET)
+        .runner(Runner::builder().secret(SECRET))
         .build();
     let answer = smoke
         .handle(http::Request::get("/").body(()).expect("a request"))
