@@ -3,7 +3,19 @@
 //! ```text
 //! cargo smoke [OPTIONS] [FILTER]... [-- ARGS...]     build and run the smoke targets
 //! cargo smoke --url URL [OPTIONS]                    check a deployed endpoint
+//! cargo smoke --url URL --url URL... [OPTIONS]        check a fleet, one merged report
+//! cargo smoke --url URL --each-address [OPTIONS]     check every address of the URL's host
 //! ```
+//!
+//! With several `--url`s, or with `--each-address` (a Kubernetes headless Service's name
+//! resolves to one address per pod), every target is asked concurrently (at most
+//! `--parallel` requests in flight), each with its own `--timeout` and `--retry-for`
+//! window, and the result is one report: text (a block per target, then a total line),
+//! json (`{"status", "targets": [...], "total"}`), junit (a `<testsuite>` per target) or
+//! nagios (the worst state, a line per target, performance data per target). The exit
+//! status is 0 when every target passed, 1 when any failed (or ran fewer than
+//! `--min-tests`), otherwise 2 when any gave no report; Nagios's are 0 OK, 2 CRITICAL,
+//! 3 UNKNOWN in the same order.
 //!
 //! A smoke target is a `harness = false` test target named `smoke` whose `main` is
 //! `smoke_runtime::main!()`. The guide's `cargo smoke` chapter tells the whole story:
@@ -34,19 +46,36 @@ use smoke_runtime::report::redact::Redactor;
 /// 1 when it says FAIL or fewer tests ran than --min-tests, 2 when the endpoint cannot be
 /// reached or answers something that is not a smoke report (with --format nagios: 0 OK,
 /// 2 CRITICAL, 3 UNKNOWN, also for a bad command line).
-#[derive(Debug, Parser)]
+///
+/// With several --url, or --each-address: a fleet. Every target is asked concurrently and
+/// the report is one document for all; exit 0 when every target passed, 1 when any
+/// failed, else 2 when any gave no report (nagios: CRITICAL, else UNKNOWN, else OK).
+#[derive(Clone, Debug, Parser)]
 #[command(name = "cargo smoke", bin_name = "cargo smoke", version)]
 pub struct Cli {
-    /// Check the smoke endpoint at this URL instead of running local targets.
+    /// Check the smoke endpoint at this URL instead of running local targets. Repeatable:
+    /// several URLs are checked concurrently and reported together.
     #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
+    pub url: Vec<String>,
+
+    /// With --url: resolve each URL's host name and check every address it has, one
+    /// target per address, labelled `host:port (address)` (e.g. each pod behind a
+    /// Kubernetes headless Service). The request keeps the name as Host header and TLS
+    /// server name.
+    #[arg(long, requires = "url")]
+    pub each_address: bool,
+
+    /// With several targets: at most this many requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..))]
+    pub parallel: u32,
 
     /// A request header for --url, `Name: value` (repeatable), e.g. for authorization.
     #[arg(long = "header", short = 'H', value_name = "HEADER", requires = "url")]
     pub headers: Vec<String>,
 
     /// With --url: keep asking until the report says PASS or this much time has passed
-    /// (for a service that is still starting), e.g. `60s`, `2m`.
+    /// (for a service that is still starting), e.g. `60s`, `2m`. Each target of a fleet
+    /// has its own window, from its first request.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "url")]
     pub retry_for: Option<Duration>,
 
@@ -71,7 +100,7 @@ pub struct Cli {
     pub min_tests: u64,
 
     /// Local runs: the timeout of a test that sets none. With --url: how long one request
-    /// may take (default 30s).
+    /// may take (default 30s; each target's own).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
 
@@ -201,7 +230,7 @@ impl Cli {
         if let Err(why) = self.redactor() {
             return Err(Cli::command().error(clap::error::ErrorKind::ValueValidation, why));
         }
-        if self.url.is_some() && !self.filters.is_empty() && !self.exact {
+        if !self.url.is_empty() && !self.filters.is_empty() && !self.exact {
             return Err(Cli::command().error(
                 clap::error::ErrorKind::ArgumentConflict,
                 format!(
@@ -326,8 +355,9 @@ fn main() -> ExitCode {
         }
         Err(e) => e.exit(),
     };
-    match &cli.url {
-        Some(url) => remote::main(&cli, url),
-        None => local::main(&cli),
+    if cli.url.is_empty() {
+        local::main(&cli)
+    } else {
+        remote::main(&cli)
     }
 }

@@ -1,4 +1,4 @@
-//! `cargo smoke --url URL`: check a deployed smoke endpoint.
+//! `cargo smoke --url URL`: check a deployed smoke endpoint (`fleet.rs`: several at once).
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -6,9 +6,13 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use smoke_runtime::checks::{HttpCheck, HttpResponse};
+use smoke_runtime::report::redact::Redactor;
+use tokio::sync::Semaphore;
 
 use crate::{Cli, Format};
 
+mod fleet;
+mod merged;
 mod render;
 mod report;
 
@@ -142,11 +146,29 @@ fn summary(cli: &Cli, attempt: &Attempt) -> String {
 }
 
 /// Asks until the report says PASS or `retry_for` is over; the last attempt counts.
-async fn check_with_retries(cli: &Cli, check: &HttpCheck) -> Attempt {
-    let started = Instant::now();
+/// `label` names the target in the notes on standard error (a fleet's), `slots` bounds the
+/// requests in flight (each attempt holds one while it asks); the --retry-for window starts
+/// at the first request.
+async fn check_with_retries(
+    cli: &Cli,
+    check: &HttpCheck,
+    label: Option<&str>,
+    slots: Option<&Semaphore>,
+    redactor: &Redactor,
+) -> Attempt {
+    let mut started = Instant::now();
     let mut number = 1;
     let request_timeout = cli.timeout.unwrap_or(DEFAULT_TIMEOUT);
+    let prefix = label.map(|l| format!("{l}: ")).unwrap_or_default();
     loop {
+        let slot = match slots {
+            // The semaphore is never closed.
+            Some(slots) => slots.acquire().await.ok(),
+            None => None,
+        };
+        if number == 1 {
+            started = Instant::now();
+        }
         // No attempt runs past the end of --retry-for (but each gets at least a second).
         let this_check = match cli.retry_for {
             Some(retry_for) => {
@@ -158,6 +180,7 @@ async fn check_with_retries(cli: &Cli, check: &HttpCheck) -> Attempt {
             None => check.clone(),
         };
         let result = attempt(&this_check).await;
+        drop(slot);
         let passed = matches!(&result, Attempt::Report { remote, .. }
             if remote.passed && cli.too_few_tests(remote.tests_run).is_none());
         let Some(retry_for) = cli.retry_for else {
@@ -167,7 +190,7 @@ async fn check_with_retries(cli: &Cli, check: &HttpCheck) -> Attempt {
         if passed || elapsed + cli.retry_interval > retry_for {
             if !passed && number > 1 {
                 eprintln!(
-                    "cargo smoke: still not passing after {number} attempts in {}",
+                    "cargo smoke: {prefix}still not passing after {number} attempts in {}",
                     humantime::format_duration(Duration::from_secs(elapsed.as_secs()))
                 );
             }
@@ -175,8 +198,8 @@ async fn check_with_retries(cli: &Cli, check: &HttpCheck) -> Attempt {
         }
         let left = retry_for - elapsed;
         eprintln!(
-            "cargo smoke: attempt {number}: {}; trying again in {} ({} left)",
-            summary(cli, &result),
+            "cargo smoke: {prefix}attempt {number}: {}; trying again in {} ({} left)",
+            redactor.redact(&summary(cli, &result)),
             humantime::format_duration(cli.retry_interval),
             humantime::format_duration(Duration::from_secs(left.as_secs()))
         );
@@ -227,9 +250,8 @@ pub fn selection_url(url: &str, tags: &[String], tests: &[String]) -> String {
     format!("{base}{separator}{}{fragment}", params.join("&"))
 }
 
-/// Runs `cargo smoke --url`.
-pub fn main(cli: &Cli, url: &str) -> ExitCode {
-    let url = &selection_url(url, &cli.tags, &cli.filters);
+/// Runs `cargo smoke --url`: one endpoint, or a fleet (several --url, --each-address).
+pub fn main(cli: &Cli) -> ExitCode {
     let format = cli.format.unwrap_or(Format::Text);
     if matches!(format, Format::Pretty | Format::Terse) {
         eprintln!(
@@ -239,8 +261,9 @@ pub fn main(cli: &Cli, url: &str) -> ExitCode {
         );
         return ExitCode::from(EXIT_NO_REPORT);
     }
-    let check = match build_check(cli, url) {
-        Ok(check) => check,
+    // Never a password on screen or in a CI artefact.
+    let redactor = match cli.redactor() {
+        Ok(redactor) => redactor,
         Err(why) => return no_report(format, &why),
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -250,19 +273,38 @@ pub fn main(cli: &Cli, url: &str) -> ExitCode {
         Ok(runtime) => runtime,
         Err(e) => return no_report(format, &format!("cannot start the async runtime: {e}")),
     };
-    let result = runtime.block_on(check_with_retries(cli, &check));
-    let result = match cli.redactor() {
-        Ok(redactor) => scrub(result, &redactor),
+    match cli.url.as_slice() {
+        [url] if !cli.each_address => one_endpoint(cli, url, format, &redactor, &runtime),
+        _ => fleet::main(cli, format, redactor, &runtime),
+    }
+}
+
+/// Checks one endpoint and writes its report as it is.
+fn one_endpoint(
+    cli: &Cli,
+    url: &str,
+    format: Format,
+    redactor: &Redactor,
+    runtime: &tokio::runtime::Runtime,
+) -> ExitCode {
+    let url = &selection_url(url, &cli.tags, &cli.filters);
+    let check = match build_check(cli, url) {
+        Ok(check) => check,
         Err(why) => return no_report(format, &why),
     };
-    // Never a password on screen or in a CI artefact.
+    let result = runtime.block_on(check_with_retries(cli, &check, None, None, redactor));
+    let result = scrub(result, redactor);
     let (out, code) = render(cli, &result, &check.shown_url(), format);
-    // A closed pipe (`| head`) is not an error worth a panic.
+    write_stdout(&out);
+    ExitCode::from(code)
+}
+
+/// Writes `out` to standard output; a closed pipe (`| head`) is not an error worth a panic.
+fn write_stdout(out: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout
         .write_all(out.as_bytes())
         .and_then(|()| stdout.flush());
-    ExitCode::from(code)
 }
 
 #[cfg(test)]

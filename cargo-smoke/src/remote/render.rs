@@ -69,17 +69,25 @@ pub(crate) fn render(cli: &Cli, result: &Attempt, url: &str, format: Format) -> 
                         }
                     }
                 }
-                _ => {
-                    let mut out = match &remote.full {
-                        Some(report) => Document::Text.render(report, &options),
-                        None => text_plain(remote),
-                    };
-                    let _ = writeln!(out, "\nendpoint: {url} (HTTP {})", answer.status);
-                    (out, code)
-                }
+                _ => (text_report(remote, answer.status, url), code),
             }
         }
     }
+}
+
+/// The text report of one endpoint's answer, ending with the endpoint and its status
+/// (`endpoint` is the URL as shown, perhaps with the address asked).
+pub(crate) fn text_report(remote: &Remote, status: u16, endpoint: &str) -> String {
+    let options = RenderOptions {
+        details: true,
+        color: false,
+    };
+    let mut out = match &remote.full {
+        Some(report) => Document::Text.render(report, &options),
+        None => text_plain(remote),
+    };
+    let _ = writeln!(out, "\nendpoint: {endpoint} (HTTP {status})");
+    out
 }
 
 /// The attempt with every message scrubbed: the endpoint's report (each test's message,
@@ -144,14 +152,25 @@ pub(crate) fn perf(remote: &Remote) -> String {
 
 /// The Nagios plugin output: a status line with performance data, then the failed tests.
 pub(crate) fn nagios(remote: &Remote) -> String {
-    let perf = perf(remote);
+    let mut out = format!("SMOKE {} | {}\n", nagios_state(remote), perf(remote));
+    if !remote.passed {
+        for entry in remote.failed_tests.iter().chain(&remote.errored_tests) {
+            let _ = writeln!(out, "{}", one_line(entry));
+        }
+    }
+    out
+}
+
+/// What the report says as a Nagios state and summary: `OK - 5 tests passed`, or
+/// `CRITICAL - 2 of 5 tests did not pass: ...` with the first few names.
+pub(crate) fn nagios_state(remote: &Remote) -> String {
     if remote.passed {
-        return format!("SMOKE OK - {} tests passed | {perf}\n", remote.tests_passed);
+        return format!("OK - {} tests passed", remote.tests_passed);
     }
     let names = remote.problem_names();
     let shown: Vec<String> = names.iter().take(5).map(|n| one_line(n)).collect();
     let mut line = format!(
-        "SMOKE CRITICAL - {} of {} tests did not pass",
+        "CRITICAL - {} of {} tests did not pass",
         remote.tests_failed + remote.tests_errored,
         remote.tests_run
     );
@@ -161,11 +180,7 @@ pub(crate) fn nagios(remote: &Remote) -> String {
             let _ = write!(line, " and {} more", names.len() - shown.len());
         }
     }
-    let mut out = format!("{line} | {perf}\n");
-    for entry in remote.failed_tests.iter().chain(&remote.errored_tests) {
-        let _ = writeln!(out, "{}", one_line(entry));
-    }
-    out
+    line
 }
 
 /// django-smoketest's text report, for a report without each test's detail.
@@ -227,6 +242,15 @@ pub(crate) fn junit_plain(remote: &Remote, url: &str) -> String {
     );
     let _ = writeln!(out, "<testsuites name=\"smoke\" {counts}>");
     let _ = writeln!(out, "  <testsuite name=\"{}\" {counts}>", xml_escape(url));
+    out.push_str(&junit_plain_cases(remote));
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+/// A JUnit test case for each failed and errored entry of a report without each test's
+/// detail, indented for a `<testsuite>` inside `<testsuites>`.
+pub(crate) fn junit_plain_cases(remote: &Remote) -> String {
+    let mut out = String::new();
     let names = remote.problem_names();
     let entries = remote
         .failed_tests
@@ -244,7 +268,6 @@ pub(crate) fn junit_plain(remote: &Remote, url: &str) -> String {
             xml_escape(entry)
         );
     }
-    out.push_str("  </testsuite>\n</testsuites>\n");
     out
 }
 

@@ -1,6 +1,7 @@
 //! An HTTP(S) URL answers with the expected status.
 
 use std::fmt;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use http::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, HOST, LOCATION, USER_AGENT};
@@ -45,6 +46,7 @@ pub struct HttpCheck {
     timeout: Duration,
     expected: Option<u16>,
     max_body: usize,
+    connect_to: Option<SocketAddr>,
     #[cfg(feature = "tls")]
     roots: super::tls::ExtraRoots,
 }
@@ -58,6 +60,7 @@ impl fmt::Debug for HttpCheck {
             .field("headers", &names)
             .field("timeout", &self.timeout)
             .field("expected", &self.expected)
+            .field("connect_to", &self.connect_to)
             .finish_non_exhaustive()
     }
 }
@@ -94,6 +97,7 @@ impl HttpCheck {
             timeout: Duration::from_secs(10),
             expected: None,
             max_body: DEFAULT_MAX_BODY,
+            connect_to: None,
             #[cfg(feature = "tls")]
             roots: Default::default(),
         }
@@ -122,6 +126,26 @@ impl HttpCheck {
     /// The largest body read (default 16 MiB); a longer one is an error.
     pub fn max_body(mut self, bytes: usize) -> Self {
         self.max_body = bytes;
+        self
+    }
+
+    /// Connects to `address` instead of resolving the URL's host, keeping the URL's host
+    /// for everything else: the `Host` header, the TLS server name and the certificate's
+    /// check (as curl's `--connect-to`). For asking one replica of a service whose name
+    /// resolves to several.
+    ///
+    /// ```no_run
+    /// # async fn f() -> smoke_runtime::SmokeResult {
+    /// use smoke_runtime::checks::HttpCheck;
+    ///
+    /// let answer = HttpCheck::new("https://api.internal/smoketest")
+    ///     .connect_to("10.0.3.17:443".parse().unwrap())
+    ///     .run()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn connect_to(mut self, address: SocketAddr) -> Self {
+        self.connect_to = Some(address);
         self
     }
 
@@ -240,17 +264,23 @@ impl HttpCheck {
         target: &Target,
         request: Request<Empty<Bytes>>,
     ) -> SmokeResult<HttpResponse> {
-        let tcp = TcpStream::connect((target.host.as_str(), target.port))
-            .await
-            .map_err(|e| {
-                SmokeError::failure(format!(
-                    "GET {}: could not connect to {}:{}: {e}; check that the service runs \
-                     and listens there, and that no firewall blocks it",
-                    self.shown_url(),
-                    target.host,
-                    target.port
-                ))
-            })?;
+        let connected = match self.connect_to {
+            Some(address) => TcpStream::connect(address).await,
+            None => TcpStream::connect((target.host.as_str(), target.port)).await,
+        };
+        let tcp = connected.map_err(|e| {
+            let at = match self.connect_to {
+                Some(address) => format!(" (at {address})"),
+                None => String::new(),
+            };
+            SmokeError::failure(format!(
+                "GET {}: could not connect to {}:{}{at}: {e}; check that the service runs \
+                 and listens there, and that no firewall blocks it",
+                self.shown_url(),
+                target.host,
+                target.port
+            ))
+        })?;
         if target.tls {
             #[cfg(feature = "tls")]
             {
