@@ -38,4 +38,22 @@ impl Errors {
             .map(syn::Error::to_compile_error)
             .unwrap_or_default()
     }
+
+    /// A macro's output: `item` unchanged, after the errors when any was found (so one
+    /// mistake gives one message), else before `registration`.
+    pub fn output(
+        &self,
+        item: impl quote::ToTokens,
+        registration: impl quote::ToTokens,
+    ) -> TokenStream {
+        if self.is_empty() {
+            quote::quote! {
+                #item
+                #registration
+            }
+        } else {
+            let errors = self.to_compile_errors();
+            quote::quote!(#errors #item)
+        }
+    }
 }

@@ -24,27 +24,18 @@ pub fn smoke_suite(args: TokenStream, item: TokenStream) -> TokenStream {
                  `#[smoke_suite] impl MySuite { fn test_it(&mut self) -> SmokeResult { ... } }`; \
                  for a single test function use #[smoke_test]",
             );
-            let errors = errors.to_compile_errors();
-            return quote!(#errors #item);
+            return errors.output(&item, TokenStream::new());
         }
         Err(_) => {
             errors.spanned(
                 &item,
                 "#[smoke_suite] goes on an `impl` block whose `test_*` methods are the tests",
             );
-            let errors = errors.to_compile_errors();
-            return quote!(#errors #item);
+            return errors.output(&item, TokenStream::new());
         }
     };
     let registration = validate_and_expand(&mut block, args, &mut errors);
-    if !errors.is_empty() {
-        let errors = errors.to_compile_errors();
-        return quote!(#errors #block);
-    }
-    quote! {
-        #block
-        #registration
-    }
+    errors.output(&block, registration)
 }
 
 fn first_token_span(item: &Item) -> Span {

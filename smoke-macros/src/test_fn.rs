@@ -29,14 +29,7 @@ pub fn smoke_test(args: TokenStream, item: TokenStream) -> TokenStream {
             None
         }
     };
-    if !errors.is_empty() {
-        let errors = errors.to_compile_errors();
-        return quote!(#errors #item);
-    }
-    quote! {
-        #item
-        #registration
-    }
+    errors.output(&item, registration)
 }
 
 fn validate_and_expand(function: &ItemFn, args: Args, errors: &mut Errors) -> Option<TokenStream> {

@@ -312,7 +312,8 @@ impl HttpCheck {
                 "GET {}: the connection broke: {}; check the service's logs and that the \
                  address speaks HTTP/1.1{}",
                 self.shown_url(),
-                chain(&e),
+                // `outer: inner: innermost`, as `?` would make it.
+                SmokeError::from(e).message(),
                 if self.url.starts_with("http://") {
                     " (not HTTPS)"
                 } else {
@@ -526,18 +527,6 @@ fn body_snippet(body: &[u8]) -> String {
         snippet.push('…');
     }
     snippet
-}
-
-/// An error with its sources, `outer: inner: innermost`.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -142,48 +142,46 @@ impl std::fmt::Display for EmptySecret {
 
 impl std::error::Error for EmptySecret {}
 
+/// The `Regex` of a pattern (a `&str` or a `String`), compiled the first time it is
+/// asked for; `$what` names it in the message of the panic a broken pattern would cause.
+macro_rules! compiled {
+    ($what:literal, $pattern:expr) => {{
+        static RE: OnceLock<Regex> = OnceLock::new();
+        RE.get_or_init(|| Regex::new(&$pattern).expect(concat!("the ", $what, " pattern is valid")))
+    }};
+}
+
 /// `scheme://user:password@`: the password is the second group. It runs to the last `@`
 /// before whitespace, so a password with a raw `@`, `/` or `:` in it is masked whole (at
 /// worst, more than the password is masked, never less).
 fn url_password() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"([A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:]*:)(\S*)@")
-            .expect("the URL password pattern is valid")
-    })
+    compiled!(
+        "URL password",
+        r"([A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:]*:)(\S*)@"
+    )
 }
 
 /// `scheme://user@`, no password: the user (a token, often) is the second group.
 fn url_user() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"([A-Za-z][A-Za-z0-9+.\-]*://)([^\s/?#@:]+)@")
-            .expect("the URL user pattern is valid")
-    })
+    compiled!("URL user", r"([A-Za-z][A-Za-z0-9+.\-]*://)([^\s/?#@:]+)@")
 }
 
 /// `password=value`: the key and `=` are the first group, the value the second.
 fn key_value_password() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(concat!(
+    compiled!(
+        "key/value password",
+        concat!(
             r"(?i)((?:password|passwd|pwd)[ \t]*=[ \t]*)",
             r#"('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\\"(?:[^\\]|\\[^"])*?\\"|[^\s;&]+)"#,
-        ))
-        .expect("the key/value password pattern is valid")
-    })
+        )
+    )
 }
 
 /// `?name=value` or `&name=value` for the names in [`QUERY_PARAMETERS`].
 fn query_parameter() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
+    compiled!("query parameter", {
         let names: Vec<String> = QUERY_PARAMETERS.iter().map(|n| regex::escape(n)).collect();
-        Regex::new(&format!(
-            r#"(?i)([?&](?:{})=)[^&#\s"'\\]+"#,
-            names.join("|")
-        ))
-        .expect("the query parameter pattern is valid")
+        format!(r#"(?i)([?&](?:{})=)[^&#\s"'\\]+"#, names.join("|"))
     })
 }
 
@@ -192,32 +190,27 @@ const JSON_KEYS: &str = r"[A-Za-z0-9_\-]*?(?:password|passwd|pwd|secret|token|ap
 
 /// `"password": "value"`: up to the value's opening quote is the first group.
 fn json_field() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(&format!(r#"(?i)("{JSON_KEYS}"\s*:\s*")(?:[^"\\]|\\.)*""#))
-            .expect("the JSON field pattern is valid")
-    })
+    compiled!(
+        "JSON field",
+        format!(r#"(?i)("{JSON_KEYS}"\s*:\s*")(?:[^"\\]|\\.)*""#)
+    )
 }
 
 /// `\"password\": \"value\"`: a JSON field as `Debug` shows it.
 fn json_field_escaped() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(&format!(
-            r#"(?i)(\\"{JSON_KEYS}\\"\s*:\s*\\")(?:[^\\]|\\[^"])*?\\""#
-        ))
-        .expect("the escaped JSON field pattern is valid")
-    })
+    compiled!(
+        "escaped JSON field",
+        format!(r#"(?i)(\\"{JSON_KEYS}\\"\s*:\s*\\")(?:[^\\]|\\[^"])*?\\""#)
+    )
 }
 
 /// `Bearer <credential>` / `Basic <credential>`: the scheme and the space are the first
 /// group.
 fn authorization_credential() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?i)\b((?:bearer|basic)\s+)([A-Za-z0-9\-._~+/]{8,}=*)")
-            .expect("the authorization credential pattern is valid")
-    })
+    compiled!(
+        "authorization credential",
+        r"(?i)\b((?:bearer|basic)\s+)([A-Za-z0-9\-._~+/]{8,}=*)"
+    )
 }
 
 impl Redactor {

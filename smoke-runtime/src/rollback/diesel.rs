@@ -55,11 +55,7 @@ impl<C: R2D2Connection + Send + 'static> DieselRollback<C> {
 
     /// The connection, inside the transaction.
     pub fn conn(&mut self) -> &mut C {
-        self.conn
-            .as_mut()
-            .expect("the transaction is open until tear-down")
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner)
+        super::open_locked::<Pooled<C>>(&mut self.conn)
     }
 
     /// Rolls the transaction back now (what tear-down does) and returns the connection to

@@ -141,20 +141,42 @@ pub struct Rollback<H: TransactionHook> {
     tx: Option<H::Transaction>,
 }
 
+/// What a rollback fixture holds from set-up until tear-down takes it: its transaction,
+/// or the connection inside one.
+#[track_caller]
+pub(crate) fn open<T>(held: &Option<T>) -> &T {
+    held.as_ref().expect(OPEN)
+}
+
+/// [`open`], mutably.
+#[track_caller]
+pub(crate) fn open_mut<T>(held: &mut Option<T>) -> &mut T {
+    held.as_mut().expect(OPEN)
+}
+
+/// [`open_mut`] of a connection behind a mutex (which makes a `!Sync` connection a
+/// fixture); a poisoned mutex still gives the connection, which tear-down rolls back.
+#[cfg(any(feature = "rusqlite", feature = "diesel"))]
+#[track_caller]
+pub(crate) fn open_locked<T>(held: &mut Option<Mutex<T>>) -> &mut T {
+    open_mut(held)
+        .get_mut()
+        .unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The panic of a fixture used after its tear-down.
+const OPEN: &str = "the transaction is open until tear-down";
+
 impl<H: TransactionHook> Deref for Rollback<H> {
     type Target = H::Transaction;
     fn deref(&self) -> &H::Transaction {
-        self.tx
-            .as_ref()
-            .expect("the transaction is open until tear-down")
+        open(&self.tx)
     }
 }
 
 impl<H: TransactionHook> DerefMut for Rollback<H> {
     fn deref_mut(&mut self) -> &mut H::Transaction {
-        self.tx
-            .as_mut()
-            .expect("the transaction is open until tear-down")
+        open_mut(&mut self.tx)
     }
 }
 

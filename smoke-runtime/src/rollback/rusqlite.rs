@@ -113,11 +113,7 @@ pub struct RusqliteRollback {
 impl RusqliteRollback {
     /// The connection, inside the transaction.
     pub fn conn(&mut self) -> &mut Connection {
-        self.conn
-            .as_mut()
-            .expect("the transaction is open until tear-down")
-            .get_mut()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        super::open_locked(&mut self.conn)
     }
 
     /// Rolls the transaction back now (what tear-down does) and closes the connection.

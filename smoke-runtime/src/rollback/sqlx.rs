@@ -91,9 +91,7 @@ impl<DB: Database> SqlxRollback<DB> {
 
     /// The connection, inside the transaction.
     pub fn connection(&mut self) -> &mut DB::Connection {
-        self.conn
-            .as_mut()
-            .expect("the transaction is open until tear-down")
+        super::open_mut::<PoolConnection<DB>>(&mut self.conn)
     }
 
     /// Rolls the transaction back now (what tear-down does), returning the connection to
@@ -194,9 +192,7 @@ impl<DB: Database> Drop for SqlxRollback<DB> {
 impl<DB: Database> Deref for SqlxRollback<DB> {
     type Target = DB::Connection;
     fn deref(&self) -> &DB::Connection {
-        self.conn
-            .as_ref()
-            .expect("the transaction is open until tear-down")
+        super::open::<PoolConnection<DB>>(&self.conn)
     }
 }
 
