@@ -30,7 +30,6 @@ pub fn registered() -> &'static [TestDescriptor] {
 /// One registered smoke test.
 ///
 /// Built by the macros as a `static`; every field is known at compile time.
-#[derive(Debug)]
 pub struct TestDescriptor {
     /// The test's name: the function's, or the `name = "..."` argument.
     pub name: &'static str,
@@ -50,8 +49,46 @@ pub struct TestDescriptor {
     pub skip: Option<&'static str>,
     /// `serial`: the test never runs beside another test.
     pub serial: bool,
+    /// `requires(db_reachable, ...)`: the tests that must pass, in this run, before this
+    /// one starts, each as a function returning its descriptor (functions, so that
+    /// prerequisites may refer to one another in a cycle, which the runner reports; see
+    /// [`prerequisites`](Self::prerequisites)). When one does not pass (it fails, errors,
+    /// times out, is skipped or is itself blocked), this test does not run and is reported
+    /// as skipped with the message `blocked by <its full name>`. Running a test runs its
+    /// prerequisites too. By hand: `requires: &[|| &DB_REACHABLE]`.
+    pub requires: &'static [fn() -> &'static TestDescriptor],
     /// The generated wrapper.
     pub run: TestFn,
+}
+
+impl std::fmt::Debug for TestDescriptor {
+    // By hand: `requires` may form a cycle (the runner reports it), so prerequisites are
+    // shown by name.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let requires: Vec<String> = self.prerequisites().map(|t| t.full_name()).collect();
+        f.debug_struct("TestDescriptor")
+            .field("name", &self.name)
+            .field("module_path", &self.module_path)
+            .field("suite", &self.suite)
+            .field("file", &self.file)
+            .field("line", &self.line)
+            .field("tags", &self.tags)
+            .field("timeout", &self.timeout)
+            .field("skip", &self.skip)
+            .field("serial", &self.serial)
+            .field("requires", &requires)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What `#[smoke_test]` implements for the hidden type it declares beside each free test
+/// function (same name, type namespace), so that `requires(path::to::test)` finds the
+/// test's descriptor by the function's path, and a name that is no smoke test does not
+/// compile.
+#[doc(hidden)]
+pub trait Prerequisite {
+    /// The test's descriptor.
+    fn descriptor() -> &'static TestDescriptor;
 }
 
 /// A `#[smoke_suite]`: the type whose `test_*` methods are tests, and its hooks.
@@ -82,6 +119,12 @@ impl TestDescriptor {
             Some(suite) => format!("{}::{}::{}", suite.module_path, suite.name, self.name),
             None => format!("{}::{}", self.module_path, self.name),
         }
+    }
+
+    /// The tests that must pass before this one starts (`requires(...)`), in the order
+    /// given.
+    pub fn prerequisites(&self) -> impl Iterator<Item = &'static TestDescriptor> + '_ {
+        self.requires.iter().map(|descriptor| descriptor())
     }
 
     /// The "test class" the test counts towards: its suite, or its module.

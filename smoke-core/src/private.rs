@@ -17,7 +17,9 @@ pub use crate::body::{
     async_test, finish, run_body, run_sync, set_up, sync_test, AsyncBody, SyncBody,
 };
 pub use crate::context::Context;
-pub use crate::descriptor::{BoxFuture, SuiteDescriptor, TestDescriptor, SMOKE_CORE_TESTS};
+pub use crate::descriptor::{
+    BoxFuture, Prerequisite, SuiteDescriptor, TestDescriptor, SMOKE_CORE_TESTS,
+};
 pub use crate::error::{into_smoke_error, IntoSmokeResult, SmokeResult};
 pub use crate::fixture::{ByValue, FixtureSet};
 pub use crate::suite::{

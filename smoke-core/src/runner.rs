@@ -319,6 +319,8 @@ impl Runner {
         mut on_result: impl FnMut(&TestReport),
     ) -> Report {
         install_panic_hook();
+        // Running a test runs its prerequisites too.
+        let (tests, added) = crate::depend::closure(&tests);
         let started_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
         let start = Instant::now();
         let classes: std::collections::BTreeSet<String> =
@@ -338,6 +340,8 @@ impl Runner {
             failed: Arc::new(AtomicBool::new(false)),
             permits: Arc::new(Semaphore::new(self.config.concurrency)),
             tx,
+            outcomes: Default::default(),
+            added,
         };
         tokio::spawn(schedule.run(tests, run_skipped).instrument(span.clone()));
 

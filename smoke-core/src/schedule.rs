@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, OnceCell, Semaphore};
+use tokio::sync::{mpsc, watch, OnceCell, Semaphore};
 use tracing::Instrument;
 
 use crate::error::combine;
@@ -22,6 +22,9 @@ pub(crate) const DEADLINE_PASSED: &str = "not started: the run's deadline passed
 
 pub(crate) const FAIL_FAST: &str = "not run: an earlier test failed and the run is fail-fast";
 
+/// How each test of the run ended, by full name, for the tests that wait on it.
+type Outcomes = HashMap<String, watch::Sender<Option<Outcome>>>;
+
 /// One run's scheduling state, moved into the task that starts the tests.
 pub(crate) struct Schedule {
     /// The run's `smoke.run` span, the parent of each test's.
@@ -31,6 +34,11 @@ pub(crate) struct Schedule {
     pub(crate) failed: Arc<AtomicBool>,
     pub(crate) permits: Arc<Semaphore>,
     pub(crate) tx: mpsc::UnboundedSender<TestReport>,
+    /// Each test's ending, published as its report is sent.
+    pub(crate) outcomes: Outcomes,
+    /// The prerequisites the run added to the tests it was given, with the tests that
+    /// require them (the note on a passed one's report).
+    pub(crate) added: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// A suite's state within one run: its set-up runs once, its tear-down after its last
@@ -42,7 +50,14 @@ pub(crate) struct SuiteRun {
 }
 
 impl Schedule {
-    pub(crate) async fn run(self, tests: Vec<&'static TestDescriptor>, run_skipped: bool) {
+    pub(crate) async fn run(mut self, tests: Vec<&'static TestDescriptor>, run_skipped: bool) {
+        for test in &tests {
+            self.outcomes
+                .entry(test.full_name())
+                .or_insert_with(|| watch::channel(None).0);
+        }
+        let cycles: HashMap<usize, crate::DependencyCycle> =
+            crate::depend::cycles(&tests).into_iter().collect();
         // Which tests will start, to know when each suite's last one ends.
         let mut seen: HashMap<String, &'static TestDescriptor> = HashMap::new();
         let mut plan = Vec::with_capacity(tests.len());
@@ -62,6 +77,19 @@ impl Schedule {
                 continue;
             }
             seen.insert(name, test);
+            if let Some(cycle) = cycles.get(&(test as *const TestDescriptor as usize)) {
+                self.send_unstarted(
+                    test,
+                    report_of(
+                        test,
+                        Outcome::Errored,
+                        Duration::ZERO,
+                        Some(cycle.to_string()),
+                        None,
+                    ),
+                );
+                continue;
+            }
             if let (Some(reason), false) = (test.skip, run_skipped) {
                 self.send_unstarted(
                     test,
@@ -94,65 +122,116 @@ impl Schedule {
         let this = Arc::new(self);
         for test in plan {
             let suite = test.suite.map(|s| suites[&s.full_name()].clone());
-            if let Some((outcome, why)) = this.why_not_start() {
-                this.not_run(test, suite, outcome, why).await;
+            if test.requires.is_empty() {
+                if !this.clone().start(test, suite).await {
+                    break;
+                }
                 continue;
             }
-            let wanted = if test.serial {
-                this.runner.config.concurrency
-            } else {
-                1
-            };
-            let acquire = this.permits.clone().acquire_many_owned(wanted as u32);
-            let permit = match this.deadline {
-                Some(deadline) => match tokio::time::timeout_at(deadline.into(), acquire).await {
-                    Ok(permit) => permit,
-                    Err(_) => {
-                        this.not_run(test, suite, Outcome::TimedOut, DEADLINE_PASSED)
-                            .await;
-                        continue;
-                    }
-                },
-                None => acquire.await,
-            };
-            let Ok(permit) = permit else { break };
-            // A permit freed by a test timed out at the deadline comes at the deadline or
-            // after it (this test would start with no time left), and one freed by a failed
-            // test comes after fail-fast has said to stop.
-            if let Some((outcome, why)) = this.why_not_start() {
-                drop(permit);
-                this.not_run(test, suite, outcome, why).await;
-                continue;
-            }
+            // A dependent waits for its prerequisites on a task of its own, so that the
+            // tests after it start meanwhile.
             let this = this.clone();
-            let span = crate::trace::test_span(&this.span, test);
-            tokio::spawn(async move {
-                // Run-wide hooks are the host's code: a panic in one errors this test and
-                // never loses it from the report. Whatever the test runs, it runs in its
-                // span.
-                let run = this.run_one(test, suite.as_ref(), &span);
-                let report = CatchUnwind(Box::pin(run.instrument(span.clone())))
-                    .await
-                    .unwrap_or_else(|panic| {
-                        let why = format!(
-                            "a run-wide hook panicked: {}",
-                            crate::panic::panic_message(&*panic)
-                        );
-                        report_of(test, Outcome::Errored, Duration::ZERO, Some(why), None)
-                    });
-                if report.outcome.is_problem() {
-                    this.failed.store(true, Ordering::SeqCst);
+            tokio::spawn(
+                async move {
+                    if let Some(blocker) = this.blocker(test).await {
+                        let why = format!("blocked by {blocker}");
+                        this.not_run(test, suite, Outcome::Skipped, &why).await;
+                        return;
+                    }
+                    this.start(test, suite).await;
                 }
-                crate::trace::record_test(&span, &report, &this.runner.config);
-                // The span ends before the report is sent, so the run's span ends with it.
-                drop(span);
-                drop(permit);
-                this.send(report);
-                if let Some(suite) = suite {
-                    this.suite_test_done(&suite).await;
-                }
-            });
+                .instrument(tracing::Span::current()),
+            );
         }
+    }
+
+    /// Waits for the prerequisites of `test` to end, in the order it names them: the
+    /// first that did not pass, if one did not.
+    async fn blocker(&self, test: &'static TestDescriptor) -> Option<String> {
+        for prerequisite in test.prerequisites() {
+            let name = prerequisite.full_name();
+            let Some(sender) = self.outcomes.get(&name) else {
+                return Some(name);
+            };
+            let mut ended = sender.subscribe();
+            let outcome = match ended.wait_for(Option::is_some).await {
+                Ok(outcome) => *outcome,
+                // The run is over.
+                Err(_) => return Some(name),
+            };
+            if outcome != Some(Outcome::Passed) {
+                return Some(name);
+            }
+        }
+        None
+    }
+
+    /// Starts `test` within the concurrency, the deadline and fail-fast, or reports why it
+    /// did not start. False when the run can start no more tests.
+    async fn start(
+        self: Arc<Self>,
+        test: &'static TestDescriptor,
+        suite: Option<Arc<SuiteRun>>,
+    ) -> bool {
+        let this = self;
+        if let Some((outcome, why)) = this.why_not_start() {
+            this.not_run(test, suite, outcome, why).await;
+            return true;
+        }
+        let wanted = if test.serial {
+            this.runner.config.concurrency
+        } else {
+            1
+        };
+        let acquire = this.permits.clone().acquire_many_owned(wanted as u32);
+        let permit = match this.deadline {
+            Some(deadline) => match tokio::time::timeout_at(deadline.into(), acquire).await {
+                Ok(permit) => permit,
+                Err(_) => {
+                    this.not_run(test, suite, Outcome::TimedOut, DEADLINE_PASSED)
+                        .await;
+                    return true;
+                }
+            },
+            None => acquire.await,
+        };
+        let Ok(permit) = permit else { return false };
+        // A permit freed by a test timed out at the deadline comes at the deadline or
+        // after it (this test would start with no time left), and one freed by a failed
+        // test comes after fail-fast has said to stop.
+        if let Some((outcome, why)) = this.why_not_start() {
+            drop(permit);
+            this.not_run(test, suite, outcome, why).await;
+            return true;
+        }
+        let span = crate::trace::test_span(&this.span, test);
+        tokio::spawn(async move {
+            // Run-wide hooks are the host's code: a panic in one errors this test and
+            // never loses it from the report. Whatever the test runs, it runs in its
+            // span.
+            let run = this.run_one(test, suite.as_ref(), &span);
+            let report = CatchUnwind(Box::pin(run.instrument(span.clone())))
+                .await
+                .unwrap_or_else(|panic| {
+                    let why = format!(
+                        "a run-wide hook panicked: {}",
+                        crate::panic::panic_message(&*panic)
+                    );
+                    report_of(test, Outcome::Errored, Duration::ZERO, Some(why), None)
+                });
+            if report.outcome.is_problem() {
+                this.failed.store(true, Ordering::SeqCst);
+            }
+            crate::trace::record_test(&span, &report, &this.runner.config);
+            // The span ends before the report is sent, so the run's span ends with it.
+            drop(span);
+            drop(permit);
+            this.send(report);
+            if let Some(suite) = suite {
+                this.suite_test_done(&suite).await;
+            }
+        });
+        true
     }
 
     /// Why no further test may start, if one may not.
@@ -169,7 +248,20 @@ impl Schedule {
         None
     }
 
-    fn send(&self, report: TestReport) {
+    /// Sends a test's report, and tells the tests waiting on it how it ended.
+    fn send(&self, mut report: TestReport) {
+        if let Some(dependents) = self.added.get(&report.name) {
+            if report.outcome == Outcome::Passed && report.message.is_none() {
+                report.message = Some(format!(
+                    "run as a prerequisite of {}",
+                    dependents.join(", ")
+                ));
+            }
+        }
+        if let Some(ended) = self.outcomes.get(&report.name) {
+            let outcome = report.outcome;
+            ended.send_if_modified(|slot| slot.is_none() && slot.replace(outcome).is_none());
+        }
         let _ = self.tx.send(report);
     }
 

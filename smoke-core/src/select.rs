@@ -160,6 +160,7 @@ mod tests {
             timeout: None,
             skip,
             serial: false,
+            requires: &[],
             run: noop,
         }
     }

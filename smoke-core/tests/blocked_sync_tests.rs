@@ -29,6 +29,7 @@ static HANGS: TestDescriptor = TestDescriptor {
     timeout: Some(Duration::from_millis(50)),
     skip: None,
     serial: false,
+    requires: &[],
     run: hangs_until_released,
 };
 

@@ -20,6 +20,7 @@ static PASSES: TestDescriptor = TestDescriptor {
     timeout: None,
     skip: None,
     serial: false,
+    requires: &[],
     run: passes,
 };
 

@@ -19,6 +19,7 @@ const fn test(name: &'static str, serial: bool, run: smoke_core::TestFn) -> Test
         timeout: Some(Duration::from_millis(50)),
         skip: None,
         serial,
+        requires: &[],
         run,
     }
 }

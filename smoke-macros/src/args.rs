@@ -33,11 +33,11 @@ impl Site {
         match self {
             Site::Test | Site::Suite => {
                 "`name = \"...\"`, `timeout = \"2s\"`, `tags(\"db\", ...)`, `skip = \"reason\"`, \
-                 `serial`, `crate = path`"
+                 `serial`, `requires(test, ...)`, `crate = path`"
             }
             Site::Method => {
                 "`name = \"...\"`, `timeout = \"2s\"`, `tags(\"db\", ...)`, `skip = \"reason\"`, \
-                 `serial`"
+                 `serial`, `requires(test, ...)`"
             }
         }
     }
@@ -58,6 +58,8 @@ pub struct Args {
     pub skip: Option<LitStr>,
     /// `serial`.
     pub serial: bool,
+    /// `requires(path, ...)`: the paths of the prerequisite test functions.
+    pub requires: Vec<syn::Path>,
 }
 
 /// Parses `tokens` (what is inside the attribute's parentheses), adding every problem to
@@ -210,6 +212,34 @@ fn parse_one(
                 args.tags.push(tag);
             }
         }
+        "requires" => {
+            if !input.peek(syn::token::Paren) {
+                return Err(syn::Error::new(
+                    key.span(),
+                    "write the prerequisites in parentheses, as paths to their test \
+                     functions: `requires(db_reachable, crate::net::dns_resolves)`",
+                ));
+            }
+            let content;
+            syn::parenthesized!(content in input);
+            let paths = content
+                .parse_terminated(syn::Path::parse_mod_style, Token![,])
+                .map_err(|e| {
+                    syn::Error::new(
+                        e.span(),
+                        "each prerequisite is the path to a #[smoke_test] function: \
+                         `requires(db_reachable, crate::net::dns_resolves)`",
+                    )
+                })?;
+            if paths.is_empty() {
+                return Err(syn::Error::new(
+                    key.span(),
+                    "`requires()` is empty: name at least one prerequisite test, as in \
+                     `requires(db_reachable)`, or leave `requires` out",
+                ));
+            }
+            args.requires.extend(paths);
+        }
         "serial" => {
             if input.peek(Token![=]) || input.peek(syn::token::Paren) {
                 return Err(syn::Error::new(
@@ -252,6 +282,9 @@ fn parse_one(
                 "ignore" | "ignored" | "skipped" => " (did you mean `skip = \"reason\"`?)",
                 "timeout_ms" | "time_limit" | "deadline" => " (did you mean `timeout = \"...\"`?)",
                 "sequential" | "exclusive" => " (did you mean `serial`?)",
+                "require" | "depends" | "depends_on" | "after" | "needs" => {
+                    " (did you mean `requires(...)`?)"
+                }
                 _ => "",
             };
             return Err(syn::Error::new(

@@ -20,6 +20,8 @@ pub struct Meta {
     pub skip: Option<LitStr>,
     /// `serial`.
     pub serial: bool,
+    /// `requires(...)`: the prerequisites' paths.
+    pub requires: Vec<syn::Path>,
 }
 
 /// How to call the test.
@@ -82,6 +84,26 @@ pub fn registration(test: &Test) -> TestTokens {
         None => quote!(::core::option::Option::None),
     };
     let serial = meta.serial;
+    // Each prerequisite's descriptor, through the hidden type `#[smoke_test]` declares
+    // beside its function: spanned at the path, so an unknown name, or a function that is
+    // not a smoke test, is reported there.
+    let requires = meta.requires.iter().map(|path| {
+        let at = path.span();
+        let private = respan(private.clone(), at);
+        quote_spanned!(at=> <#path as #private::Prerequisite>::descriptor)
+    });
+    // A free test is found by its function's path: the hidden type of the same name
+    // (declared next to the function by `#[smoke_test]`) leads to this descriptor.
+    let prerequisite = match &test.target {
+        Target::Free(ident) => quote! {
+            impl #private::Prerequisite for #ident {
+                fn descriptor() -> &'static #private::TestDescriptor {
+                    &#descriptor
+                }
+            }
+        },
+        Target::Method { .. } => quote!(),
+    };
     let suite = match &test.target {
         Target::Free(_) => quote!(::core::option::Option::None),
         Target::Method { suite_static, .. } => quote!(::core::option::Option::Some(&#suite_static)),
@@ -106,8 +128,10 @@ pub fn registration(test: &Test) -> TestTokens {
             timeout: #timeout,
             skip: #skip,
             serial: #serial,
+            requires: &[#(#requires),*],
             run: #wrapper,
         };
+        #prerequisite
 
         #body
         };

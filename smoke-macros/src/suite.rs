@@ -281,6 +281,12 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
                 tags,
                 skip: method_args.skip.clone().or_else(|| args.skip.clone()),
                 serial: method_args.serial || args.serial,
+                requires: args
+                    .requires
+                    .iter()
+                    .chain(&method_args.requires)
+                    .cloned()
+                    .collect(),
             },
             target: Target::Method {
                 self_ty,

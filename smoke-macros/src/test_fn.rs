@@ -50,6 +50,20 @@ fn validate_and_expand(function: &ItemFn, args: Args, errors: &mut Errors) -> Op
         return None;
     }
     let ident = &function.sig.ident;
+    for path in &args.requires {
+        if path.is_ident(ident) {
+            errors.spanned(
+                path,
+                format!(
+                    "a test cannot require itself: `{ident}` is this test; name another \
+                     #[smoke_test] function"
+                ),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return None;
+    }
     let name = args
         .name
         .unwrap_or_else(|| LitStr::new(&crate::unraw(ident), ident.span()));
@@ -63,6 +77,7 @@ fn validate_and_expand(function: &ItemFn, args: Args, errors: &mut Errors) -> Op
             tags: args.tags,
             skip: args.skip,
             serial: args.serial,
+            requires: args.requires,
         },
         target: Target::Free(ident),
         cfgs: cfg_attributes(&function.attrs),
@@ -71,7 +86,15 @@ fn validate_and_expand(function: &ItemFn, args: Args, errors: &mut Errors) -> Op
         suffix: ident,
     };
     let tokens = registration(&test).0;
+    // The test's name in the type namespace, so that `requires(path::to::test)` finds it
+    // by the function's path (and `use` brings it along with the function).
+    let vis = &function.vis;
+    let cfgs = &test.cfgs;
     Some(quote! {
+        #(#cfgs)*
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        #vis struct #ident {}
         const _: () = {
             #tokens
         };

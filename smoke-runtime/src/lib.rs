@@ -67,9 +67,10 @@
 //! re-exported here; a crate with smoke tests depends on `smoke-runtime` alone.
 
 pub use smoke_core::{
-    add_cleanup, Context, Counts, ErrorKind, Fixture, Ignored, IntoSmokeResult, Location, Outcome,
-    Report, Resource, Resources, RunConfig, RunLabel, Runner, RunnerBuilder, Selection, SmokeError,
-    SmokeResult, TestDescriptor, TestReport, Trigger,
+    add_cleanup, check_dependencies, registered, Context, Counts, DependencyCycle, ErrorKind,
+    Fixture, Ignored, IntoSmokeResult, Location, Outcome, Report, Resource, Resources, RunConfig,
+    RunLabel, Runner, RunnerBuilder, Selection, SmokeError, SmokeResult, TestDescriptor,
+    TestReport, Trigger,
 };
 /// Code around every test of a run (`RunnerBuilder::around_each`; see `rollback::each_test`).
 pub use smoke_core::{AroundEach, BoxFuture};

@@ -537,6 +537,7 @@ static DESCRIPTOR: TestDescriptor = TestDescriptor {
     timeout: None,
     skip: None,
     serial: false,
+    requires: &[],
     run: |_| Box::pin(async { Ok(()) }),
 };
 

@@ -60,6 +60,7 @@ const fn test(name: &'static str, run: smoke_core::TestFn) -> TestDescriptor {
         timeout: None,
         skip: None,
         serial: false,
+        requires: &[],
         run,
     }
 }

@@ -20,7 +20,9 @@
 //! as errored, `time` is the run's wall time in milliseconds with six decimals. Lines
 //! `tests timed out: N` and `tests skipped: N` follow when those counts are not zero. Then
 //! comes each failed, errored or timed-out test (full name, outcome, message, where), then
-//! each skipped test with its reason. Without details only the status and counts lines
+//! each skipped test with its reason (a test whose prerequisite did not pass reads
+//! `blocked by <its full name>`), then each passed test that carries a note (a
+//! prerequisite the run added to the selection: `run as a prerequisite of ...`). Without details only the status and counts lines
 //! remain.
 
 use std::fmt::Write as _;
@@ -121,6 +123,24 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
                 paint.paint(Paint::BOLD, &test.name),
                 paint.paint(Paint::YELLOW, test.outcome.as_str()),
                 test.message.as_deref().unwrap_or("no reason given")
+            );
+        }
+    }
+    // A passed test with a message is a prerequisite the run added to the selection.
+    let mut noted = report
+        .tests
+        .iter()
+        .filter(|t| t.outcome == Outcome::Passed && t.message.is_some())
+        .peekable();
+    if noted.peek().is_some() {
+        out.push('\n');
+        for test in noted {
+            let _ = writeln!(
+                out,
+                "{} {}: {}",
+                paint.paint(Paint::BOLD, &test.name),
+                paint.paint(Paint::GREEN, test.outcome.as_str()),
+                test.message.as_deref().unwrap_or_default()
             );
         }
     }
