@@ -55,6 +55,14 @@ mod test_fn;
 /// - `tags("db", "readiness")`: tags to select tests by.
 /// - `skip = "reason"`: the test is reported as skipped without running.
 /// - `serial`: the test never runs beside another one.
+/// - `requires(db_reachable, crate::net::dns_resolves)`: prerequisites, as paths to other
+///   `#[smoke_test]` functions (free functions, not suite methods). They run first, and
+///   are added to the run when a selection left them out; when one does not pass, this
+///   test does not run and is reported as skipped with `blocked by <its full name>`. A
+///   name that is not a smoke test in scope is a compile error at the name (each
+///   `#[smoke_test]` declares a hidden type named like its function, which the path
+///   resolves to; so a test function cannot share its name with a type or module beside
+///   it). Cycles are reported by the runner. See the guide's chapter on dependencies.
 /// - `crate = path`: where `smoke_runtime` is, when it is re-exported under another name.
 ///
 /// # Signature
@@ -116,8 +124,9 @@ pub fn smoke_test(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// - `test_*` (sync or `async`): the tests. Each takes `&mut self` and then any
 ///   parameters a `#[smoke_test]` takes, and returns what a `#[smoke_test]` returns.
-///   `#[smoke(name = "...", timeout = "...", tags(...), skip = "...", serial)]` on a method
-///   gives it arguments.
+///   `#[smoke(name = "...", timeout = "...", tags(...), skip = "...", serial,
+///   requires(...))]` on a method gives it arguments (its `requires` are added to the
+///   suite's).
 /// - `set_up()` or `set_up(ctx: &Context)` (optional, sync or `async`): builds the value
 ///   each test runs on; returns `Self` or `SmokeResult<Self>` (any `Result<Self, E:
 ///   Display>`). When it fails, that test errors. Without it, the value is

@@ -20,6 +20,7 @@
     feature = "otel",
     doc = "12. [`tracing`]: the runs' and tests' spans, and OpenTelemetry export."
 )]
+//! 13. [`dependencies`]: `requires(...)`: prerequisites first, dependents blocked.
 
 #[doc = include_str!("../guide/01-writing-tests.md")]
 pub mod writing_tests {}
@@ -58,3 +59,6 @@ pub mod canary_gates {}
 #[cfg(feature = "otel")]
 #[doc = include_str!("../guide/12-tracing.md")]
 pub mod tracing {}
+
+#[doc = include_str!("../guide/13-dependencies.md")]
+pub mod dependencies {}

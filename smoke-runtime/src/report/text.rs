@@ -22,8 +22,8 @@
 //! comes each failed, errored or timed-out test (full name, outcome, message, where), then
 //! each skipped test with its reason (a test whose prerequisite did not pass reads
 //! `blocked by <its full name>`), then each passed test that carries a note (a
-//! prerequisite the run added to the selection: `run as a prerequisite of ...`). Without details only the status and counts lines
-//! remain.
+//! prerequisite the run added to the selection: `run as a prerequisite of ...`). Without
+//! details only the status and counts lines remain.
 
 use std::fmt::Write as _;
 
