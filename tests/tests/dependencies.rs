@@ -385,3 +385,61 @@ async fn a_suite_and_its_methods_take_requires() {
     let added = find_in(&report, "dependencies::shared", "settings_read");
     assert_eq!(added.outcome, Outcome::Passed);
 }
+
+mod endpoint {
+    use super::*;
+
+    #[smoke_test(tags("dep-endpoint"))]
+    fn queue_reachable() -> SmokeResult {
+        Err(SmokeError::error("queue down"))
+    }
+
+    #[smoke_test(tags("dep-endpoint", "dep-picked"), requires(queue_reachable))]
+    fn jobs_listed() -> SmokeResult {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_endpoint_shows_blocked_tests_and_runs_prerequisites_of_a_query() {
+    use smoke_runtime::http::{Details, Smoke};
+    use smoke_tests::http_client::{get, serve_axum};
+
+    let smoke = Smoke::builder()
+        .only(Selection::all().tag("dep-endpoint"))
+        .min_interval(Duration::ZERO)
+        .details(Details::Always)
+        .build();
+    let app = axum::Router::new().nest("/smoketest", smoke_runtime::axum::router(smoke));
+    let addr = serve_axum(app).await;
+    let m = "dependencies::endpoint";
+
+    // Only the dependent is picked: its prerequisite runs too, and blocks it.
+    let r = get(addr, "/smoketest?tag=dep-picked&format=json", &[]).await;
+    assert_eq!(
+        r.status,
+        hyper::StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        r.body
+    );
+    let json = r.json();
+    assert_eq!(json["tests_run"], 1, "{json}");
+    let tests = json["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 2, "{json}");
+    let jobs = tests
+        .iter()
+        .find(|t| t["name"] == format!("{m}::jobs_listed"))
+        .unwrap();
+    assert_eq!(jobs["outcome"], "skipped");
+    assert_eq!(jobs["message"], format!("blocked by {m}::queue_reachable"));
+
+    let r = get(addr, "/smoketest?tag=dep-picked", &[]).await;
+    assert!(
+        r.body.contains(&format!(
+            "{m}::jobs_listed skipped: blocked by {m}::queue_reachable\n"
+        )),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("tests run: 1\n"), "{}", r.body);
+}
