@@ -45,6 +45,12 @@ pub fn check_dependencies<'a>(
     }
 }
 
+/// `tests` and, after them, the prerequisites they reach (transitively) that are not among
+/// them: what a run of `tests` runs.
+pub fn with_prerequisites<'a>(tests: &[&'a TestDescriptor]) -> Vec<&'a TestDescriptor> {
+    closure(tests).0
+}
+
 fn key(test: &TestDescriptor) -> usize {
     test as *const TestDescriptor as usize
 }

@@ -23,7 +23,7 @@ mod suite;
 mod trace;
 
 pub use context::{add_cleanup, Context, Phase, Scrub};
-pub use depend::{check_dependencies, DependencyCycle};
+pub use depend::{check_dependencies, with_prerequisites, DependencyCycle};
 pub use descriptor::{registered, BoxFuture, SuiteDescriptor, SuiteFn, TestDescriptor, TestFn};
 pub use error::{ErrorKind, IntoSmokeResult, Location, SmokeError, SmokeResult};
 pub use fixture::Fixture;

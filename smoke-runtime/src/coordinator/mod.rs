@@ -246,8 +246,12 @@ impl Coordinator {
         }
         Ok(Served {
             report: Arc::new({
+                // A run of these tests runs their prerequisites too.
                 let names: std::collections::BTreeSet<String> =
-                    ask.tests.iter().map(|t| t.full_name()).collect();
+                    smoke_core::with_prerequisites(&ask.tests)
+                        .iter()
+                        .map(|t| t.full_name())
+                        .collect();
                 served.report.subset(|name| names.contains(name))
             }),
             ..served
