@@ -82,7 +82,10 @@ async fn history_streaks_bound_and_redaction_through_the_endpoint() {
 
     let payments = test(&report, "a_payments");
     let runs = payments["history"].as_array().expect("history");
-    let outcomes: Vec<&str> = runs.iter().map(|r| r["outcome"].as_str().unwrap()).collect();
+    let outcomes: Vec<&str> = runs
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
     assert_eq!(
         outcomes,
         ["passed", "passed", "failed", "failed", "failed"],
@@ -94,7 +97,10 @@ async fn history_streaks_bound_and_redaction_through_the_endpoint() {
     assert_eq!(payments["failing_since"], runs[2]["at"], "{payments}");
     assert!(runs[0]["message"].is_null());
     let message = runs[4]["message"].as_str().unwrap();
-    assert!(message.starts_with("connect to postgres://app:"), "{message}");
+    assert!(
+        message.starts_with("connect to postgres://app:"),
+        "{message}"
+    );
     assert!(!message.contains("second line"), "{message}");
     // Every entry is stamped, in order.
     let at: Vec<&str> = runs.iter().map(|r| r["at"].as_str().unwrap()).collect();
@@ -130,7 +136,10 @@ async fn history_streaks_bound_and_redaction_through_the_endpoint() {
     let body = get(addr, "/?format=json", &[BEARER]).await.body;
     let parsed: JsonReport = serde_json::from_str(&body).expect("JsonReport reads it");
     let tests = parsed.tests.as_ref().expect("details");
-    let payments = tests.iter().find(|t| t.name.ends_with("a_payments")).unwrap();
+    let payments = tests
+        .iter()
+        .find(|t| t.name.ends_with("a_payments"))
+        .unwrap();
     let history = payments.history.as_ref().expect("history");
     assert_eq!(history.len(), 5);
     assert_eq!(history[4].outcome, Outcome::Passed);
@@ -174,7 +183,10 @@ async fn callers_without_details_see_no_history() {
         .unwrap_or_else(|| panic!("{metrics}"));
     // Three requests, two metrics reads (which never run), then the anonymous JSON and
     // HTML requests ran too: five runs.
-    assert!(failures.ends_with("b_cache\",class=\"history\"} 5"), "{metrics}");
+    assert!(
+        failures.ends_with("b_cache\",class=\"history\"} 5"),
+        "{metrics}"
+    );
     assert!(
         !metrics.contains("smoke_test_last_pass_timestamp_seconds{"),
         "never passed: {metrics}"

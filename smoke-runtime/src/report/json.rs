@@ -317,9 +317,8 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
 
 /// Like [`render`], each test with its history from `history` (with details only).
 pub fn render_with_history(report: &Report, options: &RenderOptions, history: &History) -> String {
-    let mut out =
-        serde_json::to_string_pretty(&JsonReport::with_history(report, options, history))
-            .expect("a report always serializes");
+    let mut out = serde_json::to_string_pretty(&JsonReport::with_history(report, options, history))
+        .expect("a report always serializes");
     out.push('\n');
     out
 }

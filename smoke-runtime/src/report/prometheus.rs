@@ -200,7 +200,8 @@ pub fn render_metrics(metrics: &Metrics<'_>, options: &RenderOptions) -> String 
                 );
                 for (h, id) in &streaks {
                     if let Some(at) = h.last_pass {
-                        let _ = writeln!(out, "smoke_test_last_pass_timestamp_seconds{{{id}}} {at}");
+                        let _ =
+                            writeln!(out, "smoke_test_last_pass_timestamp_seconds{{{id}}} {at}");
                     }
                 }
             }
