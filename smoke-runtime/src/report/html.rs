@@ -160,10 +160,10 @@ pub fn render_with_history(report: &Report, options: &RenderOptions, history: &H
     );
     if options.details {
         let trends = report.tests.iter().any(|t| history.get(&t.name).is_some());
-        let _ = write!(
+        let _ = writeln!(
             page,
             "<table id=\"tests\"><thead><tr><th>test</th><th>outcome</th>{}<th>duration</th>\
-             <th>tags</th><th>message</th></tr></thead><tbody>\n",
+             <th>tags</th><th>message</th></tr></thead><tbody>",
             if trends { "<th>trend</th>" } else { "" }
         );
         let mut tests: Vec<_> = report.tests.iter().collect();
