@@ -165,6 +165,7 @@ async fn run(invocation: Invocation<'_>, out: &mut dyn Write, err: &mut dyn Writ
             anonymous_runs: 1,
             min_interval: Duration::ZERO,
             redactor,
+            history: crate::report::history::DEFAULT_KEEP,
         },
     );
 

@@ -16,7 +16,10 @@
 //!   the host ([`Coordinator::start_schedule`]) or by the first request for results;
 //! - **redaction**: every report is redacted before anything keeps or serves it, and
 //!   the runner's own stderr diagnostics go through the same redactor;
-//! - **the latest results**, per test and per selection, that metrics and history read.
+//! - **the latest results**, per test and per selection, that metrics read;
+//! - **the history** of each exposed test: its last [`Policy::history`] runs, whoever
+//!   started them (a request, the schedule, the command line; a run cut short by its
+//!   deadline records what it has), and the streak it is on.
 //!
 //! How the caller is told who it is (a token, a probe route) and how the result is
 //! rendered belong to the front doors ([`crate::http`]).
@@ -30,6 +33,7 @@ use std::time::Duration;
 
 use tokio::sync::{watch, Semaphore};
 
+use crate::report::history::History;
 use crate::report::redact::Redactor;
 use crate::{Report, Runner, TestDescriptor, TestReport, Trigger};
 
@@ -101,6 +105,9 @@ pub struct Policy {
     pub min_interval: Duration,
     /// Scrubs every report.
     pub redactor: Redactor,
+    /// How many runs of each exposed test [`Coordinator::history`] keeps (0: none); see
+    /// [`crate::report::history::DEFAULT_KEEP`].
+    pub history: usize,
 }
 
 /// Coordinates the runs of one set of exposed tests. Cheap to clone; clones share
@@ -136,6 +143,7 @@ impl Coordinator {
         let mut policy = policy;
         policy.max_runs = policy.max_runs.max(1);
         policy.anonymous_runs = policy.anonymous_runs.clamp(1, policy.max_runs);
+        let history = History::new(exposed.iter().map(|t| t.full_name()), policy.history);
         Coordinator {
             inner: Arc::new(Inner {
                 runner,
@@ -144,7 +152,7 @@ impl Coordinator {
                 all_key: state::key_of(&exposed),
                 exposed,
                 policy,
-                state: Mutex::new(State::default()),
+                state: Mutex::new(State::new(history)),
                 runs: AtomicU64::new(0),
                 runs_failed: AtomicU64::new(0),
                 schedule_started: AtomicBool::new(false),
@@ -185,6 +193,20 @@ impl Coordinator {
             .values()
             .cloned()
             .collect()
+    }
+
+    /// The recent runs of each exposed test that has run, redacted, oldest first, with
+    /// its streak: the last [`Policy::history`] runs of every run the coordinator
+    /// finished (requests, the schedule, the command line). Empty when the policy keeps
+    /// none.
+    pub fn history(&self) -> History {
+        lock(&self.inner.state).history.clone()
+    }
+
+    /// The history of the tests `report` has (see [`history`](Self::history)): what a
+    /// rendering of `report` shows.
+    pub fn history_of(&self, report: &Report) -> History {
+        lock(&self.inner.state).history.of_report(report)
     }
 
     /// Each run as it finishes, redacted (see [`crate::http::Smoke::subscribe`]).

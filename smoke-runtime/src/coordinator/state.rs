@@ -1,5 +1,6 @@
 //! What the coordinator remembers between runs: the runs in flight, the latest result of
-//! each selection and of each test, and how long each selection's run took.
+//! each selection and of each test, how long each selection's run took, and each test's
+//! recent runs (its [`History`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -7,6 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::flight::Flight;
 use super::Served;
+use crate::report::history::History;
 use crate::{Report, TestDescriptor, TestReport};
 
 /// The tests of one run, as the single-flight and results key.
@@ -54,7 +56,7 @@ impl Stored {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct State {
     /// Runs in progress that callers may join, by the tests they run.
     pub(super) flights: HashMap<Key, Flight>,
@@ -68,9 +70,24 @@ pub(super) struct State {
     pub(super) latest_tests: BTreeMap<String, (TestReport, f64)>,
     /// The latest finished run of every exposed test, with the Unix time it ended.
     pub(super) last_run: Option<(Arc<Report>, f64)>,
+    /// The last runs of each exposed test (bounded: the exposed tests, each a ring).
+    pub(super) history: History,
 }
 
 impl State {
+    /// Nothing run yet; `history` is empty and says what it keeps.
+    pub(super) fn new(history: History) -> Self {
+        State {
+            flights: HashMap::new(),
+            running: HashMap::new(),
+            results: HashMap::new(),
+            durations: HashMap::new(),
+            latest_tests: BTreeMap::new(),
+            last_run: None,
+            history,
+        }
+    }
+
     /// The latest finished run of `key`.
     pub(super) fn stored(&self, key: &Key) -> Option<Stored> {
         self.results.get(key).cloned()
@@ -88,6 +105,8 @@ impl State {
         for t in &report.tests {
             self.latest_tests.insert(t.name.clone(), (t.clone(), ended));
         }
+        // Every finished run, of any selection, whoever started it.
+        self.history.record(report, ended);
         // The last-run series describe the whole set: a run of a part (`/readyz`,
         // `?tag=`) updates its tests' series only.
         if whole {

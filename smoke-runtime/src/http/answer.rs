@@ -30,7 +30,13 @@ impl Smoke {
             details,
             color: false,
         };
-        let body = format.render(report, &options);
+        // The history of the tests shown, to callers allowed details only.
+        let body = if details {
+            let history = self.shared.coordinator.history_of(report);
+            format.render_with_history(report, &options, &history)
+        } else {
+            format.render(report, &options)
+        };
         let status = if report.passed() {
             StatusCode::OK
         } else {

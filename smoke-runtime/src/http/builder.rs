@@ -54,6 +54,7 @@ pub struct SmokeBuilder {
     pub(super) startup_tags: Vec<String>,
     pub(super) only: Selection,
     pub(super) base_path: String,
+    pub(super) history: usize,
 }
 
 impl Default for SmokeBuilder {
@@ -72,6 +73,7 @@ impl Default for SmokeBuilder {
             startup_tags: vec!["startup".to_owned()],
             only: Selection::all(),
             base_path: String::new(),
+            history: crate::report::history::DEFAULT_KEEP,
         }
     }
 }
@@ -201,6 +203,18 @@ impl SmokeBuilder {
         self
     }
 
+    /// How many runs of each exposed test the endpoint keeps in memory (default
+    /// [`DEFAULT_KEEP`](crate::report::history::DEFAULT_KEEP), 50; 0 keeps none): every
+    /// run it finishes, whoever started it. Callers allowed details see them in the JSON
+    /// (`history`, the streak), the HTML page (a trend strip) and `/metrics`
+    /// (`smoke_test_consecutive_failures`, `smoke_test_last_pass_timestamp_seconds`);
+    /// see [`report::history`](crate::report::history). The memory it takes is bounded
+    /// by the exposed tests and `n`.
+    pub fn history(mut self, n: usize) -> Self {
+        self.history = n;
+        self
+    }
+
     /// The endpoint. Starts nothing: see [`Smoke::start_schedule`].
     ///
     /// # Panics
@@ -254,6 +268,7 @@ impl SmokeBuilder {
             anonymous_runs: self.anonymous_runs.unwrap_or(self.max_runs / 2),
             min_interval: self.min_interval,
             redactor,
+            history: self.history,
         };
         Smoke::new(
             Coordinator::new(runner.build(), exposed, policy),

@@ -455,11 +455,14 @@ impl Smoke {
         let coordinator = &self.shared.coordinator;
         let tests = coordinator.latest_tests();
         let last_run = coordinator.last_run();
+        // Rendered with details only (the per-test series).
+        let history = details.then(|| coordinator.history());
         let metrics = prometheus::Metrics {
             tests: tests.iter().map(|(t, at)| (t, *at)).collect(),
             last_run: last_run.as_ref().map(|(r, at)| (&**r, *at)),
             runs_total: coordinator.runs(),
             runs_failed_total: coordinator.runs_failed(),
+            history: history.as_ref(),
         };
         let body = prometheus::render_metrics(
             &metrics,

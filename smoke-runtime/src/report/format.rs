@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::history::History;
 use super::{health, html, json, junit, text, RenderOptions};
 use crate::Report;
 
@@ -79,6 +80,22 @@ impl Format {
             Format::Health => health::render(report, options),
             Format::Html => html::render(report, options),
             Format::Junit => junit::render(report, options),
+        }
+    }
+
+    /// The report in this format, with each test's recent runs where the format shows
+    /// them (JSON, HTML; the others render as [`render`](Self::render)), and only with
+    /// details.
+    pub fn render_with_history(
+        self,
+        report: &Report,
+        options: &RenderOptions,
+        history: &History,
+    ) -> String {
+        match self {
+            Format::Json => json::render_with_history(report, options, history),
+            Format::Html => html::render_with_history(report, options, history),
+            other => other.render(report, options),
         }
     }
 

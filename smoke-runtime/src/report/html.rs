@@ -3,7 +3,11 @@
 //!
 //! At the top a banner with the overall status (`PASS` in green, `FAIL` in red), the
 //! counts and the time; below it, with details, a table of the tests (problems first) with
-//! their outcome, duration, tags and message.
+//! their outcome, duration, tags and message. Given the coordinator's history
+//! ([`render_with_history`]), a `trend` column shows each test's recent runs as a strip
+//! of small coloured cells, newest on the right, each with a tooltip (outcome, duration,
+//! when, the message's first line), and under it "failing since …" or "passing since …"
+//! with the number of runs in a row.
 //!
 //! ```
 //! use smoke_runtime::report::{html, RenderOptions};
@@ -18,6 +22,7 @@
 
 use std::fmt::Write;
 
+use crate::report::history::{rfc3339, History, TestHistory};
 use crate::report::RenderOptions;
 use crate::{Outcome, Report};
 
@@ -64,6 +69,10 @@ td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-n
 pre { margin: 0; white-space: pre-wrap; word-break: break-word; font: 12px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
 tr.problem td { background: #fff5f5; }
 p.note { color: #57606a; }
+.strip { display: flex; gap: 2px; flex-wrap: nowrap; }
+.cell { display: inline-block; width: 8px; height: 18px; border-radius: 2px; flex: none; }
+.since { font-size: 12px; color: #57606a; white-space: nowrap; margin-top: 3px; }
+.since.failing { color: #cf222e; font-weight: 600; }
 "#;
 
 fn class_of(outcome: Outcome) -> &'static str {
@@ -76,8 +85,51 @@ fn class_of(outcome: Outcome) -> &'static str {
     }
 }
 
+/// The trend cell of one test: its runs as coloured cells, oldest first, and its streak.
+fn trend(page: &mut String, history: &TestHistory) {
+    page.push_str("<div class=\"strip\">");
+    for run in &history.runs {
+        let mut title = format!(
+            "{} · {:.1} ms · {}",
+            run.outcome.as_str(),
+            run.duration_ms,
+            rfc3339(run.at)
+        );
+        if let Some(message) = &run.message {
+            title.push_str(" · ");
+            title.push_str(message);
+        }
+        let _ = write!(
+            page,
+            "<span class=\"cell {}\" title=\"{}\"></span>",
+            class_of(run.outcome),
+            escape(&title)
+        );
+    }
+    page.push_str("</div>");
+    let streak = match (history.failing_since, history.passing_since) {
+        (Some(since), _) => Some(("failing", since, history.consecutive_failures)),
+        (None, Some(since)) => Some(("passing", since, history.consecutive_passes)),
+        (None, None) => None,
+    };
+    if let Some((word, since, runs)) = streak {
+        let _ = write!(
+            page,
+            "<div class=\"since {word}\">{word} since {} ({runs} run{})</div>",
+            rfc3339(since),
+            if runs == 1 { "" } else { "s" }
+        );
+    }
+}
+
 /// The page of `report`. Without details it shows the status, counts and time only.
 pub fn render(report: &Report, options: &RenderOptions) -> String {
+    render_with_history(report, options, &History::default())
+}
+
+/// Like [`render`], with a trend column from `history` when it has runs of the report's
+/// tests (with details only).
+pub fn render_with_history(report: &Report, options: &RenderOptions, history: &History) -> String {
     let c = report.counts();
     let status = report.status();
     let mut page = String::with_capacity(4096 + report.tests.len() * 400);
@@ -107,9 +159,12 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         report.test_classes
     );
     if options.details {
-        page.push_str(
-            "<table id=\"tests\"><thead><tr><th>test</th><th>outcome</th><th>duration</th>\
-             <th>tags</th><th>message</th></tr></thead><tbody>\n",
+        let trends = report.tests.iter().any(|t| history.get(&t.name).is_some());
+        let _ = writeln!(
+            page,
+            "<table id=\"tests\"><thead><tr><th>test</th><th>outcome</th>{}<th>duration</th>\
+             <th>tags</th><th>message</th></tr></thead><tbody>",
+            if trends { "<th>trend</th>" } else { "" }
         );
         let mut tests: Vec<_> = report.tests.iter().collect();
         // Problems first, then by name, so what matters is at the top.
@@ -118,13 +173,23 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             let _ = write!(
                 page,
                 "<tr class=\"test{problem}\" data-outcome=\"{class}\"><td class=\"name\">{name}</td>\
-                 <td><span class=\"badge {class}\">{outcome}</span></td>\
-                 <td class=\"num\">{duration:.1} ms</td><td>",
+                 <td><span class=\"badge {class}\">{outcome}</span></td>",
                 problem = if t.outcome.is_problem() { " problem" } else { "" },
                 class = class_of(t.outcome),
                 // Long paths may wrap after `::`, never inside a name.
                 name = escape(&t.name).replace("::", "::<wbr>"),
                 outcome = t.outcome.as_str(),
+            );
+            if trends {
+                page.push_str("<td class=\"trend\">");
+                if let Some(h) = history.get(&t.name) {
+                    trend(&mut page, h);
+                }
+                page.push_str("</td>");
+            }
+            let _ = write!(
+                page,
+                "<td class=\"num\">{duration:.1} ms</td><td>",
                 duration = t.duration_ms,
             );
             for tag in &t.tags {

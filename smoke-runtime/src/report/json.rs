@@ -31,12 +31,21 @@
 //!   `duration_ms`, `tags`, `message` (null when it passed), `file`, `line` (where the test
 //!   is defined) and `location` (`{"file", "line"}` where the failure was raised, or null).
 //!
-//! Without details the two lists are empty and `tests` is left out.
+//! - With the coordinator's history (the endpoint keeps it, see
+//!   [`SmokeBuilder::history`](crate::http::SmokeBuilder::history)), each test that has
+//!   run also has `history` (its last runs, oldest first, each
+//!   `{"outcome", "duration_ms", "at", "message"}`, `at` in RFC 3339 and `message` the
+//!   first line, or null), `consecutive_passes`, `consecutive_failures`, and either
+//!   `passing_since` or `failing_since` (RFC 3339: when the first run of the current
+//!   streak ended; neither while only skipped). These keys are absent without history.
+//!
+//! Without details the two lists are empty and `tests` is left out (and so is history).
 //!
 //! [`JsonReport`] reads the document back.
 
 use serde::{Deserialize, Serialize};
 
+use crate::report::history::{rfc3339, History, HistoryEntry, TestHistory};
 use crate::report::RenderOptions;
 use crate::{Location, Outcome, Report, TestReport};
 
@@ -108,6 +117,60 @@ pub struct JsonTest {
     /// Where the failure was raised, when known.
     #[serde(default)]
     pub location: Option<Location>,
+    /// Its last runs, oldest first (this one included when it was recorded); absent
+    /// without history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<JsonRun>>,
+    /// When the first run of its current passing streak ended (RFC 3339); absent unless
+    /// it is passing, or without history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passing_since: Option<String>,
+    /// When the first run of its current failing streak ended (RFC 3339); absent unless
+    /// it is failing, or without history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failing_since: Option<String>,
+    /// Runs in a row that failed, errored or timed out; absent without history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consecutive_failures: Option<u64>,
+    /// Runs in a row that passed; absent without history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consecutive_passes: Option<u64>,
+}
+
+/// One run in [`JsonTest::history`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JsonRun {
+    /// How it ended.
+    pub outcome: Outcome,
+    /// How long it ran, in milliseconds.
+    pub duration_ms: f64,
+    /// When its run ended, RFC 3339 in UTC.
+    pub at: String,
+    /// The first line of its message (cut short); null when it passed.
+    pub message: Option<String>,
+}
+
+impl From<&HistoryEntry> for JsonRun {
+    fn from(entry: &HistoryEntry) -> Self {
+        JsonRun {
+            outcome: entry.outcome,
+            duration_ms: micros(entry.duration_ms),
+            at: rfc3339(entry.at),
+            message: entry.message.clone(),
+        }
+    }
+}
+
+impl JsonTest {
+    /// Adds `history`'s keys to this test.
+    fn with_history(mut self, history: &TestHistory) -> Self {
+        self.history = Some(history.runs.iter().map(JsonRun::from).collect());
+        self.passing_since = history.passing_since.map(rfc3339);
+        self.failing_since = history.failing_since.map(rfc3339);
+        self.consecutive_failures = Some(history.consecutive_failures);
+        self.consecutive_passes = Some(history.consecutive_passes);
+        self
+    }
 }
 
 impl From<&TestReport> for JsonTest {
@@ -122,6 +185,11 @@ impl From<&TestReport> for JsonTest {
             file: t.file.clone(),
             line: t.line,
             location: t.location.clone(),
+            history: None,
+            passing_since: None,
+            failing_since: None,
+            consecutive_failures: None,
+            consecutive_passes: None,
         }
     }
 }
@@ -146,6 +214,12 @@ impl JsonReport {
     /// The JSON report of `report`; without details, the lists are empty and `tests` is
     /// `None`.
     pub fn new(report: &Report, options: &RenderOptions) -> Self {
+        Self::with_history(report, options, &History::default())
+    }
+
+    /// Like [`new`](Self::new), each test with its history from `history` (with
+    /// details only).
+    pub fn with_history(report: &Report, options: &RenderOptions, history: &History) -> Self {
         let counts = report.counts();
         let line = |t: &TestReport| {
             format!(
@@ -184,9 +258,16 @@ impl JsonReport {
             tests_timed_out: counts.timed_out,
             tests_skipped: counts.skipped,
             started_at: report.started_at.clone(),
-            tests: options
-                .details
-                .then(|| report.tests.iter().map(JsonTest::from).collect()),
+            tests: options.details.then(|| {
+                report
+                    .tests
+                    .iter()
+                    .map(|t| match history.get(&t.name) {
+                        Some(h) => JsonTest::from(t).with_history(h),
+                        None => JsonTest::from(t),
+                    })
+                    .collect()
+            }),
         }
     }
 
@@ -231,7 +312,12 @@ fn micros(ms: f64) -> f64 {
 /// assert_eq!(back.time, 1.25);
 /// ```
 pub fn render(report: &Report, options: &RenderOptions) -> String {
-    let mut out = serde_json::to_string_pretty(&JsonReport::new(report, options))
+    render_with_history(report, options, &History::default())
+}
+
+/// Like [`render`], each test with its history from `history` (with details only).
+pub fn render_with_history(report: &Report, options: &RenderOptions, history: &History) -> String {
+    let mut out = serde_json::to_string_pretty(&JsonReport::with_history(report, options, history))
         .expect("a report always serializes");
     out.push('\n');
     out

@@ -2,6 +2,7 @@
 
 mod format;
 pub mod health;
+pub mod history;
 pub mod html;
 pub mod json;
 pub mod junit;

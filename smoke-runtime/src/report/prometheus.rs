@@ -8,12 +8,20 @@
 //! | `smoke_test_outcome` | gauge | `test`, `class`, `outcome` | 1 for the outcome of the test's latest run |
 //! | `smoke_test_duration_seconds` | gauge | `test`, `class` | how long the latest run of the test took |
 //! | `smoke_test_last_run_timestamp_seconds` | gauge | `test`, `class` | when the run that last ran the test ended (Unix time) |
+//! | `smoke_test_consecutive_failures` | gauge | `test`, `class` | runs in a row, up to the latest, that failed, errored or timed out (0 when it passes); from the history |
+//! | `smoke_test_last_pass_timestamp_seconds` | gauge | `test`, `class` | when the last run in which the test passed ended (Unix time); absent until it has passed once; from the history |
 //! | `smoke_last_run_passed` | gauge | | 1 when the latest run of every test passed |
 //! | `smoke_last_run_timestamp_seconds` | gauge | | when the latest run of every test ended |
 //! | `smoke_last_run_duration_seconds` | gauge | | how long it took |
 //! | `smoke_last_run_tests` | gauge | `outcome` | its tests by outcome |
 //! | `smoke_runs_total` | counter | | runs executed since the process started, of any selection |
 //! | `smoke_runs_failed_total` | counter | | of those, runs that failed |
+//!
+//! The two history series come from the coordinator's [`History`] (the endpoint's
+//! `/metrics`; [`render`] has none). The time of the last pass is a timestamp rather than
+//! a "seconds since" gauge, as Prometheus prefers: it stays right between scrapes and
+//! whatever the scrape interval, and `time() - smoke_test_last_pass_timestamp_seconds`
+//! is how long ago a test last passed.
 //!
 //! ```
 //! use smoke_runtime::report::{prometheus, RenderOptions};
@@ -29,6 +37,7 @@
 use std::fmt::Write;
 use std::time::UNIX_EPOCH;
 
+use crate::report::history::History;
 use crate::report::RenderOptions;
 use crate::{Outcome, Report, TestReport};
 
@@ -47,6 +56,8 @@ pub struct Metrics<'a> {
     pub runs_total: u64,
     /// Of those, runs that failed.
     pub runs_failed_total: u64,
+    /// Each test's recent runs, for the streak series; `None` leaves them out.
+    pub history: Option<&'a History>,
 }
 
 /// When `report`'s run ended, in Unix seconds (its start plus its time); 0 when its start
@@ -68,6 +79,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             last_run: Some((report, at)),
             runs_total: 1,
             runs_failed_total: failed,
+            history: None,
         },
         options,
     )
@@ -158,6 +170,41 @@ pub fn render_metrics(metrics: &Metrics<'_>, options: &RenderOptions) -> String 
         );
         for ((_, at), id) in metrics.tests.iter().zip(&ids) {
             let _ = writeln!(out, "smoke_test_last_run_timestamp_seconds{{{id}}} {at}");
+        }
+        if let Some(history) = metrics.history {
+            let streaks: Vec<_> = metrics
+                .tests
+                .iter()
+                .zip(&ids)
+                .filter_map(|((t, _), id)| Some((history.get(&t.name)?, id)))
+                .collect();
+            if !streaks.is_empty() {
+                header(
+                    &mut out,
+                    "smoke_test_consecutive_failures",
+                    "gauge",
+                    "Runs in a row, up to the latest, in which the test failed, errored or timed out.",
+                );
+                for (h, id) in &streaks {
+                    let _ = writeln!(
+                        out,
+                        "smoke_test_consecutive_failures{{{id}}} {}",
+                        h.consecutive_failures
+                    );
+                }
+                header(
+                    &mut out,
+                    "smoke_test_last_pass_timestamp_seconds",
+                    "gauge",
+                    "When the last run in which the test passed ended, in Unix time.",
+                );
+                for (h, id) in &streaks {
+                    if let Some(at) = h.last_pass {
+                        let _ =
+                            writeln!(out, "smoke_test_last_pass_timestamp_seconds{{{id}}} {at}");
+                    }
+                }
+            }
         }
     }
     if let Some((report, at)) = metrics.last_run {
