@@ -44,7 +44,9 @@
 //! [assertions](guide::assertions), [ready-made checks](guide::checks),
 //! [rollback](guide::rollback), [the command line](guide::command_line),
 //! [report formats](guide::reports), [the endpoint](guide::endpoint),
-//! [operations](guide::operations) and [`cargo smoke`](guide::cargo_smoke).
+//! [operations](guide::operations), [`cargo smoke`](guide::cargo_smoke),
+//! [dependencies between tests](guide::dependencies), and, with the features they need,
+//! canary gates (`http`) and tracing with OpenTelemetry (`otel`).
 //!
 //! # Modules
 //!
@@ -52,16 +54,19 @@
 //! - [`assert`](mod@assert): the `assert_*!` / `expect_*!` macros and the [`Contains`](assert::Contains)
 //!   trait behind `assert_in!`.
 //! - [`checks`]: ready-made checks of directories, disk space, settings, executables, DNS,
-//!   TCP, HTTP status and TLS certificates.
+//!   TCP, HTTP status, TLS certificates and AWS credentials.
 //! - [`rollback`]: fixtures that roll a test's database writes back (sqlx, rusqlite,
 //!   diesel), a Redis key prefix, and the run-wide mode.
-//! - [`cli`]: [`main!`], the libtest-compatible command line of a smoke target.
+//! - [`cli`]: [`main!`], the libtest-compatible command line of a smoke target (the
+//!   default feature `cli`; a service that only embeds the endpoint can turn it off).
 //! - [`report`]: the report formats (text, JSON, JUnit, health+json, HTML, Prometheus) and
 //!   the redaction of secrets.
 //! - [`coordinator`]: single-flight, run slots, freshness and the schedule every front
 //!   door shares.
 //! - `http`, `axum`, `tower`, `actix`, `grpc` (features of the same names): the front doors
 //!   over the coordinator.
+//! - `otel` (feature `otel`): the runs' and tests' spans and the run metrics exported over
+//!   OTLP.
 //!
 //! The runner, the report data and the test's [`Context`] come from `smoke-core` and are
 //! re-exported here; a crate with smoke tests depends on `smoke-runtime` alone.
