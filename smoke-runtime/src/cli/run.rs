@@ -49,6 +49,16 @@ pub(super) fn execute(invocation: Invocation<'_>, out: &mut dyn Write, err: &mut
         let _ = out.flush();
         return 0;
     }
+    // Tests whose prerequisites form a cycle could never run: a usage error, before the
+    // setup or any test runs.
+    let selected = selection.apply(invocation.all.iter().copied());
+    if let Err(cycle) = smoke_core::check_dependencies(selected.iter().copied()) {
+        let _ = writeln!(
+            err,
+            "error: the selected smoke tests can never run: {cycle}"
+        );
+        return 2;
+    }
     if let Err(e) = test_threads(args.test_threads, std::env::var_os("RUST_TEST_THREADS")) {
         let _ = writeln!(err, "error: {e}");
         return 2;

@@ -582,3 +582,49 @@ fn the_report_file_gets_the_json_report_and_the_output_is_unchanged() {
     assert_eq!(code, 1);
     assert!(err.contains("cannot write the report file"), "{err}");
 }
+
+static LOOP_A: TestDescriptor = TestDescriptor {
+    requires: &[|| &LOOP_B],
+    ..test("loop_a", pass)
+};
+static LOOP_B: TestDescriptor = TestDescriptor {
+    requires: &[|| &LOOP_A],
+    ..test("loop_b", pass)
+};
+
+#[test]
+fn a_dependency_cycle_is_a_usage_error_naming_it() {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args = args(&[]);
+    let invocation = Invocation {
+        args: &args,
+        setup: None,
+        all: vec![&OK_A, &LOOP_A, &LOOP_B],
+        terminals: NO_TERMINAL,
+        interrupt: None,
+        report_file: None,
+    };
+    let code = execute(invocation, &mut out, &mut err);
+    let err = String::from_utf8(err).unwrap();
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "dependency cycle: app::smoke::loop_a -> app::smoke::loop_b -> app::smoke::loop_a"
+        ),
+        "{err}"
+    );
+    assert!(out.is_empty(), "no test ran");
+
+    // A selection that leaves the cycle out runs as usual.
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args = super::tests::args(&["ok_a"]);
+    let invocation = Invocation {
+        args: &args,
+        setup: None,
+        all: vec![&OK_A, &LOOP_A, &LOOP_B],
+        terminals: NO_TERMINAL,
+        interrupt: None,
+        report_file: None,
+    };
+    assert_eq!(execute(invocation, &mut out, &mut err), 0);
+}

@@ -222,7 +222,9 @@ impl SmokeBuilder {
     /// When the failure status is not a 5xx, or the token of
     /// [`Details::WhenAuthorized`] is empty once trimmed of surrounding whitespace, or has
     /// a character other than visible ASCII (no request could present it): both would
-    /// make the endpoint lie.
+    /// make the endpoint lie. When the prerequisites (`requires(...)`) of the exposed
+    /// tests form a cycle, so that those tests could never run: the message names the
+    /// cycle (`dependency cycle: a -> b -> a`, see [`check_dependencies`](crate::check_dependencies)).
     pub fn build(self) -> Smoke {
         assert!(
             self.failure_status.is_server_error(),
@@ -259,6 +261,9 @@ impl SmokeBuilder {
         let scrub = redactor.clone();
         let runner = runner.scrub(smoke_core::Scrub::new(move |text| scrub.redact(text)));
         let exposed = self.only.apply(smoke_core::registered());
+        if let Err(cycle) = smoke_core::check_dependencies(exposed.iter().copied()) {
+            panic!("the exposed smoke tests can never run: {cycle}");
+        }
         let policy = Policy {
             deadline,
             grace,
