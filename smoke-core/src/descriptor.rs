@@ -57,6 +57,12 @@ pub struct TestDescriptor {
     /// as skipped with the message `blocked by <its full name>`. Running a test runs its
     /// prerequisites too. By hand: `requires: &[|| &DB_REACHABLE]`.
     pub requires: &'static [fn() -> &'static TestDescriptor],
+    /// `fail_after = 3`: failing runs in a row before the endpoint reports the test
+    /// failing (flap damping); `None`: the run-wide setting. By hand: `None`.
+    pub fail_after: Option<u64>,
+    /// `pass_after = 2`: passing runs in a row before the endpoint reports a failing test
+    /// passing again; `None`: the run-wide setting. By hand: `None`.
+    pub pass_after: Option<u64>,
     /// The generated wrapper.
     pub run: TestFn,
 }
@@ -77,6 +83,8 @@ impl std::fmt::Debug for TestDescriptor {
             .field("skip", &self.skip)
             .field("serial", &self.serial)
             .field("requires", &requires)
+            .field("fail_after", &self.fail_after)
+            .field("pass_after", &self.pass_after)
             .finish_non_exhaustive()
     }
 }

@@ -161,6 +161,8 @@ mod tests {
             skip,
             serial: false,
             requires: &[],
+            fail_after: None,
+            pass_after: None,
             run: noop,
         }
     }

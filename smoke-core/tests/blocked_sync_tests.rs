@@ -30,6 +30,8 @@ static HANGS: TestDescriptor = TestDescriptor {
     skip: None,
     serial: false,
     requires: &[],
+    fail_after: None,
+    pass_after: None,
     run: hangs_until_released,
 };
 

@@ -60,6 +60,8 @@ const fn test(name: &'static str, run: smoke_core::TestFn) -> TestDescriptor {
         skip: None,
         serial: false,
         requires: &[],
+        fail_after: None,
+        pass_after: None,
         run,
     }
 }

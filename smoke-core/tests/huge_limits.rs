@@ -21,6 +21,8 @@ static PASSES: TestDescriptor = TestDescriptor {
     skip: None,
     serial: false,
     requires: &[],
+    fail_after: None,
+    pass_after: None,
     run: passes,
 };
 

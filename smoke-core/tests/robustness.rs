@@ -20,6 +20,8 @@ const fn test(name: &'static str, serial: bool, run: smoke_core::TestFn) -> Test
         skip: None,
         serial,
         requires: &[],
+        fail_after: None,
+        pass_after: None,
         run,
     }
 }

@@ -33,11 +33,12 @@ impl Site {
         match self {
             Site::Test | Site::Suite => {
                 "`name = \"...\"`, `timeout = \"2s\"`, `tags(\"db\", ...)`, `skip = \"reason\"`, \
-                 `serial`, `requires(test, ...)`, `crate = path`"
+                 `serial`, `requires(test, ...)`, `fail_after = 3`, `pass_after = 2`, \
+                 `crate = path`"
             }
             Site::Method => {
                 "`name = \"...\"`, `timeout = \"2s\"`, `tags(\"db\", ...)`, `skip = \"reason\"`, \
-                 `serial`, `requires(test, ...)`"
+                 `serial`, `requires(test, ...)`, `fail_after = 3`, `pass_after = 2`"
             }
         }
     }
@@ -60,6 +61,10 @@ pub struct Args {
     pub serial: bool,
     /// `requires(path, ...)`: the paths of the prerequisite test functions.
     pub requires: Vec<syn::Path>,
+    /// `fail_after = N`: failing runs in a row before the test is reported failing.
+    pub fail_after: Option<u64>,
+    /// `pass_after = N`: passing runs in a row before it is reported passing again.
+    pub pass_after: Option<u64>,
 }
 
 /// Parses `tokens` (what is inside the attribute's parentheses), adding every problem to
@@ -240,6 +245,8 @@ fn parse_one(
             }
             args.requires.extend(paths);
         }
+        "fail_after" => args.fail_after = Some(runs_value(input, &key)?),
+        "pass_after" => args.pass_after = Some(runs_value(input, &key)?),
         "serial" => {
             if input.peek(Token![=]) || input.peek(syn::token::Paren) {
                 return Err(syn::Error::new(
@@ -298,6 +305,31 @@ fn parse_one(
         }
     }
     Ok(())
+}
+
+/// `= N` after `key`: a count of runs, at least 1.
+fn runs_value(input: ParseStream, key: &Ident) -> syn::Result<u64> {
+    let example = format!("{key} = 3");
+    if !input.peek(Token![=]) {
+        return Err(syn::Error::new(
+            key.span(),
+            format!("`{key}` needs a number of runs: `{example}`"),
+        ));
+    }
+    input.parse::<Token![=]>()?;
+    let lit: syn::LitInt = input.parse().map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            format!("`{key}` takes a whole number of runs: `{example}`"),
+        )
+    })?;
+    match lit.base10_parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(syn::Error::new(
+            lit.span(),
+            format!("`{key}` is a number of runs, at least 1: `{example}`"),
+        )),
+    }
 }
 
 /// `= "..."` after `key`.

@@ -22,6 +22,10 @@ pub struct Meta {
     pub serial: bool,
     /// `requires(...)`: the prerequisites' paths.
     pub requires: Vec<syn::Path>,
+    /// `fail_after = N`.
+    pub fail_after: Option<u64>,
+    /// `pass_after = N`.
+    pub pass_after: Option<u64>,
 }
 
 /// How to call the test.
@@ -112,6 +116,12 @@ pub fn registration(test: &Test) -> TestTokens {
     let line = quote_spanned!(test.span=> ::core::line!());
     let body = wrapper_body(test, &private, &body_fn);
 
+    let runs = |n: Option<u64>| match n {
+        Some(n) => quote!(::core::option::Option::Some(#n)),
+        None => quote!(::core::option::Option::None),
+    };
+    let fail_after = runs(test.meta.fail_after);
+    let pass_after = runs(test.meta.pass_after);
     let cfgs = &test.cfgs;
     let tokens = quote! {
         #(#cfgs)*
@@ -129,6 +139,8 @@ pub fn registration(test: &Test) -> TestTokens {
             skip: #skip,
             serial: #serial,
             requires: &[#(#requires),*],
+            fail_after: #fail_after,
+            pass_after: #pass_after,
             run: #wrapper,
         };
         #prerequisite

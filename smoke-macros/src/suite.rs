@@ -287,6 +287,8 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
                     .chain(&method_args.requires)
                     .cloned()
                     .collect(),
+                fail_after: method_args.fail_after.or(args.fail_after),
+                pass_after: method_args.pass_after.or(args.pass_after),
             },
             target: Target::Method {
                 self_ty,

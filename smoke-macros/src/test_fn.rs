@@ -78,6 +78,8 @@ fn validate_and_expand(function: &ItemFn, args: Args, errors: &mut Errors) -> Op
             skip: args.skip,
             serial: args.serial,
             requires: args.requires,
+            fail_after: args.fail_after,
+            pass_after: args.pass_after,
         },
         target: Target::Free(ident),
         cfgs: cfg_attributes(&function.attrs),

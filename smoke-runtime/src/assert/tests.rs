@@ -538,6 +538,8 @@ static DESCRIPTOR: TestDescriptor = TestDescriptor {
     skip: None,
     serial: false,
     requires: &[],
+    fail_after: None,
+    pass_after: None,
     run: |_| Box::pin(async { Ok(()) }),
 };
 

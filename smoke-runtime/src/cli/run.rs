@@ -176,6 +176,7 @@ async fn run(invocation: Invocation<'_>, out: &mut dyn Write, err: &mut dyn Writ
             min_interval: Duration::ZERO,
             redactor,
             history: crate::report::history::DEFAULT_KEEP,
+            damping: crate::report::damping::Damping::new(),
         },
     );
 

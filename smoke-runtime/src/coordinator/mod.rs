@@ -33,6 +33,7 @@ use std::time::Duration;
 
 use tokio::sync::{watch, Semaphore};
 
+use crate::report::damping::{self, Damping};
 use crate::report::history::History;
 use crate::report::redact::Redactor;
 use crate::{Report, Runner, TestDescriptor, TestReport, Trigger};
@@ -108,6 +109,9 @@ pub struct Policy {
     /// How many runs of each exposed test [`Coordinator::history`] keeps (0: none); see
     /// [`crate::report::history::DEFAULT_KEEP`].
     pub history: usize,
+    /// How each test's reported status follows its outcomes (the run-wide thresholds;
+    /// see [`crate::report::damping`]).
+    pub damping: Damping,
 }
 
 /// Coordinates the runs of one set of exposed tests. Cheap to clone; clones share
@@ -143,7 +147,8 @@ impl Coordinator {
         let mut policy = policy;
         policy.max_runs = policy.max_runs.max(1);
         policy.anonymous_runs = policy.anonymous_runs.clamp(1, policy.max_runs);
-        let history = History::new(exposed.iter().map(|t| t.full_name()), policy.history);
+        let history = History::new(exposed.iter().map(|t| t.full_name()), policy.history)
+            .with_damping(policy.damping, damping::per_test(&exposed, policy.damping));
         Coordinator {
             inner: Arc::new(Inner {
                 runner,
@@ -207,6 +212,12 @@ impl Coordinator {
     /// rendering of `report` shows.
     pub fn history_of(&self, report: &Report) -> History {
         lock(&self.inner.state).history.of_report(report)
+    }
+
+    /// Whether `report` passes by its tests' reported (damped) status: what the status
+    /// code of an answer follows; see [`History::passes`].
+    pub fn passes(&self, report: &Report) -> bool {
+        lock(&self.inner.state).history.passes(report)
     }
 
     /// Each run as it finishes, redacted (see [`crate::http::Smoke::subscribe`]).

@@ -55,6 +55,7 @@ pub struct SmokeBuilder {
     pub(super) only: Selection,
     pub(super) base_path: String,
     pub(super) history: usize,
+    pub(super) damping: crate::report::damping::Damping,
 }
 
 impl Default for SmokeBuilder {
@@ -74,6 +75,7 @@ impl Default for SmokeBuilder {
             only: Selection::all(),
             base_path: String::new(),
             history: crate::report::history::DEFAULT_KEEP,
+            damping: crate::report::damping::Damping::new(),
         }
     }
 }
@@ -215,6 +217,28 @@ impl SmokeBuilder {
         self
     }
 
+    /// The run-wide flap damping (default none): how many failing runs in a row make a
+    /// test reported failing, how many passing runs in a row make it reported passing
+    /// again, and when it is flaky; a test's own `#[smoke_test(fail_after = 3,
+    /// pass_after = 2)]` takes precedence. The status code of a run route follows the
+    /// reported status; the JSON `status` and `flaky` keys, the HTML page and `/metrics`
+    /// show it beside the raw outcome. It works on the [`history`](Self::history), so
+    /// keeping none turns it off. See [`report::damping`](crate::report::damping).
+    ///
+    /// ```
+    /// use smoke_runtime::http::Smoke;
+    /// use smoke_runtime::report::damping::Damping;
+    ///
+    /// let smoke = Smoke::builder()
+    ///     .damping(Damping::new().fail_after(3).pass_after(2))
+    ///     .build();
+    /// # drop(smoke);
+    /// ```
+    pub fn damping(mut self, damping: crate::report::damping::Damping) -> Self {
+        self.damping = damping;
+        self
+    }
+
     /// The endpoint. Starts nothing: see [`Smoke::start_schedule`].
     ///
     /// # Panics
@@ -274,6 +298,7 @@ impl SmokeBuilder {
             min_interval: self.min_interval,
             redactor,
             history: self.history,
+            damping: self.damping,
         };
         Smoke::new(
             Coordinator::new(runner.build(), exposed, policy),

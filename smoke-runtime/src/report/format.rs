@@ -84,8 +84,9 @@ impl Format {
     }
 
     /// The report in this format, with each test's recent runs where the format shows
-    /// them (JSON, HTML; the others render as [`render`](Self::render)), and only with
-    /// details.
+    /// them (JSON, HTML; text adds its flap-damping and flaky notes, see
+    /// [`damping::text_notes`](super::damping::text_notes); the others render as
+    /// [`render`](Self::render)), and only with details.
     pub fn render_with_history(
         self,
         report: &Report,
@@ -95,6 +96,11 @@ impl Format {
         match self {
             Format::Json => json::render_with_history(report, options, history),
             Format::Html => html::render_with_history(report, options, history),
+            Format::Text if options.details => {
+                let mut out = text::render(report, options);
+                out.push_str(&super::damping::text_notes(report, history));
+                out
+            }
             other => other.render(report, options),
         }
     }

@@ -38,6 +38,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, UNIX_EPOCH};
 
+use super::damping::{Damping, Reported};
 use crate::{Outcome, Report, TestReport};
 
 /// How many runs of each test are kept when nothing else is configured.
@@ -77,6 +78,12 @@ pub struct TestHistory {
     pub consecutive_failures: u64,
     /// When the last run that passed ended (Unix seconds), however long ago.
     pub last_pass: Option<f64>,
+    /// The status reported for it, after the history's [`Damping`] (see
+    /// [`damping`](super::damping)).
+    pub reported: Reported,
+    /// Whether its kept runs flip between passing and failing more often than the
+    /// history's [`Damping`] allows.
+    pub flaky: bool,
 }
 
 impl TestHistory {
@@ -142,6 +149,8 @@ pub fn rfc3339(unix: f64) -> String {
 pub struct History {
     keep: usize,
     tests: BTreeMap<String, TestHistory>,
+    damping: Damping,
+    per_test: BTreeMap<String, Damping>,
 }
 
 impl History {
@@ -157,7 +166,44 @@ impl History {
                 .map(|name| (name, TestHistory::default()))
                 .collect()
         };
-        History { keep, tests }
+        History {
+            keep,
+            tests,
+            ..History::default()
+        }
+    }
+
+    /// The same history, reporting its tests' status through `run_wide`, or for the
+    /// tests named in `per_test` (full names) through theirs; see
+    /// [`damping`](super::damping).
+    pub fn with_damping<I: IntoIterator<Item = (String, Damping)>>(
+        mut self,
+        run_wide: Damping,
+        per_test: I,
+    ) -> Self {
+        self.damping = run_wide;
+        self.per_test = per_test.into_iter().collect();
+        self
+    }
+
+    /// The damping of the test named `name`.
+    pub fn damping_of(&self, name: &str) -> Damping {
+        self.per_test.get(name).copied().unwrap_or(self.damping)
+    }
+
+    /// Whether `report` passes by its tests' reported status: none is reported failing,
+    /// nor pending after a failure (see [`damping`](super::damping)). A test without
+    /// history, or without damping (every threshold at its default), counts by its
+    /// outcome in `report`, as [`Report::passed`] does.
+    pub fn passes(&self, report: &Report) -> bool {
+        report.tests.iter().all(|t| match self.get(&t.name) {
+            Some(h) if !self.damping_of(&t.name).is_off() => match h.reported {
+                Reported::Passing => true,
+                Reported::Failing => false,
+                Reported::Pending => h.consecutive_failures == 0,
+            },
+            _ => !t.outcome.is_problem(),
+        })
     }
 
     /// How many runs of each test it keeps.
@@ -171,6 +217,9 @@ impl History {
         for t in &report.tests {
             if let Some(history) = self.tests.get_mut(&t.name) {
                 history.record(t, at, self.keep);
+                let damping = self.per_test.get(&t.name).unwrap_or(&self.damping);
+                history.reported = damping.next(history.reported, history, at);
+                history.flaky = damping.is_flaky(history);
             }
         }
     }
@@ -185,6 +234,8 @@ impl History {
     pub fn of_report(&self, report: &Report) -> History {
         History {
             keep: self.keep,
+            damping: self.damping,
+            per_test: self.per_test.clone(),
             tests: report
                 .tests
                 .iter()

@@ -22,6 +22,7 @@
 
 use std::fmt::Write;
 
+use crate::report::damping::Reported;
 use crate::report::history::{rfc3339, History, TestHistory};
 use crate::report::RenderOptions;
 use crate::{Outcome, Report};
@@ -73,6 +74,9 @@ p.note { color: #57606a; }
 .cell { display: inline-block; width: 8px; height: 18px; border-radius: 2px; flex: none; }
 .since { font-size: 12px; color: #57606a; white-space: nowrap; margin-top: 3px; }
 .since.failing { color: #cf222e; font-weight: 600; }
+.reported { font-size: 12px; margin-top: 3px; white-space: nowrap; }
+.reported.failing { color: #cf222e; font-weight: 600; } .reported.pending { color: #6e7781; }
+.badge.flaky { background: #8250df; margin-left: 4px; }
 "#;
 
 fn class_of(outcome: Outcome) -> &'static str {
@@ -120,6 +124,28 @@ fn trend(page: &mut String, history: &TestHistory) {
             if runs == 1 { "" } else { "s" }
         );
     }
+    damped(page, history);
+}
+
+/// The reported status under the trend (noted "damped" when it differs from the latest
+/// outcome), and the flaky badge.
+fn damped(page: &mut String, history: &TestHistory) {
+    let status = history.reported.as_str();
+    let raw_failing = history.runs.back().is_some_and(|r| r.outcome.is_problem());
+    let differs = match history.reported {
+        Reported::Passing => raw_failing,
+        Reported::Failing => !raw_failing,
+        Reported::Pending => raw_failing,
+    };
+    let _ = write!(
+        page,
+        "<div class=\"reported {status}\">reported {status}{}",
+        if differs { " (damped)" } else { "" }
+    );
+    if history.flaky {
+        page.push_str("<span class=\"badge flaky\" title=\"its recent runs flip between passing and failing\">flaky</span>");
+    }
+    page.push_str("</div>");
 }
 
 /// The page of `report`. Without details it shows the status, counts and time only.

@@ -38,6 +38,9 @@
 //!   first line, or null), `consecutive_passes`, `consecutive_failures`, and either
 //!   `passing_since` or `failing_since` (RFC 3339: when the first run of the current
 //!   streak ended; neither while only skipped). These keys are absent without history.
+//!   Beside the raw `outcome` of this run, `status` is the status reported after flap
+//!   damping (`passing`, `failing` or `pending`; see [`damping`](crate::report::damping)),
+//!   and `flaky` is true when its kept runs flip between passing and failing too often.
 //!
 //! Without details the two lists are empty and `tests` is left out (and so is history).
 //!
@@ -135,6 +138,14 @@ pub struct JsonTest {
     /// Runs in a row that passed; absent without history.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consecutive_passes: Option<u64>,
+    /// The status reported after flap damping: `passing`, `failing` or `pending`; absent
+    /// without history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Whether its kept runs flip between passing and failing too often; absent without
+    /// history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flaky: Option<bool>,
 }
 
 /// One run in [`JsonTest::history`].
@@ -169,6 +180,8 @@ impl JsonTest {
         self.failing_since = history.failing_since.map(rfc3339);
         self.consecutive_failures = Some(history.consecutive_failures);
         self.consecutive_passes = Some(history.consecutive_passes);
+        self.status = Some(history.reported.as_str().to_owned());
+        self.flaky = Some(history.flaky);
         self
     }
 }
@@ -190,6 +203,8 @@ impl From<&TestReport> for JsonTest {
             failing_since: None,
             consecutive_failures: None,
             consecutive_passes: None,
+            status: None,
+            flaky: None,
         }
     }
 }

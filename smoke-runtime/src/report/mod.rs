@@ -1,5 +1,6 @@
 //! Turning a [`Report`](crate::Report) into the formats people and machines read.
 
+pub mod damping;
 mod format;
 pub mod health;
 pub mod history;

@@ -10,6 +10,8 @@
 //! | `smoke_test_last_run_timestamp_seconds` | gauge | `test`, `class` | when the run that last ran the test ended (Unix time) |
 //! | `smoke_test_consecutive_failures` | gauge | `test`, `class` | runs in a row, up to the latest, that failed, errored or timed out (0 when it passes); from the history |
 //! | `smoke_test_last_pass_timestamp_seconds` | gauge | `test`, `class` | when the last run in which the test passed ended (Unix time); absent until it has passed once; from the history |
+//! | `smoke_test_reported_passing` | gauge | `test`, `class` | 1 when the test is reported passing after flap damping, 0 when reported failing (absent while pending; see [`damping`](crate::report::damping)); from the history |
+//! | `smoke_test_flaky` | gauge | `test`, `class` | 1 when the test's kept runs flip between passing and failing too often; from the history |
 //! | `smoke_last_run_passed` | gauge | | 1 when the latest run of every test passed |
 //! | `smoke_last_run_timestamp_seconds` | gauge | | when the latest run of every test ended |
 //! | `smoke_last_run_duration_seconds` | gauge | | how long it took |
@@ -17,7 +19,7 @@
 //! | `smoke_runs_total` | counter | | runs executed since the process started, of any selection |
 //! | `smoke_runs_failed_total` | counter | | of those, runs that failed |
 //!
-//! The two history series come from the coordinator's [`History`] (the endpoint's
+//! The history series come from the coordinator's [`History`] (the endpoint's
 //! `/metrics`; [`render`] has none). The time of the last pass is a timestamp rather than
 //! a "seconds since" gauge, as Prometheus prefers: it stays right between scrapes and
 //! whatever the scrape interval, and `time() - smoke_test_last_pass_timestamp_seconds`
@@ -37,7 +39,8 @@
 use std::fmt::Write;
 use std::time::UNIX_EPOCH;
 
-use crate::report::history::History;
+use crate::report::damping::Reported;
+use crate::report::history::{History, TestHistory};
 use crate::report::RenderOptions;
 use crate::{Outcome, Report, TestReport};
 
@@ -109,6 +112,33 @@ fn outcome_label(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::TimedOut => "timed_out",
         other => other.as_str(),
+    }
+}
+
+/// `smoke_test_reported_passing` and `smoke_test_flaky` of the tests in `streaks`.
+fn damped_series(out: &mut String, streaks: &[(&TestHistory, &String)]) {
+    header(
+        out,
+        "smoke_test_reported_passing",
+        "gauge",
+        "1 when the test is reported passing after flap damping, 0 when reported failing.",
+    );
+    for (h, id) in streaks {
+        let value = match h.reported {
+            Reported::Passing => 1,
+            Reported::Failing => 0,
+            Reported::Pending => continue,
+        };
+        let _ = writeln!(out, "smoke_test_reported_passing{{{id}}} {value}");
+    }
+    header(
+        out,
+        "smoke_test_flaky",
+        "gauge",
+        "1 when the test's recent runs flip between passing and failing too often.",
+    );
+    for (h, id) in streaks {
+        let _ = writeln!(out, "smoke_test_flaky{{{id}}} {}", u8::from(h.flaky));
     }
 }
 
@@ -204,6 +234,7 @@ pub fn render_metrics(metrics: &Metrics<'_>, options: &RenderOptions) -> String 
                             writeln!(out, "smoke_test_last_pass_timestamp_seconds{{{id}}} {at}");
                     }
                 }
+                damped_series(&mut out, &streaks);
             }
         }
     }
