@@ -299,3 +299,47 @@ async fn serve_a_page_to_look_at() {
     eprintln!("serving http://{addr}/?format=html");
     tokio::time::sleep(Duration::from_secs(seconds)).await;
 }
+
+// ---- the attribute on a suite and its methods -----------------------------------------
+
+struct Damped;
+
+#[smoke_suite(tags("damp-suite"), fail_after = 4)]
+impl Damped {
+    fn set_up() -> SmokeResult<Self> {
+        Ok(Damped)
+    }
+
+    fn test_suite_default(&self) -> SmokeResult {
+        Ok(())
+    }
+
+    #[smoke(pass_after = 3)]
+    fn test_own_pass_after(&self) -> SmokeResult {
+        Ok(())
+    }
+
+    #[smoke(fail_after = 2)]
+    fn test_own_fail_after(&self) -> SmokeResult {
+        Ok(())
+    }
+}
+
+#[test]
+fn the_attribute_fills_the_descriptor_suite_defaults_included() {
+    let thresholds = |name: &str| {
+        let t = smoke_runtime::registered()
+            .iter()
+            .find(|t| t.full_name() == format!("damping::Damped::{name}"))
+            .unwrap_or_else(|| panic!("no {name}"));
+        (t.fail_after, t.pass_after)
+    };
+    assert_eq!(thresholds("test_suite_default"), (Some(4), None));
+    assert_eq!(thresholds("test_own_pass_after"), (Some(4), Some(3)));
+    assert_eq!(thresholds("test_own_fail_after"), (Some(2), None));
+    let free = smoke_runtime::registered()
+        .iter()
+        .find(|t| t.full_name() == "damping::b_cache")
+        .unwrap();
+    assert_eq!((free.fail_after, free.pass_after), (Some(2), None));
+}
