@@ -166,6 +166,7 @@ async fn run(invocation: Invocation<'_>, out: &mut dyn Write, err: &mut dyn Writ
             min_interval: Duration::ZERO,
             redactor,
             history: crate::report::history::DEFAULT_KEEP,
+            notify: Default::default(),
         },
     );
 

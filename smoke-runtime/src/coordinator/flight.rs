@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{watch, OwnedSemaphorePermit};
 
 use super::state::{key_of, unix_now, Key, Running, State};
-use super::{lock, Caller, Coordinator, Inner, Served, DEADLINE_MARGIN};
+use super::{lock, notify, Caller, Coordinator, Inner, Served, DEADLINE_MARGIN};
 use crate::{Outcome, Report, RunLabel, TestDescriptor, TestReport, Trigger};
 
 /// No slot is free for a new run: answer 429 with `Retry-After`.
@@ -297,7 +297,19 @@ impl Inner {
         if !report.passed() {
             self.runs_failed.fetch_add(1, Ordering::SeqCst);
         }
-        lock(&self.state).record(key, report, unix_now(), took, *key == self.all_key);
+        let ended = unix_now();
+        let mut state = lock(&self.state);
+        let before = (!self.notifier.config().is_empty())
+            .then(|| notify::before(&state.history, report.tests.iter().map(|t| &*t.name)));
+        state.record(key, report, ended, took, *key == self.all_key);
+        // Status changes are worked out under the lock, handed off after it: delivery
+        // never holds up the run.
+        let changes = before.map(|before| {
+            let (config, redactor) = (self.notifier.config(), &self.policy.redactor);
+            notify::changes(before, &state.history, ended, config, redactor)
+        });
+        drop(state);
+        self.notifier.send(changes.unwrap_or_default());
         #[cfg(feature = "otel")]
         crate::otel::record_run(report);
     }

@@ -25,6 +25,7 @@
 //! rendered belong to the front doors ([`crate::http`]).
 
 mod flight;
+pub mod notify;
 mod state;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -108,6 +109,9 @@ pub struct Policy {
     /// How many runs of each exposed test [`Coordinator::history`] keeps (0: none); see
     /// [`crate::report::history::DEFAULT_KEEP`].
     pub history: usize,
+    /// Who hears of status changes between recorded runs (default: no one); see
+    /// [`notify`].
+    pub notify: notify::Notifications,
 }
 
 /// Coordinates the runs of one set of exposed tests. Cheap to clone; clones share
@@ -131,6 +135,7 @@ struct Inner {
     runs_failed: AtomicU64,
     schedule_started: AtomicBool,
     finished_runs: watch::Sender<Option<Arc<Report>>>,
+    notifier: notify::Notifier,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -141,6 +146,7 @@ impl Coordinator {
     /// A coordinator of `exposed` (sorted by full name), run by `runner`.
     pub fn new(runner: Runner, exposed: Vec<&'static TestDescriptor>, policy: Policy) -> Self {
         let mut policy = policy;
+        let notifier = notify::Notifier::new(policy.notify.clone());
         policy.max_runs = policy.max_runs.max(1);
         policy.anonymous_runs = policy.anonymous_runs.clamp(1, policy.max_runs);
         let history = History::new(exposed.iter().map(|t| t.full_name()), policy.history);
@@ -157,6 +163,7 @@ impl Coordinator {
                 runs_failed: AtomicU64::new(0),
                 schedule_started: AtomicBool::new(false),
                 finished_runs: watch::channel(None).0,
+                notifier,
             }),
         }
     }

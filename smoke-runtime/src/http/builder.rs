@@ -5,6 +5,7 @@ use std::time::Duration;
 use http::StatusCode;
 
 use super::{Details, Smoke, DEFAULT_DEADLINE, DEFAULT_MAX_RUNS, DEFAULT_MIN_INTERVAL};
+use crate::coordinator::notify::{Notifications, StatusChange, Webhook};
 use crate::coordinator::{Coordinator, Policy};
 use crate::report::redact::Redactor;
 use crate::{RunnerBuilder, Selection};
@@ -55,6 +56,7 @@ pub struct SmokeBuilder {
     pub(super) only: Selection,
     pub(super) base_path: String,
     pub(super) history: usize,
+    pub(super) notify: Notifications,
 }
 
 impl Default for SmokeBuilder {
@@ -74,6 +76,7 @@ impl Default for SmokeBuilder {
             only: Selection::all(),
             base_path: String::new(),
             history: crate::report::history::DEFAULT_KEEP,
+            notify: Notifications::default(),
         }
     }
 }
@@ -215,6 +218,36 @@ impl SmokeBuilder {
         self
     }
 
+    /// Calls `callback` when a test's status, or the whole selection's, changes between
+    /// recorded runs (pass -> fail, fail -> pass; a first run only when it fails). It
+    /// runs on a background task, never on a run's path; a panic in it is caught. See
+    /// [`coordinator::notify`](crate::coordinator::notify). Repeatable.
+    pub fn on_change(mut self, callback: impl Fn(&StatusChange) + Send + Sync + 'static) -> Self {
+        self.notify.callbacks.push(std::sync::Arc::new(callback));
+        self
+    }
+
+    /// POSTs each status change as JSON (a Slack-style `text` and structured fields) to
+    /// `webhook`: a URL (`http://...`) or a [`Webhook`] with headers, timeout and tries.
+    /// Delivery is queued and retried in the background, never holding up a run.
+    /// Repeatable.
+    pub fn webhook(mut self, webhook: impl Into<Webhook>) -> Self {
+        self.notify.webhooks.push(webhook.into());
+        self
+    }
+
+    /// The service's name and the instance (host, pod) that status changes carry and
+    /// their `text` names (`... is FAILING on checkout on pod-7`).
+    pub fn notify_labels(
+        mut self,
+        service: Option<impl Into<String>>,
+        instance: Option<impl Into<String>>,
+    ) -> Self {
+        self.notify.service = service.map(Into::into);
+        self.notify.instance = instance.map(Into::into);
+        self
+    }
+
     /// The endpoint. Starts nothing: see [`Smoke::start_schedule`].
     ///
     /// # Panics
@@ -269,6 +302,7 @@ impl SmokeBuilder {
             min_interval: self.min_interval,
             redactor,
             history: self.history,
+            notify: self.notify,
         };
         Smoke::new(
             Coordinator::new(runner.build(), exposed, policy),
