@@ -223,6 +223,11 @@ impl Webhook {
         self
     }
 
+    /// Why this webhook cannot be sent to (its URL is not `http://host[:port]/...`).
+    pub fn check(&self) -> Result<(), String> {
+        target(&self.url).map(|_| ())
+    }
+
     /// Sends `body` once; `Ok` on a 2xx answer.
     async fn post(&self, body: &str) -> Result<(), String> {
         let target = target(&self.url)?;
@@ -237,7 +242,9 @@ impl Webhook {
                 target.authority,
                 body.len()
             );
-            for (name, value) in &self.headers {
+            // A header that would break the request's framing is not sent.
+            let framed = |text: &str| !text.contains(['\r', '\n']);
+            for (name, value) in self.headers.iter().filter(|(n, v)| framed(n) && framed(v)) {
                 request.push_str(&format!("{name}: {value}\r\n"));
             }
             request.push_str("\r\n");

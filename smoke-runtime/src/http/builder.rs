@@ -255,8 +255,14 @@ impl SmokeBuilder {
     /// When the failure status is not a 5xx, or the token of
     /// [`Details::WhenAuthorized`] is empty once trimmed of surrounding whitespace, or has
     /// a character other than visible ASCII (no request could present it): both would
-    /// make the endpoint lie.
+    /// make the endpoint lie; or when a [`webhook`](Self::webhook)'s URL is not
+    /// `http://host[:port]/...`.
     pub fn build(self) -> Smoke {
+        for hook in &self.notify.webhooks {
+            if let Err(why) = hook.check() {
+                panic!("a webhook cannot be sent to: {why}");
+            }
+        }
         assert!(
             self.failure_status.is_server_error(),
             "the failure status must be a 5xx, not {}",
