@@ -48,10 +48,13 @@ fn always_down() -> SmokeResult {
     Err(SmokeError::failure("down"))
 }
 
+/// A POST's JSON body and its `Authorization`.
+type Post = (Value, Option<String>);
+
 /// What a receiver saw: each POST's body and `Authorization`, and how many arrived.
 #[derive(Clone, Default)]
 struct Seen {
-    posts: Arc<Mutex<Vec<(Value, Option<String>)>>>,
+    posts: Arc<Mutex<Vec<Post>>>,
     attempts: Arc<AtomicUsize>,
     delay: Duration,
     status: u16,
