@@ -27,6 +27,7 @@
 mod flight;
 pub mod notify;
 mod state;
+mod webhook;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
