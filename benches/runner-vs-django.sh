@@ -45,7 +45,7 @@ awk '
     {
         d = ($2 in django) ? sprintf("%12.3f", django[$2]) : sprintf("%12s", "-")
         r = ($2 in django) ? sprintf("%12.2f", $4 / django[$2]) : sprintf("%12s", "-")
-        printf "%-16s %6d %12.3f %12.3f %s %12.1f %s\n", $2, $3, $4, $5, d,
+        printf "%-16s %6d %12.3f %12.4f %s %12.2f %s\n", $2, $3, $4, $5, d,
             ($5 > 0 ? $4 / $5 : 0), r
     }
 ' "$work/django.rows" "$work/rust.rows"

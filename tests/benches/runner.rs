@@ -354,7 +354,7 @@ fn main() {
             let times = rounds(&default, filter, n, tests).await;
             let limit = plain(kind, tests, n).await;
             println!(
-                "row {workload} {tests} {:.3} {:.3}",
+                "row {workload} {tests} {:.3} {:.4}",
                 us_per_test(times[times.len() / 2], tests),
                 us_per_test(limit, tests),
             );

@@ -81,9 +81,7 @@ async fn serve(scenario: &str) {
                 .header("accept", "application/json")
                 .body(())
                 .expect("a request");
-            let reply = smoke("noop", false)
-                .handle(request)
-                .await;
+            let reply = smoke("noop", false).handle(request).await;
             let (parts, body) = reply.into_parts();
             let body = Bytes::from(body);
             Router::new().route(
