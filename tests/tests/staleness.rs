@@ -127,7 +127,11 @@ async fn a_run_then_the_cache_in_every_format() {
     assert!(back.age_seconds.unwrap() >= 1.1, "{}", second.body);
     assert_eq!(back.ended_at, json["ended_at"].as_str().map(str::to_owned));
     assert!(back.passed());
-    assert_eq!(CACHED_RUNS.load(Ordering::SeqCst), 1, "the cache ran it again");
+    assert_eq!(
+        CACHED_RUNS.load(Ordering::SeqCst),
+        1,
+        "the cache ran it again"
+    );
 
     // Every format says it, for callers with or without details.
     for auth in [&[BEARER][..], &[]] {
@@ -195,7 +199,11 @@ async fn the_schedules_result_says_so() {
     assert_eq!(json["source"], "schedule");
     assert!(json["age_seconds"].as_f64().unwrap() >= 1.1, "{json}");
     let text = get(addr, "/", &[]).await;
-    assert!(text.body.contains("\nsource: schedule, ended "), "{}", text.body);
+    assert!(
+        text.body.contains("\nsource: schedule, ended "),
+        "{}",
+        text.body
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -240,7 +248,10 @@ async fn without_cached_failures_the_interval_still_holds_anonymous_callers() {
     assert_eq!(runs.load(Ordering::SeqCst), 1);
     // Within the interval an anonymous caller gets the failure it already caused.
     let anonymous = get(addr, "/", &[]).await;
-    assert_eq!((anonymous.status.as_u16(), source(&anonymous)), (500, "cache"));
+    assert_eq!(
+        (anonymous.status.as_u16(), source(&anonymous)),
+        (500, "cache")
+    );
     assert_eq!(runs.load(Ordering::SeqCst), 1);
     // A caller with the token runs it again at once.
     let trusted = get(addr, "/", &[BEARER]).await;
@@ -269,6 +280,9 @@ async fn by_default_a_failure_is_served_again_within_the_interval() {
     let trusted = get(addr, "/", &[BEARER]).await;
     assert_eq!((trusted.status.as_u16(), source(&trusted)), (500, "cache"));
     let anonymous = get(addr, "/", &[]).await;
-    assert_eq!((anonymous.status.as_u16(), source(&anonymous)), (500, "cache"));
+    assert_eq!(
+        (anonymous.status.as_u16(), source(&anonymous)),
+        (500, "cache")
+    );
     assert_eq!(runs.load(Ordering::SeqCst), 1);
 }

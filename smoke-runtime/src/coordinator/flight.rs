@@ -84,7 +84,13 @@ impl Coordinator {
             Trigger::Schedule => Source::Schedule,
             _ => Source::Run,
         };
-        let flight = self.start(key.clone(), tests.to_vec(), (permit, anonymous), label, source);
+        let flight = self.start(
+            key.clone(),
+            tests.to_vec(),
+            (permit, anonymous),
+            label,
+            source,
+        );
         let expected = state.durations.get(&key).copied();
         state.running.insert(
             flight.id,

@@ -282,7 +282,9 @@ impl Coordinator {
         let fresh = ask.fresh && ask.caller == Caller::Trusted;
         let stored = lock(&self.inner.state).stored(&key);
         let served = match stored {
-            Some(stored) if !fresh && self.reusable(&stored, max_age, ask.caller) => Ok(stored.served(max_age)),
+            Some(stored) if !fresh && self.reusable(&stored, max_age, ask.caller) => {
+                Ok(stored.served(max_age))
+            }
             stored => match self.flight(key, ask.caller, source, Trigger::Request) {
                 Ok(flight) => Ok(self.wait(flight, max_age).await),
                 // An anonymous caller who finds no slot gets the latest result there is.

@@ -216,7 +216,7 @@ mod tests {
                     assert_eq!(v["source"], "cache");
                     assert_eq!(v["age_seconds"], 3.2);
                     assert_eq!(v["ended_at"], "2026-01-02T03:04:05.250Z");
-                    assert_eq!(v["status"].is_string(), true);
+                    assert!(v["status"].is_string());
                 }
                 Format::Junit => {
                     let suites = body.matches("<testsuite ").count();
