@@ -167,6 +167,7 @@ async fn run(invocation: Invocation<'_>, out: &mut dyn Write, err: &mut dyn Writ
             redactor,
             history: crate::report::history::DEFAULT_KEEP,
             notify: Default::default(),
+            cache_failures: true,
         },
     );
 

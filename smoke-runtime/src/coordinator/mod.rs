@@ -36,6 +36,7 @@ use std::time::Duration;
 use tokio::sync::{watch, Semaphore};
 
 use crate::report::history::History;
+use crate::report::provenance::{Provenance, Source};
 use crate::report::redact::Redactor;
 use crate::{Report, Runner, TestDescriptor, TestReport, Trigger};
 
@@ -85,6 +86,22 @@ pub struct Served {
     /// How long it may be served again, counted from when it ended: what
     /// `Cache-Control: max-age` says (`None`: not at all).
     pub max_age: Option<Duration>,
+    /// Who ran it: this request (or one it joined), an earlier run served again, or the
+    /// schedule.
+    pub source: Source,
+    /// When its run ended, Unix seconds.
+    pub ended_at: f64,
+}
+
+impl Served {
+    /// Where the result came from and how old it is, as the formats show it.
+    pub fn provenance(&self) -> Provenance {
+        Provenance {
+            source: self.source,
+            ended_at: self.ended_at,
+            age: self.age,
+        }
+    }
 }
 
 /// The coordinator's settings; [`crate::http::SmokeBuilder`] fills them.
@@ -113,6 +130,10 @@ pub struct Policy {
     /// Who hears of status changes between recorded runs (default: no one); see
     /// [`notify`].
     pub notify: notify::Notifications,
+    /// Serve a failing result again within the cache's max age (the default, `true`);
+    /// `false` runs a failing selection again on the next request, except that an
+    /// anonymous caller or a probe is still served it within [`min_interval`](Self::min_interval).
+    pub cache_failures: bool,
 }
 
 /// Coordinates the runs of one set of exposed tests. Cheap to clone; clones share
@@ -261,7 +282,9 @@ impl Coordinator {
         let fresh = ask.fresh && ask.caller == Caller::Trusted;
         let stored = lock(&self.inner.state).stored(&key);
         let served = match stored {
-            Some(stored) if !fresh && self.reusable(&stored, max_age) => Ok(stored.served(max_age)),
+            Some(stored) if !fresh && self.reusable(&stored, max_age, ask.caller) => {
+                Ok(stored.served(max_age))
+            }
             stored => match self.flight(key, ask.caller, source, Trigger::Request) {
                 Ok(flight) => Ok(self.wait(flight, max_age).await),
                 // An anonymous caller who finds no slot gets the latest result there is.
@@ -333,7 +356,7 @@ impl Coordinator {
     }
 
     /// Whether `stored` may answer instead of a run.
-    fn reusable(&self, stored: &Stored, max_age: Option<Duration>) -> bool {
+    fn reusable(&self, stored: &Stored, max_age: Option<Duration>, caller: Caller) -> bool {
         let Some(max_age) = max_age else {
             return false;
         };
@@ -344,7 +367,10 @@ impl Coordinator {
         // A failure is checked again once the minimum interval has passed, by whoever
         // asks (at most once per interval, so floods stay bounded): a stale failure never
         // outlives a run someone asks for.
-        stored.report.passed() || age < self.inner.policy.min_interval
+        // Without cached failures, only the interval's limit on runs keeps one.
+        let policy = &self.inner.policy;
+        stored.report.passed()
+            || (age < policy.min_interval && (policy.cache_failures || caller != Caller::Trusted))
     }
 }
 

@@ -57,6 +57,7 @@ pub struct SmokeBuilder {
     pub(super) base_path: String,
     pub(super) history: usize,
     pub(super) notify: Notifications,
+    pub(super) cache_failures: bool,
 }
 
 impl Default for SmokeBuilder {
@@ -77,6 +78,7 @@ impl Default for SmokeBuilder {
             base_path: String::new(),
             history: crate::report::history::DEFAULT_KEEP,
             notify: Notifications::default(),
+            cache_failures: true,
         }
     }
 }
@@ -248,6 +250,16 @@ impl SmokeBuilder {
         self
     }
 
+    /// Whether a failing result is served again from the cache (default `true`). With
+    /// `false` a failing selection runs again on the next request, so a fix shows at
+    /// once; the minimum interval between runs ([`min_interval`](Self::min_interval))
+    /// still applies to callers without the token and probes, who are served the failure
+    /// until it passes. A passing result is cached as before.
+    pub fn cache_failures(mut self, cache: bool) -> Self {
+        self.cache_failures = cache;
+        self
+    }
+
     /// The endpoint. Starts nothing: see [`Smoke::start_schedule`].
     ///
     /// # Panics
@@ -309,6 +321,7 @@ impl SmokeBuilder {
             redactor,
             history: self.history,
             notify: self.notify,
+            cache_failures: self.cache_failures,
         };
         Smoke::new(
             Coordinator::new(runner.build(), exposed, policy),
