@@ -8,8 +8,14 @@
 #    every request is a run; with many, requests that arrive during a run share it;
 # 3. `wait`: the endpoint with 20 smoke tests that each wait 50 ms, under 200 concurrent
 #    connections: single-flight makes concurrent requests share one run.
+# 4. `django`: django-smoketest's view with the same 100 no-op tests (as JSON), under
+#    gunicorn with one worker (one thread, keep-alive), at one connection. Django,
+#    django-smoketest and gunicorn are installed from PyPI into a temporary virtualenv
+#    (benches/django_project.py writes the project); LOAD_DJANGO=0 leaves it out.
 # Each prints requests per second, p50/p99/max latency, non-200 answers and the number
-# of smoke runs the server executed (from its /metrics route).
+# of smoke runs the server executed (from its /metrics route). Every request asks for
+# JSON. Last, the requests per second at one connection side by side, with the ratios
+# smoke/bare and smoke/django.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +33,6 @@ stop_server() {
         server_pid=""
     fi
 }
-trap stop_server EXIT
 
 # Starts `http_load serve $1` and sets $addr to where it listens.
 start_server() {
@@ -44,14 +49,40 @@ start_server() {
     [ -n "$addr" ] || { echo "the $1 server did not start" >&2; exit 1; }
 }
 
+work="$(mktemp -d)"
+trap 'stop_server; rm -rf "$work"' EXIT
+
 run() { # scenario connections metrics?
     start_server "$1"
     local metrics=""
     if [ "$1" != bare ]; then metrics="$addr/smoketest/metrics"; fi
-    printf '%-5s connections=%-3s ' "$1" "$2"
-    "$bin" drive "$addr/smoketest" "$2" "$seconds" $metrics
+    printf '%-6s connections=%-3s ' "$1" "$2"
+    "$bin" drive "$addr/smoketest" "$2" "$seconds" $metrics | tee "$work/$1-$2"
     stop_server
 }
+
+# django-smoketest under gunicorn (one worker), at one connection.
+run_django() {
+    python3 -m venv "$work/venv"
+    "$work/venv/bin/pip" install --quiet --disable-pip-version-check \
+        django django-smoketest gunicorn >&2
+    python3 benches/django_project.py make "$work/project"
+    BENCH_APPS=noop_sync_100 "$work/venv/bin/gunicorn" --chdir "$work/project" \
+        --workers 1 --worker-class gthread --threads 1 --keep-alive 60 \
+        --bind 127.0.0.1:0 wsgi:application 2>"$work/gunicorn.log" &
+    server_pid=$!
+    for _ in $(seq 1 200); do
+        if grep -q 'Listening at: ' "$work/gunicorn.log"; then break; fi
+        sleep 0.05
+    done
+    addr="$(sed -n 's/.*Listening at: \(http:[^ ]*\).*/\1/p' "$work/gunicorn.log")"
+    [ -n "$addr" ] || { cat "$work/gunicorn.log" >&2; echo "gunicorn did not start" >&2; exit 1; }
+    printf '%-6s connections=%-3s ' django 1
+    "$bin" drive "$addr/smoketest/" 1 "$seconds" | tee "$work/django-1"
+    stop_server
+}
+
+rps() { sed -n 's/.* rps=\([0-9]*\).*/\1/p' "$work/$1" 2>/dev/null; }
 
 echo "cores: $(nproc), ${seconds}s per scenario, $(rustc --version)"
 run bare 1
@@ -59,3 +90,14 @@ run noop 1
 run bare "$connections"
 run noop "$connections"
 run wait 200
+if [ "${LOAD_DJANGO:-1}" != 0 ]; then run_django; fi
+
+echo
+echo "one connection, JSON, 100 no-op tests: requests per second"
+noop="$(rps noop-1)" bare="$(rps bare-1)" django="$(rps django-1)"
+printf '  smoke endpoint %8s\n  bare axum      %8s\n  django-smoketest (gunicorn, 1 worker) %s\n' \
+    "$noop" "$bare" "${django:--}"
+awk -v n="$noop" -v b="$bare" -v d="$django" 'BEGIN {
+    printf "  smoke/bare   %.3f\n", n / b
+    if (d != "") printf "  smoke/django %.2f\n", n / d
+}'

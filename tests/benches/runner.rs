@@ -4,6 +4,11 @@
 //! - the wall time of 20 tests that each wait 50 ms (they run concurrently, so the run
 //!   should take little more than 50 ms).
 //!
+//! Then the comparison table of `benches/runner-vs-django.sh`: for each workload (100 and
+//! 1,000 no-op sync tests, 100 no-op async tests, 20 x 50 ms waits) the median µs per test
+//! through the default runner and through a plain Rust loop that calls the same bodies
+//! (the limit), printed as `row WORKLOAD TESTS SMOKE_US LIMIT_US` lines.
+//!
 //! Run with `cargo bench -p smoke-tests --bench runner`.
 
 use std::time::{Duration, Instant};
@@ -240,6 +245,46 @@ async fn rounds(runner: &Runner, module: &str, rounds: usize, expect: usize) -> 
     times
 }
 
+/// The bodies of the tests above, called by the plain loop.
+fn noop_body() {}
+
+async fn noop_async_body() {}
+
+async fn wait50_body() {
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+/// The limit of a workload: `rounds` plain loops over its bodies; the median wall time.
+async fn plain(workload: &str, tests: usize, rounds: usize) -> Duration {
+    let mut times = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let start = Instant::now();
+        match workload {
+            "async" => {
+                for _ in 0..tests {
+                    std::hint::black_box(noop_async_body()).await;
+                }
+            }
+            // The runner runs them concurrently, so the limit does too.
+            "wait50" => {
+                let waits: Vec<_> = (0..tests).map(|_| tokio::spawn(wait50_body())).collect();
+                for w in waits {
+                    w.await.expect("a wait");
+                }
+            }
+            _ => {
+                let body: fn() = std::hint::black_box(noop_body);
+                for _ in 0..tests {
+                    body();
+                }
+            }
+        }
+        times.push(start.elapsed());
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -296,6 +341,22 @@ fn main() {
                 "  20 tests waiting 50 ms each, {label:26}: {:7.2} / {:7.2} ms wall time",
                 ms(times[0]),
                 ms(times[times.len() / 2]),
+            );
+        }
+        // The comparison table's rows: the default runner against the plain loop.
+        println!("# row WORKLOAD TESTS SMOKE_US_PER_TEST LIMIT_US_PER_TEST (medians)");
+        for (workload, filter, kind, tests) in [
+            ("noop_sync_100", "noop_sync::h0", "sync", 100),
+            ("noop_sync_1000", "noop_sync", "sync", 1000),
+            ("noop_async_100", "noop_async::h0", "async", 100),
+            ("sleep50ms_20", "wait50", "wait50", 20),
+        ] {
+            let times = rounds(&default, filter, n, tests).await;
+            let limit = plain(kind, tests, n).await;
+            println!(
+                "row {workload} {tests} {:.3} {:.4}",
+                us_per_test(times[times.len() / 2], tests),
+                us_per_test(limit, tests),
             );
         }
     });

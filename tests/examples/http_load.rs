@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! http_load serve noop      # 100 no-op smoke tests at /smoketest, no cache, no flood bound
-//! http_load serve bare      # the bytes /smoketest answers for those, from a bare handler
+//! http_load serve bare      # the JSON /smoketest answers for those, from a bare handler
 //! http_load serve wait      # 20 smoke tests that each wait 50 ms, run 20 at once
 //! http_load serve flood     # the 100 no-op tests with the builder's defaults (flood bound on)
 //! http_load drive URL CONNECTIONS SECONDS [METRICS_URL]
@@ -12,7 +12,9 @@
 //!
 //! `serve` prints `listening on http://ADDR` and serves until killed. `drive` prints one
 //! line: requests, requests per second, p50/p99/max latency, non-200 answers, and (with a
-//! metrics URL) how many smoke runs the server executed meanwhile.
+//! metrics URL) how many smoke runs the server executed meanwhile. Every request asks for
+//! JSON (`Accept: application/json`), so that other endpoints (django-smoketest's, in
+//! `benches/load.sh`) answer the same format.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -75,9 +77,11 @@ async fn serve(scenario: &str) {
         "flood" => smoke_runtime::axum::mount(Router::new(), "/smoketest", smoke("noop", true)),
         "bare" => {
             // The very bytes the endpoint answers for the 100 no-op tests, rendered once.
-            let reply = smoke("noop", false)
-                .handle(Request::get("/").body(()).expect("a request"))
-                .await;
+            let request = Request::get("/")
+                .header("accept", "application/json")
+                .body(())
+                .expect("a request");
+            let reply = smoke("noop", false).handle(request).await;
             let (parts, body) = reply.into_parts();
             let body = Bytes::from(body);
             Router::new().route(
@@ -117,6 +121,7 @@ async fn worker(uri: hyper::Uri, stop: Arc<AtomicBool>) -> (Vec<u32>, u64) {
     while !stop.load(Ordering::Relaxed) {
         let request = Request::get(uri.clone())
             .header("host", &authority)
+            .header("accept", "application/json")
             .body(Empty::<Bytes>::new())
             .expect("request");
         let start = Instant::now();

@@ -177,6 +177,8 @@ async fn run(invocation: Invocation<'_>, out: &mut dyn Write, err: &mut dyn Writ
             redactor,
             history: crate::report::history::DEFAULT_KEEP,
             damping: crate::report::damping::Damping::new(),
+            notify: Default::default(),
+            cache_failures: true,
         },
     );
 

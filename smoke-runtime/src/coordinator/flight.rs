@@ -9,7 +9,8 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{watch, OwnedSemaphorePermit};
 
 use super::state::{key_of, unix_now, Key, Running, State};
-use super::{lock, Caller, Coordinator, Inner, Served, DEADLINE_MARGIN};
+use super::{lock, notify, Caller, Coordinator, Inner, Served, DEADLINE_MARGIN};
+use crate::report::provenance::Source;
 use crate::{Outcome, Report, RunLabel, TestDescriptor, TestReport, Trigger};
 
 /// No slot is free for a new run: answer 429 with `Retry-After`.
@@ -35,6 +36,8 @@ pub(super) struct Flight {
     tests: Arc<Vec<&'static TestDescriptor>>,
     pub(super) started: Instant,
     started_at: String,
+    /// Who started it: the schedule, or a request.
+    source: Source,
 }
 
 impl Coordinator {
@@ -77,7 +80,17 @@ impl Coordinator {
             return Err(busy(false));
         };
         let label = RunLabel::of_tests(trigger, tests, key == inner.all_key);
-        let flight = self.start(key.clone(), tests.to_vec(), (permit, anonymous), label);
+        let source = match trigger {
+            Trigger::Schedule => Source::Schedule,
+            _ => Source::Run,
+        };
+        let flight = self.start(
+            key.clone(),
+            tests.to_vec(),
+            (permit, anonymous),
+            label,
+            source,
+        );
         let expected = state.durations.get(&key).copied();
         state.running.insert(
             flight.id,
@@ -123,6 +136,8 @@ impl Coordinator {
             report,
             age: Duration::ZERO,
             max_age,
+            source: flight.source,
+            ended_at: unix_now(),
         }
     }
 
@@ -133,6 +148,7 @@ impl Coordinator {
         tests: Vec<&'static TestDescriptor>,
         permits: (OwnedSemaphorePermit, Option<OwnedSemaphorePermit>),
         label: RunLabel,
+        source: Source,
     ) -> Flight {
         let (sender, receiver) = watch::channel(None);
         let id = self.inner.runs.fetch_add(1, Ordering::SeqCst) + 1;
@@ -143,6 +159,7 @@ impl Coordinator {
             tests: Arc::new(tests),
             started: Instant::now(),
             started_at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+            source,
         };
         let inner = self.inner.clone();
         let partial = flight.partial.clone();
@@ -164,7 +181,7 @@ impl Coordinator {
                 .await;
             inner.policy.redactor.redact_report_in_place(&mut report);
             let report = Arc::new(report);
-            inner.record(&key, &report, started.elapsed());
+            inner.record(&key, &report, started.elapsed(), source);
             // The flight and its slots are given up before anyone hears of the result, so
             // that a caller who asks after hearing starts a new run rather than joining
             // this finished one.
@@ -284,7 +301,7 @@ impl Coordinator {
             .await;
         redactor.redact_report_in_place(&mut report);
         let report = Arc::new(report);
-        inner.record(&key, &report, started.elapsed());
+        inner.record(&key, &report, started.elapsed(), Source::Run);
         inner.announce(&report);
         report
     }
@@ -293,11 +310,23 @@ impl Coordinator {
 impl Inner {
     /// Takes note of a finished run's (redacted) report, whoever started it: the count of
     /// failed runs, the latest results and the run metrics (feature `otel`).
-    fn record(&self, key: &Key, report: &Arc<Report>, took: Duration) {
+    fn record(&self, key: &Key, report: &Arc<Report>, took: Duration, source: Source) {
         if !report.passed() {
             self.runs_failed.fetch_add(1, Ordering::SeqCst);
         }
-        lock(&self.state).record(key, report, unix_now(), took, *key == self.all_key);
+        let ended = unix_now();
+        let mut state = lock(&self.state);
+        let before = (!self.notifier.config().is_empty())
+            .then(|| notify::before(&state.history, report.tests.iter().map(|t| &*t.name)));
+        state.record(key, report, ended, took, *key == self.all_key, source);
+        // Status changes are worked out under the lock, handed off after it: delivery
+        // never holds up the run.
+        let changes = before.map(|before| {
+            let (config, redactor) = (self.notifier.config(), &self.policy.redactor);
+            notify::changes(before, &state.history, ended, config, redactor)
+        });
+        drop(state);
+        self.notifier.send(changes.unwrap_or_default());
         #[cfg(feature = "otel")]
         crate::otel::record_run(report);
     }

@@ -25,7 +25,9 @@
 //! rendered belong to the front doors ([`crate::http`]).
 
 mod flight;
+pub mod notify;
 mod state;
+mod webhook;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
@@ -35,6 +37,7 @@ use tokio::sync::{watch, Semaphore};
 
 use crate::report::damping::{self, Damping};
 use crate::report::history::History;
+use crate::report::provenance::{Provenance, Source};
 use crate::report::redact::Redactor;
 use crate::{Report, Runner, TestDescriptor, TestReport, Trigger};
 
@@ -84,6 +87,22 @@ pub struct Served {
     /// How long it may be served again, counted from when it ended: what
     /// `Cache-Control: max-age` says (`None`: not at all).
     pub max_age: Option<Duration>,
+    /// Who ran it: this request (or one it joined), an earlier run served again, or the
+    /// schedule.
+    pub source: Source,
+    /// When its run ended, Unix seconds.
+    pub ended_at: f64,
+}
+
+impl Served {
+    /// Where the result came from and how old it is, as the formats show it.
+    pub fn provenance(&self) -> Provenance {
+        Provenance {
+            source: self.source,
+            ended_at: self.ended_at,
+            age: self.age,
+        }
+    }
 }
 
 /// The coordinator's settings; [`crate::http::SmokeBuilder`] fills them.
@@ -112,6 +131,13 @@ pub struct Policy {
     /// How each test's reported status follows its outcomes (the run-wide thresholds;
     /// see [`crate::report::damping`]).
     pub damping: Damping,
+    /// Who hears of status changes between recorded runs (default: no one); see
+    /// [`notify`].
+    pub notify: notify::Notifications,
+    /// Serve a failing result again within the cache's max age (the default, `true`);
+    /// `false` runs a failing selection again on the next request, except that an
+    /// anonymous caller or a probe is still served it within [`min_interval`](Self::min_interval).
+    pub cache_failures: bool,
 }
 
 /// Coordinates the runs of one set of exposed tests. Cheap to clone; clones share
@@ -135,6 +161,7 @@ struct Inner {
     runs_failed: AtomicU64,
     schedule_started: AtomicBool,
     finished_runs: watch::Sender<Option<Arc<Report>>>,
+    notifier: notify::Notifier,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -145,6 +172,7 @@ impl Coordinator {
     /// A coordinator of `exposed` (sorted by full name), run by `runner`.
     pub fn new(runner: Runner, exposed: Vec<&'static TestDescriptor>, policy: Policy) -> Self {
         let mut policy = policy;
+        let notifier = notify::Notifier::new(policy.notify.clone());
         policy.max_runs = policy.max_runs.max(1);
         policy.anonymous_runs = policy.anonymous_runs.clamp(1, policy.max_runs);
         let history = History::new(exposed.iter().map(|t| t.full_name()), policy.history)
@@ -162,6 +190,7 @@ impl Coordinator {
                 runs_failed: AtomicU64::new(0),
                 schedule_started: AtomicBool::new(false),
                 finished_runs: watch::channel(None).0,
+                notifier,
             }),
         }
     }
@@ -264,7 +293,9 @@ impl Coordinator {
         let fresh = ask.fresh && ask.caller == Caller::Trusted;
         let stored = lock(&self.inner.state).stored(&key);
         let served = match stored {
-            Some(stored) if !fresh && self.reusable(&stored, max_age) => Ok(stored.served(max_age)),
+            Some(stored) if !fresh && self.reusable(&stored, max_age, ask.caller) => {
+                Ok(stored.served(max_age))
+            }
             stored => match self.flight(key, ask.caller, source, Trigger::Request) {
                 Ok(flight) => Ok(self.wait(flight, max_age).await),
                 // An anonymous caller who finds no slot gets the latest result there is.
@@ -336,7 +367,7 @@ impl Coordinator {
     }
 
     /// Whether `stored` may answer instead of a run.
-    fn reusable(&self, stored: &Stored, max_age: Option<Duration>) -> bool {
+    fn reusable(&self, stored: &Stored, max_age: Option<Duration>, caller: Caller) -> bool {
         let Some(max_age) = max_age else {
             return false;
         };
@@ -347,7 +378,10 @@ impl Coordinator {
         // A failure is checked again once the minimum interval has passed, by whoever
         // asks (at most once per interval, so floods stay bounded): a stale failure never
         // outlives a run someone asks for.
-        stored.report.passed() || age < self.inner.policy.min_interval
+        // Without cached failures, only the interval's limit on runs keeps one.
+        let policy = &self.inner.policy;
+        stored.report.passed()
+            || (age < policy.min_interval && (policy.cache_failures || caller != Caller::Trusted))
     }
 }
 

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use super::flight::Flight;
 use super::Served;
 use crate::report::history::History;
+use crate::report::provenance::Source;
 use crate::{Report, TestDescriptor, TestReport};
 
 /// The tests of one run, as the single-flight and results key.
@@ -44,6 +45,10 @@ pub struct Stored {
     pub report: Arc<Report>,
     /// When it ended.
     pub at: Instant,
+    /// When it ended, Unix seconds.
+    pub ended_at: f64,
+    /// Who ran it: [`Source::Schedule`], or [`Source::Run`] for any other run.
+    pub source: Source,
 }
 
 impl Stored {
@@ -52,6 +57,12 @@ impl Stored {
             report: self.report.clone(),
             age: self.at.elapsed(),
             max_age,
+            // Served again: a request's run is now the cache's; the schedule's stays its.
+            source: match self.source {
+                Source::Schedule => Source::Schedule,
+                Source::Run | Source::Cache => Source::Cache,
+            },
+            ended_at: self.ended_at,
         }
     }
 }
@@ -101,6 +112,7 @@ impl State {
         ended: f64,
         took: Duration,
         whole: bool,
+        source: Source,
     ) {
         for t in &report.tests {
             self.latest_tests.insert(t.name.clone(), (t.clone(), ended));
@@ -128,6 +140,8 @@ impl State {
             Stored {
                 report: report.clone(),
                 at: Instant::now(),
+                ended_at: ended,
+                source,
             },
         );
         self.durations.insert(key.clone(), took);

@@ -37,6 +37,7 @@ impl Smoke {
         } else {
             format.render(report, &options)
         };
+        let body = served.provenance().stamp(format, body);
         // The reported (damped) status, over the full report: the anonymized one has no
         // names to look the history up by.
         let status = if self.shared.coordinator.passes(&served.report) {
@@ -56,7 +57,7 @@ impl Smoke {
     }
 
     /// The headers of an answer made from a result: its type, caching (`Cache-Control`,
-    /// `Age`), `Vary`, `X-Smoke-Status` and `nosniff`.
+    /// `Age`), `Vary`, `X-Smoke-Status`, `X-Smoke-Source` and `nosniff`.
     pub(super) fn result_headers(
         &self,
         response: &mut Response<String>,
@@ -80,9 +81,12 @@ impl Smoke {
             CACHE_CONTROL,
             HeaderValue::from_str(&cache_control).unwrap_or(HeaderValue::from_static("no-store")),
         );
-        if max_age.is_some() {
-            headers.insert(AGE, HeaderValue::from(served.age.as_secs()));
-        }
+        // Every answer says how old its result is, and who ran it.
+        headers.insert(AGE, HeaderValue::from(served.age.as_secs()));
+        headers.insert(
+            "x-smoke-source",
+            HeaderValue::from_static(served.source.as_str()),
+        );
         headers.insert(
             http::header::VARY,
             HeaderValue::from_static("Accept, Authorization"),

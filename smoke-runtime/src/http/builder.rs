@@ -5,6 +5,7 @@ use std::time::Duration;
 use http::StatusCode;
 
 use super::{Details, Smoke, DEFAULT_DEADLINE, DEFAULT_MAX_RUNS, DEFAULT_MIN_INTERVAL};
+use crate::coordinator::notify::{Notifications, StatusChange, Webhook};
 use crate::coordinator::{Coordinator, Policy};
 use crate::report::redact::Redactor;
 use crate::{RunnerBuilder, Selection};
@@ -56,6 +57,8 @@ pub struct SmokeBuilder {
     pub(super) base_path: String,
     pub(super) history: usize,
     pub(super) damping: crate::report::damping::Damping,
+    pub(super) notify: Notifications,
+    pub(super) cache_failures: bool,
 }
 
 impl Default for SmokeBuilder {
@@ -76,6 +79,8 @@ impl Default for SmokeBuilder {
             base_path: String::new(),
             history: crate::report::history::DEFAULT_KEEP,
             damping: crate::report::damping::Damping::new(),
+            notify: Notifications::default(),
+            cache_failures: true,
         }
     }
 }
@@ -239,6 +244,46 @@ impl SmokeBuilder {
         self
     }
 
+    /// Calls `callback` when a test's status, or the whole selection's, changes between
+    /// recorded runs (pass -> fail, fail -> pass; a first run only when it fails). It
+    /// runs on a background task, never on a run's path; a panic in it is caught. See
+    /// [`coordinator::notify`](crate::coordinator::notify). Repeatable.
+    pub fn on_change(mut self, callback: impl Fn(&StatusChange) + Send + Sync + 'static) -> Self {
+        self.notify.callbacks.push(std::sync::Arc::new(callback));
+        self
+    }
+
+    /// POSTs each status change as JSON (a Slack-style `text` and structured fields) to
+    /// `webhook`: a URL (`http://...`) or a [`Webhook`] with headers, timeout and tries.
+    /// Delivery is queued and retried in the background, never holding up a run.
+    /// Repeatable.
+    pub fn webhook(mut self, webhook: impl Into<Webhook>) -> Self {
+        self.notify.webhooks.push(webhook.into());
+        self
+    }
+
+    /// The service's name and the instance (host, pod) that status changes carry and
+    /// their `text` names (`... is FAILING on checkout on pod-7`).
+    pub fn notify_labels(
+        mut self,
+        service: Option<impl Into<String>>,
+        instance: Option<impl Into<String>>,
+    ) -> Self {
+        self.notify.service = service.map(Into::into);
+        self.notify.instance = instance.map(Into::into);
+        self
+    }
+
+    /// Whether a failing result is served again from the cache (default `true`). With
+    /// `false` a failing selection runs again on the next request, so a fix shows at
+    /// once; the minimum interval between runs ([`min_interval`](Self::min_interval))
+    /// still applies to callers without the token and probes, who are served the failure
+    /// until it passes. A passing result is cached as before.
+    pub fn cache_failures(mut self, cache: bool) -> Self {
+        self.cache_failures = cache;
+        self
+    }
+
     /// The endpoint. Starts nothing: see [`Smoke::start_schedule`].
     ///
     /// # Panics
@@ -246,10 +291,17 @@ impl SmokeBuilder {
     /// When the failure status is not a 5xx, or the token of
     /// [`Details::WhenAuthorized`] is empty once trimmed of surrounding whitespace, or has
     /// a character other than visible ASCII (no request could present it): both would
-    /// make the endpoint lie. When the prerequisites (`requires(...)`) of the exposed
-    /// tests form a cycle, so that those tests could never run: the message names the
-    /// cycle (`dependency cycle: a -> b -> a`, see [`check_dependencies`](crate::check_dependencies)).
+    /// make the endpoint lie; or when a [`webhook`](Self::webhook)'s URL is not
+    /// `http://host[:port]/...`; or when the prerequisites (`requires(...)`) of the
+    /// exposed tests form a cycle, so that those tests could never run: the message names
+    /// the cycle (`dependency cycle: a -> b -> a`, see
+    /// [`check_dependencies`](crate::check_dependencies)).
     pub fn build(self) -> Smoke {
+        for hook in &self.notify.webhooks {
+            if let Err(why) = hook.check() {
+                panic!("a webhook cannot be sent to: {why}");
+            }
+        }
         assert!(
             self.failure_status.is_server_error(),
             "the failure status must be a 5xx, not {}",
@@ -299,6 +351,8 @@ impl SmokeBuilder {
             redactor,
             history: self.history,
             damping: self.damping,
+            notify: self.notify,
+            cache_failures: self.cache_failures,
         };
         Smoke::new(
             Coordinator::new(runner.build(), exposed, policy),

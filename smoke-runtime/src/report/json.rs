@@ -96,6 +96,17 @@ pub struct JsonReport {
     /// Each test's detail; absent when the report was rendered without details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tests: Option<Vec<JsonTest>>,
+    /// Who ran the result the endpoint served: `run`, `cache` or `schedule` (see
+    /// [`provenance`](crate::report::provenance)); absent from a rendering of a bare
+    /// report and from django-smoketest's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// How old the served result was, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_seconds: Option<f64>,
+    /// When the served result's run ended, RFC 3339 in UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<String>,
 }
 
 /// One test in [`JsonReport::tests`].
@@ -283,6 +294,9 @@ impl JsonReport {
                     })
                     .collect()
             }),
+            source: None,
+            age_seconds: None,
+            ended_at: None,
         }
     }
 

@@ -8,6 +8,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod prometheus;
+pub mod provenance;
 pub mod redact;
 pub mod text;
 
