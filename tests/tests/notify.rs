@@ -254,3 +254,73 @@ async fn receivers_down_slow_or_failing_cost_a_run_nothing_and_are_retried() {
         .unwrap()
         .ends_with("is FAILING (was unknown): down"));
 }
+
+static C_DOWN: AtomicBool = AtomicBool::new(true);
+
+#[smoke_test(tags("notify-c"))]
+fn flapping_dependency() -> SmokeResult {
+    if C_DOWN.load(Ordering::SeqCst) {
+        return Err(SmokeError::failure("timed out talking to the broker"));
+    }
+    Ok(())
+}
+
+/// Notifications follow the reported (damped) status, not each raw outcome: with
+/// `fail_after(2)`, the first failure changes nothing, the second is the change.
+#[tokio::test]
+async fn with_flap_damping_a_change_is_notified_only_when_the_reported_status_changes() {
+    let called: Arc<Mutex<Vec<StatusChange>>> = Arc::default();
+    let record = called.clone();
+    let smoke = builder("notify-c")
+        .damping(smoke_runtime::report::damping::Damping::new().fail_after(2))
+        .on_change(move |change| record.lock().unwrap().push(change.clone()))
+        .build();
+    let addr = serve_axum(smoke_runtime::axum::router(smoke)).await;
+    let changes =
+        |called: &Arc<Mutex<Vec<StatusChange>>>| -> Vec<(Option<String>, Status, Status)> {
+            called
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|c| (c.test.clone(), c.from, c.to))
+                .collect()
+        };
+
+    run(addr).await;
+    // Callbacks run off the run's path: give them time to say anything they would.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        changes(&called),
+        vec![],
+        "one failure of two is no change yet"
+    );
+
+    run(addr).await;
+    let start = Instant::now();
+    while changes(&called).len() < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            changes(&called)
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let test = "notify::flapping_dependency".to_owned();
+    let seen = changes(&called);
+    assert!(
+        seen.contains(&(Some(test.clone()), Status::Unknown, Status::Failing)),
+        "{seen:?}"
+    );
+
+    C_DOWN.store(false, Ordering::SeqCst);
+    run(addr).await;
+    let start = Instant::now();
+    while !changes(&called).contains(&(Some(test.clone()), Status::Failing, Status::Passing)) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            changes(&called)
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

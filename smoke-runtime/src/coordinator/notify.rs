@@ -29,6 +29,7 @@ use serde_json::{json, Value};
 
 use super::lock;
 pub use super::webhook::Webhook;
+use crate::report::damping::Reported;
 use crate::report::history::{rfc3339, History, TestHistory};
 use crate::report::redact::Redactor;
 use crate::Outcome;
@@ -64,21 +65,18 @@ impl fmt::Display for Status {
     }
 }
 
-/// The status a test is reported as, from its history: the one place that decides it
-/// (today the outcome of its latest run that counts; skipped runs do not).
+/// The status a test is reported as, from its history: the one place that decides it.
+/// It is the damped status ([`TestHistory::reported`]): with the default thresholds, the
+/// outcome of the latest run that counts (skipped runs do not); with flap damping, a
+/// failure is reported only after `fail_after` failures in a row, a recovery after
+/// `pass_after` passes, and a test that has not passed yet nor failed often enough is
+/// `Unknown`.
 pub fn reported_status(history: &TestHistory) -> Status {
-    history
-        .runs
-        .iter()
-        .rev()
-        .find(|run| run.outcome != Outcome::Skipped)
-        .map_or(Status::Unknown, |run| {
-            if run.outcome == Outcome::Passed {
-                Status::Passing
-            } else {
-                Status::Failing
-            }
-        })
+    match history.reported {
+        Reported::Passing => Status::Passing,
+        Reported::Failing => Status::Failing,
+        Reported::Pending => Status::Unknown,
+    }
 }
 
 /// A change of status between two recorded runs.
