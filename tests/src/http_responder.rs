@@ -18,6 +18,8 @@ pub struct Request {
     pub path: String,
     /// The headers, names in lower case.
     pub headers: Vec<(String, String)>,
+    /// The body (as long as its `Content-Length` says; empty without one).
+    pub body: Vec<u8>,
 }
 
 impl Request {
@@ -125,7 +127,11 @@ impl Drop for Responder {
     }
 }
 
-/// Serves one connection: reads one request, answers it, closes.
+/// The most of a request body the server reads.
+const MAX_BODY: usize = 1024 * 1024;
+
+/// Serves one connection: reads one request (and its body, by `Content-Length`), answers
+/// it, closes.
 pub async fn serve<S>(mut stream: S, handler: &Handler) -> std::io::Result<()>
 where
     S: AsyncRead + AsyncWrite + Unpin,
@@ -148,14 +154,30 @@ where
     let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
     let mut lines = head.split("\r\n");
     let mut first = lines.next().unwrap_or("").split(' ');
-    let request = Request {
+    let mut request = Request {
         method: first.next().unwrap_or("").to_owned(),
         path: first.next().unwrap_or("").to_owned(),
         headers: lines
             .filter_map(|l| l.split_once(':'))
             .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
             .collect(),
+        body: Vec::new(),
     };
+    let length: usize = request
+        .header("content-length")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+        .min(MAX_BODY);
+    let mut body = buffer[head_end + 4..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    body.truncate(length);
+    request.body = body;
     let response = handler(&request);
     if let Some(delay) = response.delay {
         tokio::time::sleep(delay).await;

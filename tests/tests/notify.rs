@@ -2,7 +2,8 @@
 //! record the POSTs): a test that fails then passes produces a change each way, with the
 //! structured fields and the human `text`, and no secret; callbacks hear the same (a
 //! panicking one does not stop them); receivers that are down, slow or erroring neither
-//! delay a run's answer nor go untried.
+//! delay a run's answer nor go untried; an HTTPS receiver behind a private CA gets every
+//! change once the webhook trusts that CA, and nothing otherwise.
 //!
 //! Each scenario has its own tests (by tag) and toggles, since tests run in parallel.
 
@@ -323,4 +324,78 @@ async fn with_flap_damping_a_change_is_notified_only_when_the_reported_status_ch
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+#[smoke_test(tags("notify-d"))]
+fn queue_reachable() -> SmokeResult {
+    Err(SmokeError::failure("the queue refused the connection"))
+}
+
+/// A webhook over HTTPS to a real TLS receiver on loopback whose certificate a private CA
+/// signed: trusted through the webhook's own root certificate, every change arrives, with
+/// its headers and JSON body; the same receiver without the CA trusted gets nothing (the
+/// handshake fails, which costs the run nothing).
+#[tokio::test]
+async fn a_webhook_over_https_reaches_a_receiver_whose_ca_it_trusts() {
+    use smoke_tests::http_responder::{Request, Response};
+    use smoke_tests::tls::{Ca, TlsServer};
+
+    let ca = Ca::new("smoke webhook test CA");
+    let seen: Arc<Mutex<Vec<Request>>> = Arc::default();
+    let record = seen.clone();
+    let server = TlsServer::start(ca.leaf(-1, 30), move |request| {
+        record.lock().unwrap().push(request.clone());
+        Response::text(200, "ok")
+    })
+    .await;
+    let url = format!("https://localhost:{}/services/T0/B0/hook", server.port());
+    let smoke = builder("notify-d")
+        .webhook(
+            Webhook::new(url.clone())
+                .root_certificate_pem(&ca.pem)
+                .header("Authorization", "Bearer tls-hook-token"),
+        )
+        // The system's roots only: the receiver's certificate is not trusted.
+        .webhook(
+            Webhook::new(format!("{url}-untrusted"))
+                .tries(2)
+                .backoff(Duration::from_millis(50)),
+        )
+        .build();
+    let addr = serve_axum(smoke_runtime::axum::router(smoke)).await;
+
+    let took = run(addr).await; // fails: the test and the selection change from unknown
+    assert!(
+        took < Duration::from_secs(2),
+        "the run's answer took {took:?}"
+    );
+    let start = Instant::now();
+    while seen.lock().unwrap().len() < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{} of 2 POSTs",
+            seen.lock().unwrap().len()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Time for the untrusted webhook's tries, which must not arrive.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2, "{seen:#?}");
+    let mut subjects = Vec::new();
+    for request in &seen {
+        assert_eq!(request.method, "POST");
+        assert_eq!(request.path, "/services/T0/B0/hook");
+        assert_eq!(request.header("content-type"), Some("application/json"));
+        assert_eq!(
+            request.header("authorization"),
+            Some("Bearer tls-hook-token")
+        );
+        let body: Value = serde_json::from_slice(&request.body).expect("a JSON body");
+        assert_eq!(body["from"], "unknown");
+        assert_eq!(body["to"], "failing");
+        subjects.push(body["test"].as_str().unwrap_or("selection").to_owned());
+    }
+    subjects.sort();
+    assert_eq!(subjects, ["notify::queue_reachable", "selection"]);
 }

@@ -27,6 +27,7 @@
 mod flight;
 pub mod notify;
 mod state;
+#[cfg(feature = "http-check")]
 mod webhook;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

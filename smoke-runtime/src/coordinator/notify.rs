@@ -18,7 +18,10 @@
 //!   a receiver that is slow or down costs a line on stderr. Callbacks run in turn on a
 //!   blocking thread of the runtime (they may block), and a callback that panics is
 //!   caught.
-//! - Webhooks speak plain `http://` (HTTP/1.1, `Connection: close`).
+//! - Webhooks are POSTed through the HTTP check's client ([`HttpCheck`](crate::checks::HttpCheck),
+//!   feature `http-check`, which the endpoint's `http` feature turns on): `http://`, and
+//!   `https://` with the `tls` feature, verified against the system's roots and any
+//!   [`Webhook::root_certificate_pem`] gives.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -28,6 +31,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::{json, Value};
 
 use super::lock;
+#[cfg(feature = "http-check")]
 pub use super::webhook::Webhook;
 use crate::report::damping::Reported;
 use crate::report::history::{rfc3339, History, TestHistory};
@@ -172,7 +176,8 @@ pub type Callback = Arc<dyn Fn(&StatusChange) + Send + Sync>;
 pub struct Notifications {
     /// Called with each change, on a background task.
     pub callbacks: Vec<Callback>,
-    /// POSTed each change as JSON.
+    /// POSTed each change as JSON (feature `http-check`).
+    #[cfg(feature = "http-check")]
     pub webhooks: Vec<Webhook>,
     /// The service's name, carried by each change.
     pub service: Option<String>,
@@ -182,10 +187,11 @@ pub struct Notifications {
 
 impl fmt::Debug for Notifications {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Notifications")
-            .field("callbacks", &self.callbacks.len())
-            .field("webhooks", &self.webhooks)
-            .field("service", &self.service)
+        let mut f = f.debug_struct("Notifications");
+        f.field("callbacks", &self.callbacks.len());
+        #[cfg(feature = "http-check")]
+        f.field("webhooks", &self.webhooks);
+        f.field("service", &self.service)
             .field("instance", &self.instance)
             .finish()
     }
@@ -194,7 +200,11 @@ impl fmt::Debug for Notifications {
 impl Notifications {
     /// Whether anyone listens.
     pub fn is_empty(&self) -> bool {
-        self.callbacks.is_empty() && self.webhooks.is_empty()
+        #[cfg(feature = "http-check")]
+        if !self.webhooks.is_empty() {
+            return false;
+        }
+        self.callbacks.is_empty()
     }
 }
 
@@ -383,6 +393,13 @@ async fn deliver(config: &Notifications, change: &StatusChange) {
         });
         let _ = called.await;
     }
+    #[cfg(feature = "http-check")]
+    post(config, change).await;
+}
+
+/// POSTs `change` to every webhook, side by side.
+#[cfg(feature = "http-check")]
+async fn post(config: &Notifications, change: &StatusChange) {
     if config.webhooks.is_empty() {
         return;
     }

@@ -1,19 +1,38 @@
-//! The webhook receiver of [status changes](super::notify): a JSON POST over plain
-//! HTTP/1.1 (`Connection: close`), with a per-try timeout and retries with exponential
-//! backoff.
+//! The webhook receiver of [status changes](super::notify): a JSON POST through the
+//! HTTP check's client ([`HttpCheck`]: `http://`, and `https://` with the `tls` feature,
+//! verified against the system's roots and any given), with a per-try timeout and retries
+//! with exponential backoff.
 
 use std::fmt;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use http::Uri;
+
+use crate::checks::HttpCheck;
+
+/// The most of a receiver's answer read (its status is what counts).
+const MAX_ANSWER: usize = 64 * 1024;
 
 /// A receiver of JSON POSTs, for [`SmokeBuilder::webhook`](crate::http::SmokeBuilder).
+///
+/// ```
+/// use std::time::Duration;
+/// use smoke_runtime::coordinator::notify::Webhook;
+///
+/// let hook = Webhook::new("https://hooks.example.com/services/T000/B000/XXXX")
+///     .header("Authorization", "Bearer hook-token")
+///     .timeout(Duration::from_secs(3))
+///     .tries(5);
+/// // Neither the path nor the headers are shown: they may hold tokens.
+/// assert!(!format!("{hook:?}").contains("XXXX"));
+/// ```
 #[derive(Clone)]
 pub struct Webhook {
-    url: String,
-    headers: Vec<(String, String)>,
-    timeout: Duration,
+    /// The URL, headers, timeout and roots; POSTed a change at a time.
+    client: HttpCheck,
+    /// What logs call it: its origin, never its path.
+    shown: String,
+    headers: usize,
     tries: u32,
     backoff: Duration,
 }
@@ -22,19 +41,27 @@ impl fmt::Debug for Webhook {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The URL's path and the headers may hold tokens.
         f.debug_struct("Webhook")
-            .field("host", &target(&self.url).map(|t| t.authority).ok())
-            .field("headers", &self.headers.len())
-            .finish()
+            .field("url", &self.shown)
+            .field("headers", &self.headers)
+            .field("tries", &self.tries)
+            .finish_non_exhaustive()
     }
 }
 
 impl Webhook {
-    /// A webhook at `url` (`http://host[:port]/path`): 3 tries, 5 s each, backoff 0.5 s.
+    /// A webhook at `url` (`http://host[:port]/path`, or `https://` with the `tls`
+    /// feature): 3 tries, 5 s each, backoff 0.5 s.
     pub fn new(url: impl Into<String>) -> Self {
+        let url = url.into();
+        let shown = origin(&url);
         Webhook {
-            url: url.into(),
-            headers: Vec::new(),
-            timeout: Duration::from_secs(5),
+            client: HttpCheck::new(url)
+                .header("Content-Type", "application/json")
+                .timeout(Duration::from_secs(5))
+                .max_body(MAX_ANSWER)
+                .shown_as(shown.clone()),
+            shown,
+            headers: 0,
             tries: 3,
             backoff: Duration::from_millis(500),
         }
@@ -42,13 +69,15 @@ impl Webhook {
 
     /// Sends this header too, e.g. `Authorization`.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+        self.client = self.client.header(name, value);
+        self.headers += 1;
         self
     }
 
-    /// How long one try may take, connecting included (default 5 s).
+    /// How long one try may take, connecting and the TLS handshake included (default
+    /// 5 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.client = self.client.timeout(timeout);
         self
     }
 
@@ -64,67 +93,33 @@ impl Webhook {
         self
     }
 
-    /// Why this webhook cannot be sent to (its URL is not `http://host[:port]/...`).
+    /// Trusts the CA certificates in `pem` (a private CA's) for an `https://` receiver,
+    /// besides the system's roots.
+    #[cfg(feature = "tls")]
+    pub fn root_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.client = self.client.root_certificate_pem(pem);
+        self
+    }
+
+    /// Why this webhook cannot be sent to: its URL is not `http(s)://host[:port]/...`,
+    /// or it is `https://` without the `tls` feature.
     pub fn check(&self) -> Result<(), String> {
-        target(&self.url).map(|_| ())
+        self.client.validate()
     }
 
     /// Sends `body` once; `Ok` on a 2xx answer.
     async fn post(&self, body: &str) -> Result<(), String> {
-        let target = target(&self.url)?;
-        let exchange = async {
-            let mut stream = TcpStream::connect(&target.authority)
-                .await
-                .map_err(|e| format!("cannot connect: {e}"))?;
-            let mut request = format!(
-                "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
-                 Content-Length: {}\r\nConnection: close\r\nUser-Agent: smoke-notify\r\n",
-                target.path,
-                target.authority,
-                body.len()
-            );
-            // A header that would break the request's framing is not sent.
-            let framed = |text: &str| !text.contains(['\r', '\n']);
-            for (name, value) in self.headers.iter().filter(|(n, v)| framed(n) && framed(v)) {
-                request.push_str(&format!("{name}: {value}\r\n"));
-            }
-            request.push_str("\r\n");
-            request.push_str(body);
-            stream
-                .write_all(request.as_bytes())
-                .await
-                .map_err(|e| format!("cannot send: {e}"))?;
-            let mut head = [0u8; 64];
-            let mut read = 0;
-            while read < 12 {
-                let n = stream
-                    .read(&mut head[read..])
-                    .await
-                    .map_err(|e| format!("no answer: {e}"))?;
-                if n == 0 {
-                    return Err("the connection closed without an answer".to_owned());
-                }
-                read += n;
-            }
-            let line = String::from_utf8_lossy(&head[..read]);
-            let code = line.split(' ').nth(1).unwrap_or("");
-            if code.starts_with('2') {
-                Ok(())
-            } else {
-                Err(format!("answered {code}"))
-            }
-        };
-        match tokio::time::timeout(self.timeout, exchange).await {
-            Ok(answer) => answer,
-            Err(_) => Err(format!(
-                "no answer within {}",
-                humantime::format_duration(self.timeout)
-            )),
-        }
+        self.client
+            .clone()
+            .post(body)
+            .run()
+            .await
+            .map(drop)
+            .map_err(|e| e.message().to_owned())
     }
 
     /// Sends `body`, trying again after a failure until the tries run out; a change
-    /// given up is logged (with the receiver's host only: its path may hold a token).
+    /// given up is logged (with the receiver's origin only: its path may hold a token).
     pub(super) async fn deliver(&self, body: &str) {
         let mut wait = self.backoff;
         for attempt in 1..=self.tries {
@@ -132,8 +127,10 @@ impl Webhook {
                 return;
             };
             if attempt == self.tries {
-                let host = target(&self.url).map(|t| t.authority).unwrap_or_default();
-                eprintln!("smoke: webhook {host} gave up after {attempt} tries: {why}");
+                eprintln!(
+                    "smoke: webhook {} gave up after {attempt} tries: {why}",
+                    self.shown
+                );
                 return;
             }
             tokio::time::sleep(wait).await;
@@ -154,28 +151,18 @@ impl From<String> for Webhook {
     }
 }
 
-struct Target {
-    authority: String,
-    path: String,
-}
-
-fn target(url: &str) -> Result<Target, String> {
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or_else(|| "only http:// webhooks are supported".to_owned())?;
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    let authority = if authority.contains(':') {
-        authority.to_owned()
-    } else {
-        format!("{authority}:80")
-    };
-    Ok(Target {
-        authority,
-        path: path.to_owned(),
-    })
+/// `scheme://host[:port]/…` of `url`: what messages and logs call a webhook (its user
+/// info, path and query left out, as they may hold tokens).
+fn origin(url: &str) -> String {
+    let uri: Option<Uri> = url.parse().ok();
+    match uri
+        .as_ref()
+        .and_then(|u| Some((u.scheme_str()?, u.host()?, u.port_u16())))
+    {
+        Some((scheme, host, Some(port))) => format!("{scheme}://{host}:{port}/…"),
+        Some((scheme, host, None)) => format!("{scheme}://{host}/…"),
+        None => "a webhook URL that does not parse".to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -183,10 +170,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_http_urls_are_targets() {
-        let t = target("http://127.0.0.1:9/hook?a=b").unwrap();
-        assert_eq!(t.authority, "127.0.0.1:9");
-        assert_eq!(t.path, "/hook?a=b");
-        assert!(target("https://example.com/").is_err());
+    fn only_the_origin_is_shown() {
+        assert_eq!(
+            origin("https://user:pw@hooks.example.com/T0/B0/secret?x=y"),
+            "https://hooks.example.com/…"
+        );
+        assert_eq!(origin("http://127.0.0.1:9/hook"), "http://127.0.0.1:9/…");
+        let bad = Webhook::new("ftp://example.com/secret-path")
+            .check()
+            .unwrap_err();
+        assert!(bad.contains("ftp://example.com/…"), "{bad}");
+        assert!(!bad.contains("secret-path"), "{bad}");
+        assert!(Webhook::new("no scheme").check().is_err());
     }
 }

@@ -254,7 +254,8 @@ impl SmokeBuilder {
     }
 
     /// POSTs each status change as JSON (a Slack-style `text` and structured fields) to
-    /// `webhook`: a URL (`http://...`) or a [`Webhook`] with headers, timeout and tries.
+    /// `webhook`: a URL (`http://...`, or `https://...` with the `tls` feature) or a
+    /// [`Webhook`] with headers, timeout, tries and trusted roots.
     /// Delivery is queued and retried in the background, never holding up a run.
     /// Repeatable.
     pub fn webhook(mut self, webhook: impl Into<Webhook>) -> Self {
@@ -292,7 +293,7 @@ impl SmokeBuilder {
     /// [`Details::WhenAuthorized`] is empty once trimmed of surrounding whitespace, or has
     /// a character other than visible ASCII (no request could present it): both would
     /// make the endpoint lie; or when a [`webhook`](Self::webhook)'s URL is not
-    /// `http://host[:port]/...`; or when the prerequisites (`requires(...)`) of the
+    /// `http(s)://host[:port]/...` (`https://` needs the `tls` feature); or when the prerequisites (`requires(...)`) of the
     /// exposed tests form a cycle, so that those tests could never run: the message names
     /// the cycle (`dependency cycle: a -> b -> a`, see
     /// [`check_dependencies`](crate::check_dependencies)).

@@ -1,25 +1,30 @@
-//! An HTTP(S) URL answers with the expected status.
+//! An HTTP(S) URL answers with the expected status; also the client the endpoint's
+//! webhooks POST through.
 
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use http::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, HOST, LOCATION, USER_AGENT};
-use http::{HeaderMap, Request, StatusCode, Uri};
-use http_body_util::{BodyExt, Empty, Limited};
+use http::{HeaderMap, Method, Request, StatusCode};
+use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
+mod target;
+
 use super::human_duration;
 use crate::report::redact::Redactor;
 use crate::{SmokeError, SmokeResult};
+use target::Target;
 
 /// The largest body [`HttpCheck::fetch`] reads.
 const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
 
-/// A GET request to a URL, with the answer expected of it.
+/// A GET request to a URL (or a POST, with [`post`](HttpCheck::post)), with the answer
+/// expected of it.
 ///
 /// `http://` always works; `https://` needs the `tls` feature and verifies the server's
 /// certificate against the system's root certificates (plus any given with
@@ -42,6 +47,10 @@ const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
 #[derive(Clone)]
 pub struct HttpCheck {
     url: String,
+    method: Method,
+    body: Bytes,
+    /// What messages call the URL, when not [`HttpCheck::shown_url`].
+    shown: Option<String>,
     headers: Vec<(String, String)>,
     timeout: Duration,
     expected: Option<u16>,
@@ -56,7 +65,7 @@ impl fmt::Debug for HttpCheck {
         // Header values may be credentials: only their names are shown.
         let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
         f.debug_struct("HttpCheck")
-            .field("url", &self.shown_url())
+            .field("url", &self.shown())
             .field("headers", &names)
             .field("timeout", &self.timeout)
             .field("expected", &self.expected)
@@ -93,6 +102,9 @@ impl HttpCheck {
     pub fn new(url: impl Into<String>) -> Self {
         HttpCheck {
             url: url.into(),
+            method: Method::GET,
+            body: Bytes::new(),
+            shown: None,
             headers: Vec::new(),
             timeout: Duration::from_secs(10),
             expected: None,
@@ -108,6 +120,46 @@ impl HttpCheck {
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
+    }
+
+    /// Sends a POST with `body` instead of a GET (say what it is with a `Content-Type`
+    /// [`header`](Self::header)).
+    ///
+    /// ```no_run
+    /// # async fn f() -> smoke_runtime::SmokeResult {
+    /// use smoke_runtime::checks::HttpCheck;
+    ///
+    /// HttpCheck::new("http://search.internal:9200/_search")
+    ///     .post(r#"{"size": 0}"#)
+    ///     .header("Content-Type", "application/json")
+    ///     .run()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn post(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.method = Method::POST;
+        self.body = Bytes::from(body.into());
+        self
+    }
+
+    /// What messages call the URL instead of [`shown_url`](Self::shown_url) (a webhook's
+    /// path may hold its token).
+    pub(crate) fn shown_as(mut self, shown: String) -> Self {
+        self.shown = Some(shown);
+        self
+    }
+
+    /// Why the URL cannot be asked (not `http(s)://host...`, or `https://` without the
+    /// `tls` feature), before any request is sent.
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        let target = Target::parse(&self.url, &self.shown()).map_err(|e| e.message().to_owned())?;
+        if target.tls && !cfg!(feature = "tls") {
+            return Err(format!(
+                "{}: https:// needs the `tls` feature of smoke-runtime",
+                self.shown()
+            ));
+        }
+        Ok(())
     }
 
     /// The time allowed for connecting, the TLS handshake and the whole answer (default
@@ -174,20 +226,31 @@ impl HttpCheck {
         Redactor::new().redact(&self.url)
     }
 
+    /// What messages call the URL: [`shown_url`](Self::shown_url), or what
+    /// [`shown_as`](Self::shown_as) says.
+    fn shown(&self) -> String {
+        self.shown.clone().unwrap_or_else(|| self.shown_url())
+    }
+
+    /// The request as messages name it: `GET https://host/path`.
+    fn what(&self) -> String {
+        format!("{} {}", self.method, self.shown())
+    }
+
     /// Sends the request and returns the answer whatever its status. Credentials in the
     /// URL (`https://user:password@host/`, percent-encoded) are sent as `Authorization:
     /// Basic`, unless an `Authorization` header is given. A server that does
     /// not answer in time (refused connection, failed handshake, timeout) is a failure;
     /// an invalid URL or header is an error.
     pub async fn fetch(&self) -> SmokeResult<HttpResponse> {
-        let target = Target::parse(&self.url)?;
+        let target = Target::parse(&self.url, &self.shown())?;
         let request = self.request(&target)?;
         match tokio::time::timeout(self.timeout, self.exchange(&target, request)).await {
             Ok(result) => result,
             Err(_) => Err(SmokeError::failure(format!(
-                "GET {} got no complete answer within {}; the service is down, overloaded \
+                "{} got no complete answer within {}; the service is down, overloaded \
                  or blocked: check that it runs and that the address is right",
-                self.shown_url(),
+                self.what(),
                 human_duration(self.timeout)
             ))),
         }
@@ -209,8 +272,8 @@ impl HttpCheck {
             None => "a 2xx status".to_owned(),
         };
         let mut message = format!(
-            "GET {} answered {}, expected {expected}",
-            self.shown_url(),
+            "{} answered {}, expected {expected}",
+            self.what(),
             describe_status(answer.status)
         );
         if let Some(location) = answer.header(LOCATION.as_str()) {
@@ -229,8 +292,10 @@ impl HttpCheck {
         Err(SmokeError::failure(message))
     }
 
-    fn request(&self, target: &Target) -> SmokeResult<Request<Empty<Bytes>>> {
-        let mut builder = Request::get(target.path.as_str())
+    fn request(&self, target: &Target) -> SmokeResult<Request<Full<Bytes>>> {
+        let mut builder = Request::builder()
+            .method(self.method.clone())
+            .uri(target.path.as_str())
             .header(HOST, target.host_header())
             .header(USER_AGENT, concat!("smoke/", env!("CARGO_PKG_VERSION")));
         let mut has_accept = false;
@@ -255,14 +320,14 @@ impl HttpCheck {
             builder = builder.header(ACCEPT, "*/*");
         }
         builder
-            .body(Empty::new())
+            .body(Full::new(self.body.clone()))
             .map_err(|e| SmokeError::error(format!("HttpCheck: cannot build the request: {e}")))
     }
 
     async fn exchange(
         &self,
         target: &Target,
-        request: Request<Empty<Bytes>>,
+        request: Request<Full<Bytes>>,
     ) -> SmokeResult<HttpResponse> {
         let connected = match self.connect_to {
             Some(address) => TcpStream::connect(address).await,
@@ -274,9 +339,9 @@ impl HttpCheck {
                 None => String::new(),
             };
             SmokeError::failure(format!(
-                "GET {}: could not connect to {}:{}{at}: {e}; check that the service runs \
+                "{}: could not connect to {}:{}{at}: {e}; check that the service runs \
                  and listens there, and that no firewall blocks it",
-                self.shown_url(),
+                self.what(),
                 target.host,
                 target.port
             ))
@@ -287,7 +352,7 @@ impl HttpCheck {
                 let stream = super::tls::handshake(&target.host, tcp, &self.roots)
                     .await
                     .map_err(|e| {
-                        SmokeError::failure(format!("GET {}: {}", self.shown_url(), e.message()))
+                        SmokeError::failure(format!("{}: {}", self.what(), e.message()))
                     })?;
                 return self.send(stream, request).await;
             }
@@ -295,23 +360,23 @@ impl HttpCheck {
             {
                 drop(tcp);
                 return Err(SmokeError::error(format!(
-                    "GET {}: https:// needs the `tls` feature of smoke-runtime",
-                    self.shown_url()
+                    "{}: https:// needs the `tls` feature of smoke-runtime",
+                    self.what()
                 )));
             }
         }
         self.send(tcp, request).await
     }
 
-    async fn send<S>(&self, stream: S, request: Request<Empty<Bytes>>) -> SmokeResult<HttpResponse>
+    async fn send<S>(&self, stream: S, request: Request<Full<Bytes>>) -> SmokeResult<HttpResponse>
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let broken = |e: hyper::Error| {
             SmokeError::failure(format!(
-                "GET {}: the connection broke: {}; check the service's logs and that the \
+                "{}: the connection broke: {}; check the service's logs and that the \
                  address speaks HTTP/1.1{}",
-                self.shown_url(),
+                self.what(),
                 // `outer: inner: innermost`, as `?` would make it.
                 SmokeError::from(e).message(),
                 if self.url.starts_with("http://") {
@@ -332,8 +397,8 @@ impl HttpCheck {
             .await
             .map_err(|e| {
                 SmokeError::failure(format!(
-                    "GET {}: reading the body failed: {e}{}",
-                    self.shown_url(),
+                    "{}: reading the body failed: {e}{}",
+                    self.what(),
                     if e.is::<http_body_util::LengthLimitError>() {
                         format!(" (the limit is {} bytes)", self.max_body)
                     } else {
@@ -370,143 +435,6 @@ pub async fn http_status(url: &str, expected: u16, timeout: Duration) -> SmokeRe
         .map(|_| ())
 }
 
-/// The user and password of a URL's userinfo, percent-decoded.
-struct Credentials {
-    user: String,
-    password: String,
-}
-
-impl Credentials {
-    /// `user[:password]` of a URL, or why it cannot be read.
-    fn parse(userinfo: &str) -> Result<Credentials, String> {
-        let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
-        Ok(Credentials {
-            user: percent_decode(user).ok_or("its user name is not valid percent-encoded UTF-8")?,
-            password: percent_decode(password)
-                .ok_or("its password is not valid percent-encoded UTF-8")?,
-        })
-    }
-
-    /// The `Authorization` header's value: `Basic base64(user:password)`.
-    fn basic(&self) -> String {
-        format!(
-            "Basic {}",
-            base64(format!("{}:{}", self.user, self.password).as_bytes())
-        )
-    }
-}
-
-/// `%XX` escapes decoded; `None` for a bad escape or bytes that are not UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return None;
-            }
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// Standard base64 with padding (RFC 4648).
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(ALPHABET[((n >> shift) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// Where a URL points.
-struct Target {
-    tls: bool,
-    host: String,
-    port: u16,
-    path: String,
-    credentials: Option<Credentials>,
-}
-
-impl Target {
-    fn parse(url: &str) -> SmokeResult<Target> {
-        let invalid = |why: &str| {
-            SmokeError::error(format!(
-                "{:?} is not a URL the HTTP check can use: {why}; write it as \
-                 http://host[:port]/path or https://...",
-                Redactor::new().redact(url)
-            ))
-        };
-        let uri: Uri = url.parse().map_err(|e| invalid(&format!("{e}")))?;
-        let tls = match uri.scheme_str() {
-            Some("http") => false,
-            Some("https") => true,
-            Some(other) => return Err(invalid(&format!("the scheme {other} is not http(s)"))),
-            None => return Err(invalid("it has no scheme")),
-        };
-        let credentials = match uri.authority().and_then(|a| a.as_str().rsplit_once('@')) {
-            Some((userinfo, _)) => Some(Credentials::parse(userinfo).map_err(|why| invalid(&why))?),
-            None => None,
-        };
-        let host = uri.host().ok_or_else(|| invalid("it has no host"))?;
-        let host = host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned();
-        let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
-        let path = uri
-            .path_and_query()
-            .map_or("/".to_owned(), |p| p.as_str().to_owned());
-        let path = if path.is_empty() {
-            "/".to_owned()
-        } else {
-            path
-        };
-        Ok(Target {
-            tls,
-            host,
-            port,
-            path,
-            credentials,
-        })
-    }
-
-    fn host_header(&self) -> String {
-        let host = if self.host.contains(':') {
-            format!("[{}]", self.host)
-        } else {
-            self.host.clone()
-        };
-        let default = if self.tls { 443 } else { 80 };
-        if self.port == default {
-            host
-        } else {
-            format!("{host}:{}", self.port)
-        }
-    }
-}
-
 /// `503` -> `"503 Service Unavailable"`.
 fn describe_status(code: u16) -> String {
     match StatusCode::from_u16(code)
@@ -527,49 +455,4 @@ fn body_snippet(body: &[u8]) -> String {
         snippet.push('…');
     }
     snippet
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_are_split_into_what_the_request_needs() {
-        let t = Target::parse("http://example.com:8080/a/b?c=d").unwrap();
-        assert_eq!(
-            (t.tls, t.host.as_str(), t.port, t.path.as_str()),
-            (false, "example.com", 8080, "/a/b?c=d")
-        );
-        assert_eq!(t.host_header(), "example.com:8080");
-        let t = Target::parse("https://[::1]").unwrap();
-        assert_eq!(
-            (t.tls, t.host.as_str(), t.port, t.path.as_str()),
-            (true, "::1", 443, "/")
-        );
-        assert_eq!(t.host_header(), "[::1]");
-        assert!(Target::parse("ftp://x/").is_err());
-        assert!(Target::parse("localhost:80").is_err());
-        assert!(t.credentials.is_none());
-    }
-
-    #[test]
-    fn userinfo_becomes_basic_credentials() {
-        let t = Target::parse("https://deploy%40ci:p%3Ass%20w@api.internal:8443/x").unwrap();
-        assert_eq!((t.host.as_str(), t.port), ("api.internal", 8443));
-        let c = t.credentials.unwrap();
-        assert_eq!(
-            (c.user.as_str(), c.password.as_str()),
-            ("deploy@ci", "p:ss w")
-        );
-        // RFC 7617's example.
-        let c = Credentials::parse("Aladdin:open%20sesame").unwrap();
-        assert_eq!(c.basic(), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        let err = Target::parse("http://u:%zzsecret@h/").err().unwrap();
-        assert!(!err.message().contains("secret"), "{}", err.message());
-        assert!(err.message().contains("u:***@h"), "{}", err.message());
-    }
 }
