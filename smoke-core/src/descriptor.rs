@@ -63,6 +63,10 @@ pub struct TestDescriptor {
     /// `pass_after = 2`: passing runs in a row before the endpoint reports a failing test
     /// passing again; `None`: the run-wide setting. By hand: `None`.
     pub pass_after: Option<u64>,
+    /// `fail_after_duration = "30s"`: how long the test may fail before the endpoint
+    /// reports it failing, however few runs that took; `None`: the run-wide setting. By
+    /// hand: `None`.
+    pub fail_after_duration: Option<Duration>,
     /// The generated wrapper.
     pub run: TestFn,
 }
@@ -85,6 +89,7 @@ impl std::fmt::Debug for TestDescriptor {
             .field("requires", &requires)
             .field("fail_after", &self.fail_after)
             .field("pass_after", &self.pass_after)
+            .field("fail_after_duration", &self.fail_after_duration)
             .finish_non_exhaustive()
     }
 }

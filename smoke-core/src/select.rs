@@ -163,6 +163,7 @@ mod tests {
             requires: &[],
             fail_after: None,
             pass_after: None,
+            fail_after_duration: None,
             run: noop,
         }
     }

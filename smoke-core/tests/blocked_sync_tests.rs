@@ -32,6 +32,7 @@ static HANGS: TestDescriptor = TestDescriptor {
     requires: &[],
     fail_after: None,
     pass_after: None,
+    fail_after_duration: None,
     run: hangs_until_released,
 };
 

@@ -23,6 +23,7 @@ static PASSES: TestDescriptor = TestDescriptor {
     requires: &[],
     fail_after: None,
     pass_after: None,
+    fail_after_duration: None,
     run: passes,
 };
 

@@ -22,6 +22,7 @@ const fn test(name: &'static str, serial: bool, run: smoke_core::TestFn) -> Test
         requires: &[],
         fail_after: None,
         pass_after: None,
+        fail_after_duration: None,
         run,
     }
 }

@@ -34,11 +34,12 @@ impl Site {
             Site::Test | Site::Suite => {
                 "`name = \"...\"`, `timeout = \"2s\"`, `tags(\"db\", ...)`, `skip = \"reason\"`, \
                  `serial`, `requires(test, ...)`, `fail_after = 3`, `pass_after = 2`, \
-                 `crate = path`"
+                 `fail_after_duration = \"30s\"`, `crate = path`"
             }
             Site::Method => {
                 "`name = \"...\"`, `timeout = \"2s\"`, `tags(\"db\", ...)`, `skip = \"reason\"`, \
-                 `serial`, `requires(test, ...)`, `fail_after = 3`, `pass_after = 2`"
+                 `serial`, `requires(test, ...)`, `fail_after = 3`, `pass_after = 2`, \
+                 `fail_after_duration = \"30s\"`"
             }
         }
     }
@@ -65,6 +66,9 @@ pub struct Args {
     pub fail_after: Option<u64>,
     /// `pass_after = N`: passing runs in a row before it is reported passing again.
     pub pass_after: Option<u64>,
+    /// `fail_after_duration = "..."`, in milliseconds: how long failing before it is
+    /// reported failing.
+    pub fail_after_duration_ms: Option<u64>,
 }
 
 /// Parses `tokens` (what is inside the attribute's parentheses), adding every problem to
@@ -154,18 +158,13 @@ fn parse_one(
             args.name = Some(lit);
         }
         "timeout" => {
-            let lit = string_value(input, &key, "timeout = \"2s\"")?;
-            let ms = parse_duration(&lit.value()).map_err(|why| {
-                syn::Error::new(
-                    lit.span(),
-                    format!(
-                        "invalid timeout {:?}: {why}; write a number and a unit (`ms`, `s`, \
-                         `m`, `h`), as in `timeout = \"250ms\"`, `\"2s\"`, `\"1m30s\"`",
-                        lit.value()
-                    ),
-                )
-            })?;
-            args.timeout_ms = Some(ms);
+            let zero = "a zero timeout would time the test out before it starts";
+            args.timeout_ms = Some(duration_value(input, &key, "2s", zero)?);
+        }
+        "fail_after_duration" => {
+            let zero = "a zero duration would report every failure at once (as \
+                        `fail_after = 1` does)";
+            args.fail_after_duration_ms = Some(duration_value(input, &key, "30s", zero)?);
         }
         "skip" => {
             let lit = string_value(input, &key, "skip = \"why it is skipped\"")?;
@@ -329,6 +328,26 @@ fn runs_value(input: ParseStream, key: &Ident) -> syn::Result<u64> {
             lit.span(),
             format!("`{key}` is a number of runs, at least 1: `{example}`"),
         )),
+    }
+}
+
+/// `= "1m30s"` after `key`: a duration in milliseconds, not zero (`zero` says why).
+fn duration_value(input: ParseStream, key: &Ident, example: &str, zero: &str) -> syn::Result<u64> {
+    let lit = string_value(input, key, &format!("{key} = \"{example}\""))?;
+    let invalid = |why: &str| {
+        syn::Error::new(
+            lit.span(),
+            format!(
+                "invalid {key} {:?}: {why}; write a number and a unit (`ms`, `s`, `m`, `h`), \
+                 as in `{key} = \"250ms\"`, `\"2s\"`, `\"1m30s\"`",
+                lit.value()
+            ),
+        )
+    };
+    match parse_duration(&lit.value()) {
+        Ok(0) => Err(invalid(zero)),
+        Ok(ms) => Ok(ms),
+        Err(why) => Err(invalid(&why)),
     }
 }
 

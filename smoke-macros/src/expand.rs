@@ -26,6 +26,8 @@ pub struct Meta {
     pub fail_after: Option<u64>,
     /// `pass_after = N`.
     pub pass_after: Option<u64>,
+    /// `fail_after_duration = "..."`, in milliseconds.
+    pub fail_after_duration_ms: Option<u64>,
 }
 
 /// How to call the test.
@@ -122,6 +124,10 @@ pub fn registration(test: &Test) -> TestTokens {
     };
     let fail_after = runs(test.meta.fail_after);
     let pass_after = runs(test.meta.pass_after);
+    let fail_after_duration = match test.meta.fail_after_duration_ms {
+        Some(ms) => quote!(::core::option::Option::Some(#private::Duration::from_millis(#ms))),
+        None => quote!(::core::option::Option::None),
+    };
     let cfgs = &test.cfgs;
     let tokens = quote! {
         #(#cfgs)*
@@ -141,6 +147,7 @@ pub fn registration(test: &Test) -> TestTokens {
             requires: &[#(#requires),*],
             fail_after: #fail_after,
             pass_after: #pass_after,
+            fail_after_duration: #fail_after_duration,
             run: #wrapper,
         };
         #prerequisite

@@ -63,6 +63,11 @@ mod test_fn;
 ///   `#[smoke_test]` declares a hidden type named like its function, which the path
 ///   resolves to; so a test function cannot share its name with a type or module beside
 ///   it). Cycles are reported by the runner. See the guide's chapter on dependencies.
+/// - `fail_after = 3`, `pass_after = 2`, `fail_after_duration = "30s"`: the test's own
+///   flap-damping thresholds (failing runs in a row before the endpoint reports it
+///   failing, passing runs in a row before it reports it passing again, how long failing
+///   before it reports it failing however few runs that took), in place of the run-wide
+///   ones. The duration is read like `timeout`'s.
 /// - `crate = path`: where `smoke_runtime` is, when it is re-exported under another name.
 ///
 /// # Signature

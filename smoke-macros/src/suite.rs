@@ -289,6 +289,9 @@ fn validate_and_expand(block: &mut ItemImpl, args: Args, errors: &mut Errors) ->
                     .collect(),
                 fail_after: method_args.fail_after.or(args.fail_after),
                 pass_after: method_args.pass_after.or(args.pass_after),
+                fail_after_duration_ms: method_args
+                    .fail_after_duration_ms
+                    .or(args.fail_after_duration_ms),
             },
             target: Target::Method {
                 self_ty,

@@ -80,6 +80,7 @@ fn validate_and_expand(function: &ItemFn, args: Args, errors: &mut Errors) -> Op
             requires: args.requires,
             fail_after: args.fail_after,
             pass_after: args.pass_after,
+            fail_after_duration_ms: args.fail_after_duration_ms,
         },
         target: Target::Free(ident),
         cfgs: cfg_attributes(&function.attrs),

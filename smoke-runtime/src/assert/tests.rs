@@ -540,6 +540,7 @@ static DESCRIPTOR: TestDescriptor = TestDescriptor {
     requires: &[],
     fail_after: None,
     pass_after: None,
+    fail_after_duration: None,
     run: |_| Box::pin(async { Ok(()) }),
 };
 

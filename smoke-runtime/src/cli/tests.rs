@@ -63,6 +63,7 @@ const fn test(name: &'static str, run: smoke_core::TestFn) -> TestDescriptor {
         requires: &[],
         fail_after: None,
         pass_after: None,
+        fail_after_duration: None,
         run,
     }
 }
