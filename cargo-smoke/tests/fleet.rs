@@ -5,10 +5,10 @@
 mod common;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -103,102 +103,9 @@ async fn fleet(urls: &[&str], args: &[&str]) -> Output {
     cargo_smoke(&all).await
 }
 
-/// A Python interpreter with junitparser, in a virtualenv under the target directory
-/// (`SMOKE_TEST_JUNIT_PYTHON` names one that has it already). `None` outside CI when
-/// it cannot be made (the JUnit checks are then skipped, saying why); under CI a panic.
-fn junitparser_python() -> Option<PathBuf> {
-    static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
-    PYTHON
-        .get_or_init(|| {
-            if let Some(python) = std::env::var_os("SMOKE_TEST_JUNIT_PYTHON") {
-                return Some(PathBuf::from(python));
-            }
-            let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("junitparser-venv");
-            let python = venv.join("bin").join("python");
-            let ready = |python: &Path| {
-                Command::new(python)
-                    .args(["-c", "import junitparser"])
-                    .output()
-                    .is_ok_and(|out| out.status.success())
-            };
-            if ready(&python) {
-                return Some(python);
-            }
-            let made = Command::new("python3")
-                .args(["-m", "venv", "--clear"])
-                .arg(&venv)
-                .status()
-                .is_ok_and(|s| s.success())
-                && Command::new(&python)
-                    .args([
-                        "-m",
-                        "pip",
-                        "install",
-                        "--quiet",
-                        "--disable-pip-version-check",
-                    ])
-                    .arg("junitparser==5.0.3")
-                    .status()
-                    .is_ok_and(|s| s.success())
-                && ready(&python);
-            let hint = "the fleet JUnit checks need python3 with venv and PyPI's junitparser \
-                        (or SMOKE_TEST_JUNIT_PYTHON naming an interpreter that has it)";
-            match made {
-                true => Some(python),
-                false if std::env::var_os("CI").is_some() => panic!("{hint}"),
-                false => {
-                    eprintln!("skipped: {hint}");
-                    None
-                }
-            }
-        })
-        .clone()
-}
-
-/// JUnit XML as junitparser reads it: the totals, and each suite's counts, properties
-/// and cases (with their results' kind, message, type and text).
-const READ_JUNIT: &str = r#"
-import json, sys
-from junitparser import JUnitXml
-xml = JUnitXml.fromstring(sys.stdin.read())
-def result(r):
-    return {"kind": type(r).__name__, "message": r.message, "type": r.type, "text": r.text}
-print(json.dumps({
-    "tests": xml.tests, "failures": xml.failures, "errors": xml.errors, "skipped": xml.skipped,
-    "suites": [{
-        "name": suite.name, "tests": suite.tests, "failures": suite.failures,
-        "errors": suite.errors, "skipped": suite.skipped,
-        "properties": {p.name: p.value for p in suite.properties()},
-        "cases": [{"classname": case.classname, "name": case.name,
-                   "results": [result(r) for r in case.result]} for case in suite],
-    } for suite in xml],
-}))
-"#;
-
-/// `xml` parsed by junitparser, or `None` when it is not available here.
+/// `xml` as junitparser reads it, or `None` when it is not available here.
 fn junitparser(xml: &str) -> Option<Value> {
-    use std::io::Write as _;
-    let python = junitparser_python()?;
-    let mut child = Command::new(python)
-        .args(["-c", READ_JUNIT])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(xml.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "junitparser refused the XML: {}\n{xml}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(serde_json::from_slice(&out.stdout).unwrap())
+    smoke_tests::junit::junitparser(xml, Path::new(env!("CARGO_TARGET_TMPDIR")))
 }
 
 #[tokio::test]

@@ -8,6 +8,8 @@ pub mod db;
 
 pub mod http_client;
 
+pub mod junit;
+
 pub mod run;
 
 pub mod cargo;

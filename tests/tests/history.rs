@@ -287,9 +287,9 @@ async fn the_page_shows_a_trend_strip_and_the_streak() {
     assert_eq!(page.matches("class=\"since failing\"").count(), 1, "{page}");
     assert_eq!(page.matches("class=\"since passing\"").count(), 2, "{page}");
     assert!(page.contains(">failing since "), "{page}");
-    assert!(page.contains("(3 runs)</div>"), "{page}");
-    assert!(page.contains("(9 runs)</div>"), "{page}");
-    assert!(page.contains("(1 run)</div>"), "{page}");
+    assert!(page.contains("(3 runs)</span></div>"), "{page}");
+    assert!(page.contains("(9 runs)</span></div>"), "{page}");
+    assert!(page.contains("(1 run)</span></div>"), "{page}");
     // Tooltips say what, how long, when and why, escaped.
     assert!(
         page.contains("title=\"failed · ") && page.contains("503 &lt;overloaded&gt;\""),

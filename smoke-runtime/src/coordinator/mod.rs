@@ -36,7 +36,7 @@ use std::time::Duration;
 
 use tokio::sync::{watch, Semaphore};
 
-use crate::report::damping::{self, Damping};
+use crate::report::damping::{self, Damping, Verdict};
 use crate::report::history::History;
 use crate::report::provenance::{Provenance, Source};
 use crate::report::redact::Redactor;
@@ -247,7 +247,13 @@ impl Coordinator {
     /// Whether `report` passes by its tests' reported (damped) status: what the status
     /// code of an answer follows; see [`History::passes`].
     pub fn passes(&self, report: &Report) -> bool {
-        lock(&self.inner.state).history.passes(report)
+        self.verdict(report).passes
+    }
+
+    /// The status of `report` reported (after flap damping: what every answer's status
+    /// follows) and raw; see [`Verdict`].
+    pub fn verdict(&self, report: &Report) -> Verdict {
+        Verdict::of(report, &lock(&self.inner.state).history)
     }
 
     /// Each run as it finishes, redacted (see [`crate::http::Smoke::subscribe`]).

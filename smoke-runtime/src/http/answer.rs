@@ -6,14 +6,18 @@ use http::{HeaderMap, Response, StatusCode};
 
 use super::{Details, Format, Smoke, NOSNIFF};
 use crate::coordinator::{Busy, Served};
+use crate::report::damping::Verdict;
+use crate::report::history::History;
 use crate::report::RenderOptions;
 
 impl Smoke {
     /// The answer of a run route: the report in `format`, with the status, caching and
-    /// content headers.
+    /// content headers. The status code, `X-Smoke-Status` and the document's own status
+    /// follow `verdict`'s reported status (after flap damping).
     pub(super) fn render(
         &self,
         served: &Served,
+        verdict: Verdict,
         format: Format,
         details: bool,
     ) -> Response<String> {
@@ -31,39 +35,33 @@ impl Smoke {
             color: false,
         };
         // The history of the tests shown, to callers allowed details only.
-        let body = if details {
-            let history = self.shared.coordinator.history_of(report);
-            format.render_with_history(report, &options, &history)
+        let history = if details {
+            self.shared.coordinator.history_of(report)
         } else {
-            format.render(report, &options)
+            History::default()
         };
+        let body = format.render_with_history(report, &options, &history, verdict);
         let body = served.provenance().stamp(format, body);
-        // The reported (damped) status, over the full report: the anonymized one has no
-        // names to look the history up by.
-        let status = if self.shared.coordinator.passes(&served.report) {
+        let status = if verdict.passes {
             StatusCode::OK
         } else {
             self.shared.settings.failure_status
         };
         let mut response = Response::new(body);
         *response.status_mut() = status;
-        self.result_headers(
-            &mut response,
-            served,
-            format.content_type(),
-            report.status(),
-        );
+        self.result_headers(&mut response, served, format.content_type(), verdict);
         response
     }
 
     /// The headers of an answer made from a result: its type, caching (`Cache-Control`,
-    /// `Age`), `Vary`, `X-Smoke-Status`, `X-Smoke-Source` and `nosniff`.
+    /// `Age`), `Vary`, `X-Smoke-Status` (the reported status of `verdict`),
+    /// `X-Smoke-Raw-Status` (this run's), `X-Smoke-Source` and `nosniff`.
     pub(super) fn result_headers(
         &self,
         response: &mut Response<String>,
         served: &Served,
         content_type: &'static str,
-        status: &'static str,
+        verdict: Verdict,
     ) {
         let private = matches!(self.shared.settings.details, Details::WhenAuthorized(_));
         let max_age = served.max_age;
@@ -91,7 +89,11 @@ impl Smoke {
             http::header::VARY,
             HeaderValue::from_static("Accept, Authorization"),
         );
-        headers.insert("x-smoke-status", HeaderValue::from_static(status));
+        headers.insert("x-smoke-status", HeaderValue::from_static(verdict.status()));
+        headers.insert(
+            "x-smoke-raw-status",
+            HeaderValue::from_static(verdict.raw_status()),
+        );
         headers.insert(NOSNIFF.0, HeaderValue::from_static(NOSNIFF.1));
     }
 }

@@ -25,6 +25,11 @@
 //!   that is not `application/json` a **415**; one over [`MAX_WEBHOOK_BODY`] bytes a
 //!   **413**.
 //!
+//! Both follow the reported status after flap damping, as every answer does (see
+//! [`damping`](crate::report::damping)): with `fail_after = 2`, one failure still
+//! passes the gate. `GET`'s `raw_status` is this run's own status, and the one line says
+//! `PASS (this run FAIL, damped): ...` when damping changed it.
+//!
 //! Both follow the run routes' rules of access: the bearer token decides whether the
 //! caller may select and see names, a caller without it shares the anonymous runs and
 //! interval and gets counts only, a wrong token is a 401, no free slot a 429. Flagger
@@ -56,6 +61,8 @@ use serde::{Deserialize, Serialize};
 use super::answer::{bad_query, plain, too_many_runs};
 use super::{parse_query, query, Query, Smoke};
 use crate::coordinator::{Ask, Served};
+use crate::report::damping::Verdict;
+use crate::report::history::History;
 use crate::report::json::JsonReport;
 use crate::report::RenderOptions;
 use crate::{Outcome, Report};
@@ -118,22 +125,25 @@ impl Smoke {
             Ok(served) => served,
             Err(response) => return *response,
         };
+        let verdict = self.shared.coordinator.verdict(&served.report);
         let report = shown(&served.report, details);
-        let mut summary = JsonReport::new(
+        let mut summary = JsonReport::with_history(
             &report,
             &RenderOptions {
                 details,
                 color: false,
             },
+            &History::default(),
+            verdict,
         );
         summary.tests = None;
         let body = serde_json::to_string(&GateJson {
-            passed: report.passed(),
+            passed: verdict.passes,
             report: summary,
         })
         .unwrap_or_else(|_| r#"{"passed":false,"status":"FAIL"}"#.to_owned());
         let mut response = Response::new(body);
-        self.result_headers(&mut response, &served, "application/json", report.status());
+        self.result_headers(&mut response, &served, "application/json", verdict);
         response
     }
 
@@ -171,19 +181,15 @@ impl Smoke {
             Ok(served) => served,
             Err(response) => return *response,
         };
+        let verdict = self.shared.coordinator.verdict(&served.report);
         let report = shown(&served.report, details);
-        let status = if report.passed() {
+        let status = if verdict.passes {
             StatusCode::OK
         } else {
             StatusCode::PRECONDITION_FAILED
         };
-        let mut response = plain(status, &reason(&report, details));
-        self.result_headers(
-            &mut response,
-            &served,
-            "text/plain; charset=utf-8",
-            report.status(),
-        );
+        let mut response = plain(status, &reason(&report, verdict, details));
+        self.result_headers(&mut response, &served, "text/plain; charset=utf-8", verdict);
         response
     }
 
@@ -289,17 +295,23 @@ fn read_webhook(body: &[u8], query: &mut Query) -> Result<(), String> {
     Ok(())
 }
 
-/// The one line that says how a run went: the counts and, with details, which tests
-/// did not pass and why the first did not.
-fn reason(report: &Report, details: bool) -> String {
+/// The one line that says how a run went: the reported status of `verdict` (and this
+/// run's, when flap damping changed it), the counts and, with details, which tests did
+/// not pass and why the first did not.
+fn reason(report: &Report, verdict: Verdict, details: bool) -> String {
     let c = report.counts();
+    let status = if verdict.damped() {
+        format!(
+            "{} (this run {}, damped)",
+            verdict.status(),
+            verdict.raw_status()
+        )
+    } else {
+        verdict.status().to_owned()
+    };
     let mut line = format!(
-        "{}: {} run, {} passed, {} failed, {} errored",
-        report.status(),
-        c.run,
-        c.passed,
-        c.failed,
-        c.errored
+        "{status}: {} run, {} passed, {} failed, {} errored",
+        c.run, c.passed, c.failed, c.errored
     );
     if c.timed_out > 0 {
         line.push_str(&format!(" ({} timed out)", c.timed_out));
@@ -375,7 +387,7 @@ mod tests {
             test("app::e", Outcome::Passed, None),
             test("app::f", Outcome::Skipped, Some("off")),
         ]);
-        let line = reason(&run, true);
+        let line = reason(&run, Verdict::raw(&run), true);
         assert!(!line.contains('\n'), "{line}");
         assert!(line.starts_with(
             "FAIL: 5 run, 1 passed, 1 failed, 3 errored (1 timed out), 1 skipped; \
@@ -384,12 +396,17 @@ mod tests {
         assert!(line.ends_with('…'), "{line}");
         assert!(line.chars().count() < 400, "{line}");
         assert_eq!(
-            reason(&run, false),
+            reason(&run, Verdict::raw(&run), false),
             "FAIL: 5 run, 1 passed, 1 failed, 3 errored (1 timed out), 1 skipped"
         );
+        let damped = Verdict {
+            passes: true,
+            raw_passes: false,
+        };
+        assert!(reason(&run, damped, false).starts_with("PASS (this run FAIL, damped): 5 run"));
         let ok = report(vec![test("app::e", Outcome::Passed, None)]);
         assert_eq!(
-            reason(&ok, true),
+            reason(&ok, Verdict::raw(&ok), true),
             "PASS: 1 run, 1 passed, 0 failed, 0 errored"
         );
     }

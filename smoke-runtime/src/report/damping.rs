@@ -162,12 +162,14 @@ impl Damping {
 }
 
 /// The damping of each of `tests` that sets its own thresholds
-/// (`#[smoke_test(fail_after = 3, pass_after = 2)]`), by full name: `run_wide` with the
-/// test's thresholds in place of its own.
+/// (`#[smoke_test(fail_after = 3, pass_after = 2, fail_after_duration = "30s")]`), by
+/// full name: `run_wide` with the test's thresholds in place of its own.
 pub fn per_test(tests: &[&TestDescriptor], run_wide: Damping) -> Vec<(String, Damping)> {
     tests
         .iter()
-        .filter(|t| t.fail_after.is_some() || t.pass_after.is_some())
+        .filter(|t| {
+            t.fail_after.is_some() || t.pass_after.is_some() || t.fail_after_duration.is_some()
+        })
         .map(|t| {
             let mut damping = run_wide;
             if let Some(n) = t.fail_after {
@@ -175,6 +177,9 @@ pub fn per_test(tests: &[&TestDescriptor], run_wide: Damping) -> Vec<(String, Da
             }
             if let Some(n) = t.pass_after {
                 damping = damping.pass_after(n);
+            }
+            if let Some(d) = t.fail_after_duration {
+                damping = damping.fail_after_duration(d);
             }
             (t.full_name(), damping)
         })
@@ -237,6 +242,66 @@ pub fn flips(history: &TestHistory) -> usize {
         previous = Some(passed);
     }
     flips
+}
+
+/// A whole report's status both ways: the reported one, after flap damping (what the
+/// endpoint's status code, `X-Smoke-Status`, `/gate`, `/startupz` and every format's own
+/// status follow), and the raw one (whether every test of this run passed).
+///
+/// ```
+/// use smoke_runtime::report::damping::Verdict;
+///
+/// let damped = Verdict { passes: true, raw_passes: false };
+/// assert_eq!((damped.status(), damped.raw_status()), ("PASS", "FAIL"));
+/// assert!(damped.damped());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// Whether the report passes by its tests' reported status ([`History::passes`]).
+    pub passes: bool,
+    /// Whether every test of this run passed ([`Report::passed`]).
+    pub raw_passes: bool,
+}
+
+impl Verdict {
+    /// The verdict on `report` by the reported status of its tests in `history`.
+    pub fn of(report: &Report, history: &History) -> Verdict {
+        Verdict {
+            passes: history.passes(report),
+            raw_passes: report.passed(),
+        }
+    }
+
+    /// The verdict on `report` without history: its raw status both ways.
+    pub fn raw(report: &Report) -> Verdict {
+        Verdict {
+            passes: report.passed(),
+            raw_passes: report.passed(),
+        }
+    }
+
+    /// `"PASS"` or `"FAIL"`: the reported status, as django-smoketest says it.
+    pub fn status(self) -> &'static str {
+        pass_or_fail(self.passes)
+    }
+
+    /// `"PASS"` or `"FAIL"`: the raw status of this run.
+    pub fn raw_status(self) -> &'static str {
+        pass_or_fail(self.raw_passes)
+    }
+
+    /// Whether damping changed the status: the reported one differs from the raw one.
+    pub fn damped(self) -> bool {
+        self.passes != self.raw_passes
+    }
+}
+
+fn pass_or_fail(passed: bool) -> &'static str {
+    if passed {
+        "PASS"
+    } else {
+        "FAIL"
+    }
 }
 
 /// The status reported for a test, after damping.

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::damping::Verdict;
 use super::history::History;
 use super::{health, html, json, junit, text, RenderOptions};
 use crate::Report;
@@ -83,25 +84,25 @@ impl Format {
         }
     }
 
-    /// The report in this format, with each test's recent runs where the format shows
-    /// them (JSON, HTML; text adds its flap-damping and flaky notes, see
-    /// [`damping::text_notes`](super::damping::text_notes); the others render as
-    /// [`render`](Self::render)), and only with details.
+    /// The report in this format as the endpoint serves it: its own status the reported
+    /// one of `verdict` (after flap damping; see [`Verdict`]), with the raw one beside it
+    /// where the format has room (JSON `raw_status`, a text line and an HTML box when they
+    /// differ; health+json statuses and checks), and with details each test's recent runs,
+    /// reported status and flaky mark from `history` where the format shows them (JSON,
+    /// HTML, health+json, JUnit properties, text notes).
     pub fn render_with_history(
         self,
         report: &Report,
         options: &RenderOptions,
         history: &History,
+        verdict: Verdict,
     ) -> String {
         match self {
-            Format::Json => json::render_with_history(report, options, history),
-            Format::Html => html::render_with_history(report, options, history),
-            Format::Text if options.details => {
-                let mut out = text::render(report, options);
-                out.push_str(&super::damping::text_notes(report, history));
-                out
-            }
-            other => other.render(report, options),
+            Format::Text => text::render_with_history(report, options, history, verdict),
+            Format::Json => json::render_with_history(report, options, history, verdict),
+            Format::Health => health::render_with_history(report, options, history, verdict),
+            Format::Html => html::render_with_history(report, options, history, verdict),
+            Format::Junit => junit::render_with_history(report, options, history),
         }
     }
 

@@ -7,6 +7,13 @@
 //! `status`, `time` (when the run started), `observedValue` / `observedUnit` (its duration in
 //! milliseconds), `output` (why it did not pass), plus the extension `outcome`.
 //!
+//! The endpoint renders it with the coordinator's history ([`render_with_history`]): the
+//! statuses are then the reported ones after flap damping, the raw `outcome` beside each
+//! check's. A failure that damping does not report yet makes its check, and the document,
+//! `warn` (healthy, with a concern); a test reported failing is `fail` whatever its latest
+//! outcome; and each check of a test with history carries `flaky`, true when its recent
+//! runs flip between passing and failing too often.
+//!
 //! ```
 //! use smoke_runtime::report::{health, RenderOptions};
 //! use smoke_runtime::{Outcome, Report, TestReport};
@@ -30,28 +37,41 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::report::damping::Verdict;
+use crate::report::history::History;
 use crate::report::RenderOptions;
-use crate::{Outcome, Report};
+use crate::{Outcome, Report, TestReport};
 
 /// The media type of this format.
 pub const CONTENT_TYPE: &str = "application/health+json";
 
 /// The draft's status of a whole report: `"pass"`, `"fail"` or `"warn"`.
 pub fn status(report: &Report) -> &'static str {
-    if !report.passed() {
+    status_of(report, Verdict::raw(report))
+}
+
+/// The draft's status of `report` by `verdict`: `fail` when it is reported failing,
+/// `warn` when it passes with a concern (a skipped test, or a failure that flap damping
+/// does not report yet), `pass` otherwise.
+fn status_of(report: &Report, verdict: Verdict) -> &'static str {
+    if !verdict.passes {
         "fail"
-    } else if report.tests.iter().any(|t| t.outcome == Outcome::Skipped) {
+    } else if !verdict.raw_passes || report.tests.iter().any(|t| t.outcome == Outcome::Skipped) {
         "warn"
     } else {
         "pass"
     }
 }
 
-fn check_status(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Passed => "pass",
-        Outcome::Skipped => "warn",
-        Outcome::Failed | Outcome::Errored | Outcome::TimedOut => "fail",
+/// The draft's status of one test: by its reported status when `history` has it, the
+/// same way as [`status_of`] for a whole report.
+fn check_status(test: &TestReport, history: &History) -> &'static str {
+    if !history.test_passes(test) {
+        "fail"
+    } else if test.outcome == Outcome::Passed {
+        "pass"
+    } else {
+        "warn"
     }
 }
 
@@ -77,10 +97,25 @@ struct Check<'a> {
     observed_unit: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     output: Option<&'a str>,
+    /// With history: whether its recent runs flip between passing and failing too often.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flaky: Option<bool>,
 }
 
 /// The health+json document of `report` (pretty-printed).
 pub fn render(report: &Report, options: &RenderOptions) -> String {
+    render_with_history(report, options, &History::default(), Verdict::raw(report))
+}
+
+/// Like [`render`], the statuses the reported ones after flap damping: the document's by
+/// `verdict`, each check's by its test's in `history` (with the raw `outcome` beside
+/// it), and each check of a test with history has `flaky`.
+pub fn render_with_history(
+    report: &Report,
+    options: &RenderOptions,
+    history: &History,
+    verdict: Verdict,
+) -> String {
     let c = report.counts();
     let mut summary = format!(
         "{} passed, {} failed, {} errored, {} skipped in {:.0} ms",
@@ -96,19 +131,20 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             .map(|t| {
                 let check = Check {
                     component_type: "component",
-                    status: check_status(t.outcome),
+                    status: check_status(t, history),
                     outcome: t.outcome,
                     time: &report.started_at,
                     observed_value: round3(t.duration_ms),
                     observed_unit: "ms",
                     output: t.message.as_deref(),
+                    flaky: history.get(&t.name).map(|h| h.flaky),
                 };
                 (t.name.as_str(), [check])
             })
             .collect()
     });
     let document = Document {
-        status: status(report),
+        status: status_of(report, verdict),
         description: "smoke tests",
         output: summary,
         checks,
@@ -125,7 +161,6 @@ fn round3(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::TestReport;
     use serde_json::Value;
 
     fn test(name: &str, outcome: Outcome, message: Option<&str>) -> TestReport {

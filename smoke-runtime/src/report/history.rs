@@ -196,14 +196,20 @@ impl History {
     /// history, or without damping (every threshold at its default), counts by its
     /// outcome in `report`, as [`Report::passed`] does.
     pub fn passes(&self, report: &Report) -> bool {
-        report.tests.iter().all(|t| match self.get(&t.name) {
+        report.tests.iter().all(|t| self.test_passes(t))
+    }
+
+    /// Whether the test `t` (one result of a report) passes by its reported status, as
+    /// [`passes`](Self::passes) counts it.
+    pub fn test_passes(&self, t: &TestReport) -> bool {
+        match self.get(&t.name) {
             Some(h) if !self.damping_of(&t.name).is_off() => match h.reported {
                 Reported::Passing => true,
                 Reported::Failing => false,
                 Reported::Pending => h.consecutive_failures == 0,
             },
             _ => !t.outcome.is_problem(),
-        })
+        }
     }
 
     /// How many runs of each test it keeps.

@@ -7,7 +7,9 @@
 //! ([`render_with_history`]), a `trend` column shows each test's recent runs as a strip
 //! of small coloured cells, newest on the right, each with a tooltip (outcome, duration,
 //! when, the message's first line), and under it "failing since …" or "passing since …"
-//! with the number of runs in a row.
+//! with the number of runs in a row. The endpoint's banner shows the reported status
+//! after flap damping; when that differs from this run's, a box beside it says so
+//! (`id="raw-status"`).
 //!
 //! ```
 //! use smoke_runtime::report::{html, RenderOptions};
@@ -22,7 +24,7 @@
 
 use std::fmt::Write;
 
-use crate::report::damping::Reported;
+use crate::report::damping::{Reported, Verdict};
 use crate::report::history::{rfc3339, History, TestHistory};
 use crate::report::RenderOptions;
 use crate::{Outcome, Report};
@@ -56,23 +58,26 @@ header.fail { background: #cf222e; }
 #status { font-size: 44px; font-weight: 800; letter-spacing: 2px; }
 .counts { display: flex; gap: 18px; flex-wrap: wrap; font-size: 16px; }
 .counts b { font-size: 22px; display: block; }
+.raw { font-size: 13px; line-height: 1.35; padding: 4px 10px; border-radius: 6px; background: rgba(0,0,0,.18); }
 .meta { margin-left: auto; font-size: 13px; opacity: .9; text-align: right; }
 main { padding: 20px 28px; }
 table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid #d0d7de; }
 th, td { text-align: left; padding: 8px 10px; border-bottom: 1px solid #d0d7de; vertical-align: top; }
 th { background: #eaeef2; font-size: 13px; text-transform: uppercase; letter-spacing: .5px; }
-td.name { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; overflow-wrap: anywhere; }
+.table { overflow-x: auto; }
+td.name { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; overflow-wrap: anywhere; min-width: 16ch; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 700; color: #fff; white-space: nowrap; }
 .passed { background: #1a7f37; } .failed, .errored { background: #cf222e; }
 .timed-out { background: #bc4c00; } .skipped { background: #6e7781; }
 .tag { display: inline-block; padding: 0 6px; margin: 1px; border: 1px solid #d0d7de; border-radius: 6px; font-size: 12px; background: #f6f8fa; }
-pre { margin: 0; white-space: pre-wrap; word-break: break-word; font: 12px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
+pre { margin: 0; white-space: pre-wrap; word-break: break-word; font: 12px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; min-width: 22ch; }
 tr.problem td { background: #fff5f5; }
 p.note { color: #57606a; }
-.strip { display: flex; gap: 2px; flex-wrap: nowrap; }
-.cell { display: inline-block; width: 8px; height: 18px; border-radius: 2px; flex: none; }
-.since { font-size: 12px; color: #57606a; white-space: nowrap; margin-top: 3px; }
+.strip { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(3px, 8px); gap: 1px; justify-content: start; }
+.cell { display: block; height: 18px; border-radius: 2px; }
+.since { font-size: 12px; color: #57606a; margin-top: 3px; }
+.since .when { white-space: nowrap; }
 .since.failing { color: #cf222e; font-weight: 600; }
 .reported { font-size: 12px; margin-top: 3px; white-space: nowrap; }
 .reported.failing { color: #cf222e; font-weight: 600; } .reported.pending { color: #6e7781; }
@@ -119,9 +124,10 @@ fn trend(page: &mut String, history: &TestHistory) {
     if let Some((word, since, runs)) = streak {
         let _ = write!(
             page,
-            "<div class=\"since {word}\">{word} since {} ({runs} run{})</div>",
-            rfc3339(since),
-            if runs == 1 { "" } else { "s" }
+            "<div class=\"since {word}\">{word} since <span class=\"when\">\
+             <time datetime=\"{at}\">{at}</time> ({runs} run{plural})</span></div>",
+            at = rfc3339(since),
+            plural = if runs == 1 { "" } else { "s" }
         );
     }
     damped(page, history);
@@ -150,23 +156,38 @@ fn damped(page: &mut String, history: &TestHistory) {
 
 /// The page of `report`. Without details it shows the status, counts and time only.
 pub fn render(report: &Report, options: &RenderOptions) -> String {
-    render_with_history(report, options, &History::default())
+    render_with_history(report, options, &History::default(), Verdict::raw(report))
 }
 
 /// Like [`render`], with a trend column from `history` when it has runs of the report's
-/// tests (with details only).
-pub fn render_with_history(report: &Report, options: &RenderOptions, history: &History) -> String {
+/// tests (with details only), and the banner in the reported status of `verdict` (after
+/// flap damping), with this run's own status under it when damping changed it.
+pub fn render_with_history(
+    report: &Report,
+    options: &RenderOptions,
+    history: &History,
+    verdict: Verdict,
+) -> String {
     let c = report.counts();
-    let status = report.status();
+    let status = verdict.status();
     let mut page = String::with_capacity(4096 + report.tests.len() * 400);
     let _ = write!(
         page,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{status} · smoke tests</title><style>{STYLE}</style></head>\n<body>\n\
-         <header class=\"{class}\"><div id=\"status\">{status}</div>\n<div class=\"counts\">",
-        class = if report.passed() { "pass" } else { "fail" },
+         <header class=\"{class}\"><div id=\"status\">{status}</div>\n",
+        class = if verdict.passes { "pass" } else { "fail" },
     );
+    if verdict.damped() {
+        let _ = writeln!(
+            page,
+            "<div id=\"raw-status\" class=\"raw\">this run: <b>{}</b><br>reported {status} \
+             after flap damping</div>",
+            verdict.raw_status()
+        );
+    }
+    page.push_str("<div class=\"counts\">");
     for (label, n, id) in [
         ("run", c.run, "count-run"),
         ("passed", c.passed, "count-passed"),
@@ -188,7 +209,7 @@ pub fn render_with_history(report: &Report, options: &RenderOptions, history: &H
         let trends = report.tests.iter().any(|t| history.get(&t.name).is_some());
         let _ = writeln!(
             page,
-            "<table id=\"tests\"><thead><tr><th>test</th><th>outcome</th>{}<th>duration</th>\
+            "<div class=\"table\"><table id=\"tests\"><thead><tr><th>test</th><th>outcome</th>{}<th>duration</th>\
              <th>tags</th><th>message</th></tr></thead><tbody>",
             if trends { "<th>trend</th>" } else { "" }
         );
@@ -231,7 +252,7 @@ pub fn render_with_history(report: &Report, options: &RenderOptions, history: &H
             }
             page.push_str("</td></tr>\n");
         }
-        page.push_str("</tbody></table>\n");
+        page.push_str("</tbody></table></div>\n");
         if report.tests.is_empty() {
             page.push_str("<p class=\"note\">No test was selected.</p>\n");
         }

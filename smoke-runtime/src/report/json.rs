@@ -41,6 +41,10 @@
 //!   Beside the raw `outcome` of this run, `status` is the status reported after flap
 //!   damping (`passing`, `failing` or `pending`; see [`damping`](crate::report::damping)),
 //!   and `flaky` is true when its kept runs flip between passing and failing too often.
+//! - The endpoint's answers (every caller's, with details or not) take the top-level
+//!   `status` from the reported status of the tests ([`Verdict`]: with `fail_after = 2`,
+//!   one failure still says `PASS`), and add `raw_status`, this run's own `PASS` or
+//!   `FAIL`. The counts and the two lists stay this run's: they say what ran.
 //!
 //! Without details the two lists are empty and `tests` is left out (and so is history).
 //!
@@ -48,6 +52,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::report::damping::Verdict;
 use crate::report::history::{rfc3339, History, HistoryEntry, TestHistory};
 use crate::report::RenderOptions;
 use crate::{Location, Outcome, Report, TestReport};
@@ -66,8 +71,13 @@ use crate::{Location, Outcome, Report, TestReport};
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JsonReport {
-    /// `"PASS"` or `"FAIL"`.
+    /// `"PASS"` or `"FAIL"`: with the coordinator's history, the reported status after
+    /// flap damping (see [`Verdict`]); otherwise this run's.
     pub status: String,
+    /// `"PASS"` or `"FAIL"`: whether every test of this run passed, beside a reported
+    /// `status`; absent from a rendering without a verdict and from django-smoketest's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_status: Option<String>,
     /// How many test classes (suites, and modules of free tests) the run touched.
     pub test_classes: usize,
     /// Tests that ran: passed, failed, errored and timed out.
@@ -240,12 +250,21 @@ impl JsonReport {
     /// The JSON report of `report`; without details, the lists are empty and `tests` is
     /// `None`.
     pub fn new(report: &Report, options: &RenderOptions) -> Self {
-        Self::with_history(report, options, &History::default())
+        let mut json =
+            Self::with_history(report, options, &History::default(), Verdict::raw(report));
+        json.raw_status = None;
+        json
     }
 
     /// Like [`new`](Self::new), each test with its history from `history` (with
-    /// details only).
-    pub fn with_history(report: &Report, options: &RenderOptions, history: &History) -> Self {
+    /// details only), `status` the reported one of `verdict` and `raw_status` its raw
+    /// one. The counts and lists are this run's: they say what ran.
+    pub fn with_history(
+        report: &Report,
+        options: &RenderOptions,
+        history: &History,
+        verdict: Verdict,
+    ) -> Self {
         let counts = report.counts();
         let line = |t: &TestReport| {
             format!(
@@ -272,7 +291,8 @@ impl JsonReport {
             (Vec::new(), Vec::new())
         };
         JsonReport {
-            status: report.status().to_owned(),
+            status: verdict.status().to_owned(),
+            raw_status: Some(verdict.raw_status().to_owned()),
             test_classes: report.test_classes,
             tests_run: counts.run,
             tests_passed: counts.passed,
@@ -341,13 +361,23 @@ fn micros(ms: f64) -> f64 {
 /// assert_eq!(back.time, 1.25);
 /// ```
 pub fn render(report: &Report, options: &RenderOptions) -> String {
-    render_with_history(report, options, &History::default())
+    document(&JsonReport::new(report, options))
 }
 
-/// Like [`render`], each test with its history from `history` (with details only).
-pub fn render_with_history(report: &Report, options: &RenderOptions, history: &History) -> String {
-    let mut out = serde_json::to_string_pretty(&JsonReport::with_history(report, options, history))
-        .expect("a report always serializes");
+/// Like [`render`], each test with its history from `history` (with details only), the
+/// top-level `status` the reported one of `verdict`, with `raw_status` beside it.
+pub fn render_with_history(
+    report: &Report,
+    options: &RenderOptions,
+    history: &History,
+    verdict: Verdict,
+) -> String {
+    document(&JsonReport::with_history(report, options, history, verdict))
+}
+
+/// `json` pretty-printed, ending with a newline.
+fn document(json: &JsonReport) -> String {
+    let mut out = serde_json::to_string_pretty(json).expect("a report always serializes");
     out.push('\n');
     out
 }

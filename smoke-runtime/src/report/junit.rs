@@ -22,6 +22,11 @@
 //! ANSI escapes) are written as `\u{1b}`.
 //!
 //! Without details the test cases keep their names and outcomes, but no messages.
+//!
+//! Rendered with the coordinator's history ([`render_with_history`]), each test case of a
+//! test with history starts with `<properties>` (as pytest's `record_property` writes
+//! them, and JUnit readers such as junitparser read them): `smoke.status`, the status
+//! reported after flap damping, and `smoke.flaky`, `true` or `false`.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -32,6 +37,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::name::QName;
 use quick_xml::Writer;
 
+use crate::report::history::{History, TestHistory};
 use crate::report::RenderOptions;
 use crate::{Outcome, Report, TestReport};
 
@@ -51,8 +57,22 @@ use crate::{Outcome, Report, TestReport};
 /// assert!(xml.contains(r#"<testsuites name="smoke" tests="0" failures="0""#));
 /// ```
 pub fn render(report: &Report, options: &RenderOptions) -> String {
+    render_with_history(report, options, &History::default())
+}
+
+/// Like [`render`], each test case of a test with history in `history` (with details
+/// only) carrying `<properties>`: `smoke.status`, its reported status after flap damping
+/// (`passing`, `failing` or `pending`; the `<failure>` or `<error>` is this run's
+/// outcome), and `smoke.flaky`, `true` when its recent runs flip between passing and
+/// failing too often.
+pub fn render_with_history(report: &Report, options: &RenderOptions, history: &History) -> String {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    write_report(&mut writer, report, options).expect("writing to memory cannot fail");
+    let history = if options.details {
+        history
+    } else {
+        &History::default()
+    };
+    write_report(&mut writer, report, options, history).expect("writing to memory cannot fail");
     let mut out = String::from_utf8(writer.into_inner()).expect("the XML is UTF-8");
     out.push('\n');
     out
@@ -94,6 +114,7 @@ fn write_report(
     w: &mut Writer<Vec<u8>>,
     report: &Report,
     options: &RenderOptions,
+    history: &History,
 ) -> io::Result<()> {
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let mut classes: BTreeMap<&str, Vec<&TestReport>> = BTreeMap::new();
@@ -112,7 +133,7 @@ fn write_report(
     root.with_attribute(attr("timestamp", timestamp))
         .write_inner_content(|w| {
             for (class, tests) in &classes {
-                write_suite(w, class, tests, timestamp, options)?;
+                write_suite(w, class, tests, timestamp, options, history)?;
             }
             Ok(())
         })?;
@@ -125,6 +146,7 @@ fn write_suite(
     tests: &[&TestReport],
     timestamp: &str,
     options: &RenderOptions,
+    history: &History,
 ) -> io::Result<()> {
     let mut tally = Tally::default();
     tests.iter().for_each(|t| tally.add(t));
@@ -138,7 +160,7 @@ fn write_suite(
         .with_attribute(attr("timestamp", timestamp))
         .write_inner_content(|w| {
             for test in tests {
-                write_case(w, test, options)?;
+                write_case(w, test, options, history.get(&test.name))?;
             }
             Ok(())
         })?;
@@ -149,6 +171,7 @@ fn write_case(
     w: &mut Writer<Vec<u8>>,
     test: &TestReport,
     options: &RenderOptions,
+    history: Option<&TestHistory>,
 ) -> io::Result<()> {
     let short = test
         .name
@@ -170,11 +193,17 @@ fn write_case(
         Outcome::Errored | Outcome::TimedOut => Some("error"),
         Outcome::Skipped => Some("skipped"),
     };
-    let Some(element) = element else {
+    if element.is_none() && history.is_none() {
         case.write_empty()?;
         return Ok(());
-    };
+    }
     case.write_inner_content(|w| {
+        if let Some(history) = history {
+            write_properties(w, history)?;
+        }
+        let Some(element) = element else {
+            return Ok(());
+        };
         let message = test.message.as_deref().filter(|_| options.details);
         let first_line = message.and_then(|m| m.lines().next()).unwrap_or("");
         let inner = w.create_element(element);
@@ -203,6 +232,23 @@ fn write_case(
             None => {
                 inner.write_empty()?;
             }
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// A test case's `<properties>`: its reported status and whether it is flaky.
+fn write_properties(w: &mut Writer<Vec<u8>>, history: &TestHistory) -> io::Result<()> {
+    w.create_element("properties").write_inner_content(|w| {
+        for (name, value) in [
+            ("smoke.status", history.reported.as_str()),
+            ("smoke.flaky", if history.flaky { "true" } else { "false" }),
+        ] {
+            w.create_element("property")
+                .with_attribute(attr("name", name))
+                .with_attribute(attr("value", value))
+                .write_empty()?;
         }
         Ok(())
     })?;

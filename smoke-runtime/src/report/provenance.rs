@@ -6,7 +6,7 @@
 //! | text | a line `source: cache, ended 2026-11-29T12:00:00.000Z, 12.5 s ago` after `time:` |
 //! | JSON | top-level `source`, `age_seconds` and `ended_at` (django-smoketest's keys untouched) |
 //! | health+json | the same keys, and a `notes` entry saying it in words |
-//! | HTML | a line `<div id="source">` at the bottom of the header |
+//! | HTML | a line `<div id="source">` at the bottom of the header's time and start |
 //! | JUnit | `<property>` `smoke.source`, `smoke.age_seconds`, `smoke.ended_at` in each suite |
 //!
 //! The endpoint's answers carry it in headers too: `Age` and `X-Smoke-Source`. The
@@ -152,13 +152,18 @@ impl Provenance {
             return body;
         };
         let line = format!(
-            "<div class=\"meta\" id=\"source\" data-source=\"{}\" data-age-seconds=\"{}\">\
-             source: {}</div>",
+            "<div id=\"source\" data-source=\"{}\" data-age-seconds=\"{}\">source: {}</div>",
             self.source,
             self.age_seconds(),
             self.words()
         );
-        body.insert_str(at, &line);
+        // The last line of the header's meta block (time, start) when it ends the header,
+        // else a block of its own.
+        if body[..at].ends_with("</div>") {
+            body.insert_str(at - "</div>".len(), &line);
+        } else {
+            body.insert_str(at, &format!("<div class=\"meta\">{line}</div>"));
+        }
         body
     }
 

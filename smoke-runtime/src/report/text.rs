@@ -18,7 +18,10 @@
 //!
 //! The seven first lines are django-smoketest's, with their meaning: timed-out tests count
 //! as errored, `time` is the run's wall time in milliseconds with six decimals. Lines
-//! `tests timed out: N` and `tests skipped: N` follow when those counts are not zero. Then
+//! `tests timed out: N` and `tests skipped: N` follow when those counts are not zero. The
+//! endpoint's first line is the reported status after flap damping
+//! ([`render_with_history`]); when that differs from this run's, a line `raw status: FAIL
+//! (this run; reported PASS after flap damping)` follows the counts. Then
 //! comes each failed, errored or timed-out test (full name, outcome, message, where), then
 //! each skipped test with its reason (a test whose prerequisite did not pass reads
 //! `blocked by <its full name>`), then each passed test that carries a note (a
@@ -27,6 +30,8 @@
 
 use std::fmt::Write as _;
 
+use crate::report::damping::{self, Verdict};
+use crate::report::history::History;
 use crate::report::RenderOptions;
 use crate::{Outcome, Report, TestReport};
 
@@ -81,15 +86,36 @@ impl Paint {
 /// assert!(out.contains("time: 3.200026ms\n"));
 /// ```
 pub fn render(report: &Report, options: &RenderOptions) -> String {
+    write_report(report, options, Verdict::raw(report))
+}
+
+/// Like [`render`], the first line the reported status of `verdict` (after flap
+/// damping), a line `raw status: FAIL (this run; reported PASS after flap damping)` after
+/// the counts when damping changed it, and with details the notes of
+/// [`damping::text_notes`] from `history`.
+pub fn render_with_history(
+    report: &Report,
+    options: &RenderOptions,
+    history: &History,
+    verdict: Verdict,
+) -> String {
+    let mut out = write_report(report, options, verdict);
+    if options.details {
+        out.push_str(&damping::text_notes(report, history));
+    }
+    out
+}
+
+fn write_report(report: &Report, options: &RenderOptions, verdict: Verdict) -> String {
     let paint = Paint { on: options.color };
     let counts = report.counts();
     let mut out = String::new();
-    let status_style = if report.passed() {
+    let status_style = if verdict.passes {
         Paint::BOLD_GREEN
     } else {
         Paint::BOLD_RED
     };
-    let _ = writeln!(out, "{}", paint.paint(status_style, report.status()));
+    let _ = writeln!(out, "{}", paint.paint(status_style, verdict.status()));
     let _ = writeln!(out, "test classes: {}", report.test_classes);
     let _ = writeln!(out, "tests run: {}", counts.run);
     let _ = writeln!(out, "tests passed: {}", counts.passed);
@@ -101,6 +127,14 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     }
     if counts.skipped > 0 {
         let _ = writeln!(out, "tests skipped: {}", counts.skipped);
+    }
+    if verdict.damped() {
+        let _ = writeln!(
+            out,
+            "raw status: {} (this run; reported {} after flap damping)",
+            verdict.raw_status(),
+            verdict.status()
+        );
     }
     if !options.details {
         return out;
