@@ -22,7 +22,8 @@ use crate::error::SmokeResult;
 use crate::panic::{install_panic_hook, Panic, Quiet};
 
 /// Runs `f` on a blocking thread with `ctx` current (so its panics are quiet and located,
-/// and `add_cleanup` / `expect_*` work), its panic caught.
+/// and `add_cleanup` / `expect_*` work), its panic caught. On a lane's thread (see
+/// [`crate::lane`]) it runs right away, on that thread: the lane's watchdog guards it.
 ///
 /// Dropping the returned future before it is ready leaves the thread running and marks
 /// the test blocked until it returns (see [`still_blocked`]).
@@ -32,6 +33,16 @@ where
     T: Send + 'static,
 {
     install_panic_hook();
+    if crate::lane::on_lane() {
+        let _current = CurrentGuard::enter(ctx);
+        return SyncCall {
+            handle: None,
+            ready: Some(crate::lane::sync_code(|| {
+                catch_unwind(AssertUnwindSafe(|| f(ctx)))
+            })),
+            ctx: None,
+        };
+    }
     let thread_ctx = ctx.clone();
     let handle = tokio::task::spawn_blocking(move || {
         let _current = CurrentGuard::enter(&thread_ctx);
@@ -39,6 +50,7 @@ where
     });
     SyncCall {
         handle: Some(handle),
+        ready: None,
         ctx: Some(ctx.clone()),
     }
 }
@@ -59,6 +71,7 @@ where
     });
     SyncCall {
         handle: Some(handle),
+        ready: None,
         ctx: None,
     }
 }
@@ -66,6 +79,8 @@ where
 /// The future of [`sync_call`]: the closure's value, or the payload of its panic.
 pub(crate) struct SyncCall<T: Send + 'static> {
     handle: Option<JoinHandle<Result<T, Panic>>>,
+    /// What `f` gave when it ran on the caller's thread (a lane's).
+    ready: Option<Result<T, Panic>>,
     ctx: Option<Arc<Context>>,
 }
 
@@ -79,10 +94,16 @@ impl<T: Send + 'static> SyncCall<T> {
     }
 }
 
+// The value is only ever moved out whole, never pinned in place.
+impl<T: Send + 'static> Unpin for SyncCall<T> {}
+
 impl<T: Send + 'static> Future for SyncCall<T> {
     type Output = Result<T, Panic>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        if let Some(ready) = self.ready.take() {
+            return Poll::Ready(ready);
+        }
         let handle = self
             .handle
             .as_mut()

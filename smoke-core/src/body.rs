@@ -4,13 +4,14 @@
 
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::Pin;
+use std::pin::{pin, Pin};
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
 use crate::blocking::{sync_call, Blocked};
 use crate::context::{Context, CurrentGuard, Phase};
+use crate::deadline::deadline;
 use crate::descriptor::BoxFuture;
 use crate::error::{combine, ErrorKind, SmokeError, SmokeResult};
 use crate::fixture::FixtureSet;
@@ -57,10 +58,10 @@ pub fn sync_test<S: FixtureSet>(
 pub async fn set_up<S: FixtureSet>(ctx: &Arc<Context>) -> SmokeResult<S> {
     install_panic_hook();
     let scoped = Scoped {
-        ctx: ctx.clone(),
-        body: Box::pin(S::set_up_all(ctx)),
+        ctx,
+        body: pin!(S::set_up_all(ctx)),
     };
-    match tokio::time::timeout_at(ctx.deadline().into(), scoped).await {
+    match deadline(ctx.deadline(), scoped).await {
         Ok(state) => state,
         Err(_) => {
             let what = ctx
@@ -88,14 +89,14 @@ where
     install_panic_hook();
     ctx.set_phase(Some(Phase::Body));
     let scoped = Scoped {
-        ctx: ctx.clone(),
-        body: Box::pin(body),
+        ctx,
+        body: pin!(body),
     };
-    let deadline = ctx.deadline();
-    match tokio::time::timeout_at(deadline.into(), scoped).await {
+    let due = ctx.deadline();
+    match deadline(due, scoped).await {
         // A body that blocks its thread is never interrupted by the timer; it is still
         // late when it finally returns.
-        Ok(result) if Instant::now() > deadline => {
+        Ok(result) if Instant::now() > due => {
             let mut late = timed_out(ctx);
             late.append(&format!(
                 "it returned only after {}: an async body that blocks its thread instead of \
@@ -103,7 +104,7 @@ where
                  test, or move it to spawn_blocking",
                 humantime::format_duration(Duration::from_millis(
                     ctx.timeout()
-                        .saturating_add(Instant::now().duration_since(deadline))
+                        .saturating_add(Instant::now().duration_since(due))
                         .as_millis() as u64
                 ))
             ));
@@ -132,7 +133,12 @@ where
             .unwrap_or_else(|payload| Err(panic_error(ctx, payload)));
         (result, state)
     });
-    match tokio::time::timeout_at(ctx.deadline().into(), &mut call).await {
+    match deadline(ctx.deadline(), &mut call).await {
+        // On a lane, the watchdog reported the test timed out while its body ran.
+        Ok(Ok((_, state))) if crate::lane::abandoned() => {
+            finish_late(&ctx, state).await;
+            Err(timed_out(&ctx))
+        }
         Ok(Ok((result, state))) => finish(&ctx, result, state).await,
         Ok(Err(panic)) => Err(SmokeError::error(format!(
             "the test's thread failed: {}",
@@ -144,23 +150,27 @@ where
             let handle = call.detach();
             tokio::spawn(async move {
                 if let Ok(Ok((_, state))) = handle.await {
-                    // The test was reported as timed out long ago: what its body and its
-                    // expectations said no longer counts, and a cleanup or tear-down that
-                    // fails now can only be told on stderr.
-                    ctx.take_soft_failures();
-                    if let Err(late) = finish(&ctx, Ok(()), state).await {
-                        ctx.warn(&format!(
-                            "smoke: {} timed out earlier; when its thread returned, its \
-                             cleanups and tear-down said: {}",
-                            ctx.full_name(),
-                            late.message()
-                        ));
-                    }
+                    finish_late(&ctx, state).await;
                 }
                 drop(blocked);
             });
             Err(timed_out)
         }
+    }
+}
+
+/// The cleanups and tear-down of a test reported as timed out long before its thread
+/// returned: what its body and its expectations said no longer counts, and a cleanup or
+/// tear-down that fails now can only be told on stderr.
+async fn finish_late<S: FixtureSet>(ctx: &Arc<Context>, state: S) {
+    ctx.take_soft_failures();
+    if let Err(late) = finish(ctx, Ok(()), state).await {
+        ctx.warn(&format!(
+            "smoke: {} timed out earlier; when its thread returned, its cleanups and \
+             tear-down said: {}",
+            ctx.full_name(),
+            late.message()
+        ));
     }
 }
 
@@ -201,8 +211,8 @@ pub async fn finish<S: FixtureSet>(
         }
     }
     let scoped = Scoped {
-        ctx: ctx.clone(),
-        body: Box::pin(state.tear_down_all(ctx)),
+        ctx,
+        body: pin!(state.tear_down_all(ctx)),
     };
     let torn_down = scoped.await;
     ctx.set_phase(None);
@@ -221,20 +231,20 @@ pub(crate) fn timed_out(ctx: &Context) -> SmokeError {
 }
 
 /// A future whose polls run with a test's context current and panics caught.
-struct Scoped<'a, T> {
-    ctx: Arc<Context>,
-    body: Pin<Box<dyn Future<Output = SmokeResult<T>> + Send + 'a>>,
+struct Scoped<'a, F> {
+    ctx: &'a Arc<Context>,
+    body: Pin<&'a mut F>,
 }
 
-impl<T> Future for Scoped<'_, T> {
+impl<T, F: Future<Output = SmokeResult<T>>> Future for Scoped<'_, F> {
     type Output = SmokeResult<T>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<SmokeResult<T>> {
         let this = &mut *self;
-        let _current = CurrentGuard::enter(&this.ctx);
+        let _current = CurrentGuard::enter(this.ctx);
         match catch_unwind(AssertUnwindSafe(|| this.body.as_mut().poll(cx))) {
             Ok(poll) => poll,
-            Err(payload) => Poll::Ready(Err(panic_error(&this.ctx, payload))),
+            Err(payload) => Poll::Ready(Err(panic_error(this.ctx, payload))),
         }
     }
 }

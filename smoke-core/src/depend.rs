@@ -61,6 +61,9 @@ fn key(test: &TestDescriptor) -> usize {
 pub(crate) fn closure<'a>(
     tests: &[&'a TestDescriptor],
 ) -> (Vec<&'a TestDescriptor>, BTreeMap<String, Vec<String>>) {
+    if tests.iter().all(|t| t.requires.is_empty()) {
+        return (tests.to_vec(), BTreeMap::new());
+    }
     let mut seen: HashSet<usize> = tests.iter().map(|t| key(t)).collect();
     let mut all: Vec<&'a TestDescriptor> = tests.to_vec();
     let mut added: HashSet<usize> = HashSet::new();

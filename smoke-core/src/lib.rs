@@ -8,11 +8,14 @@
 mod blocking;
 mod body;
 mod context;
+mod deadline;
 mod depend;
 mod descriptor;
 mod error;
 mod fixture;
 mod hook;
+mod lane;
+mod names;
 mod panic;
 mod report;
 mod resource;

@@ -85,8 +85,8 @@ impl TestReport {
         location: Option<Location>,
     ) -> Self {
         TestReport {
-            name: test.full_name(),
-            class: test.class_name(),
+            name: crate::names::full_name(test).into_owned(),
+            class: crate::names::class_name(test).into_owned(),
             file: test.file.to_owned(),
             line: test.line,
             tags: test.tags.iter().map(|t| t.to_string()).collect(),

@@ -261,7 +261,7 @@ impl Runner {
         selection: &Selection,
         on_result: impl FnMut(&TestReport),
     ) -> Report {
-        let tests = selection.apply(registered());
+        let tests = selection.of_registered();
         let label = RunLabel::new(Trigger::Direct, selection.describe());
         self.run_labelled(&label, tests, selection.runs_skipped(), on_result)
             .await
@@ -323,8 +323,8 @@ impl Runner {
         let (tests, added) = crate::depend::closure(&tests);
         let started_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
         let start = Instant::now();
-        let classes: std::collections::BTreeSet<String> =
-            tests.iter().map(|t| t.class_name()).collect();
+        let classes: std::collections::BTreeSet<std::borrow::Cow<'static, str>> =
+            tests.iter().map(|t| crate::names::class_name(t)).collect();
 
         let (tx, mut rx) = mpsc::unbounded_channel();
         // A deadline too far to represent is no deadline.

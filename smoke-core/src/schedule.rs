@@ -1,12 +1,13 @@
 //! One run's scheduling: starting each test within the concurrency, the deadline and
 //! fail-fast, suite hooks once per suite, and how each test's ending becomes its report.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, watch, OnceCell, Semaphore};
+use tokio::sync::{mpsc, watch, OnceCell, OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
 use crate::error::combine;
@@ -51,20 +52,29 @@ pub(crate) struct SuiteRun {
 
 impl Schedule {
     pub(crate) async fn run(mut self, tests: Vec<&'static TestDescriptor>, run_skipped: bool) {
+        // The tests others wait on publish how they ended.
         for test in &tests {
-            self.outcomes
-                .entry(test.full_name())
-                .or_insert_with(|| watch::channel(None).0);
+            for prerequisite in test.prerequisites() {
+                self.outcomes
+                    .entry(prerequisite.full_name())
+                    .or_insert_with(|| watch::channel(None).0);
+            }
         }
         let cycles: HashMap<usize, crate::DependencyCycle> =
-            crate::depend::cycles(&tests).into_iter().collect();
+            if tests.iter().any(|t| !t.requires.is_empty()) {
+                crate::depend::cycles(&tests).into_iter().collect()
+            } else {
+                HashMap::new()
+            };
         // Which tests will start, to know when each suite's last one ends.
-        let mut seen: HashMap<String, &'static TestDescriptor> = HashMap::new();
+        let mut seen: HashMap<Cow<'static, str>, &'static TestDescriptor> = HashMap::new();
         let mut plan = Vec::with_capacity(tests.len());
-        let mut suites: HashMap<String, Arc<SuiteRun>> = HashMap::new();
+        let mut suites: HashMap<usize, Arc<SuiteRun>> = HashMap::new();
         for test in tests {
-            let name = test.full_name();
-            if let Some(first) = seen.get(&name) {
+            // A registered test with a name of its own cannot clash with another.
+            let name = (!crate::names::is_unique(test)).then(|| crate::names::full_name(test));
+            if let Some(first) = name.as_ref().and_then(|name| seen.get(name)) {
+                let name = name.as_deref().unwrap_or_default();
                 let message = format!(
                     "two tests are named {name}: this one and the one at {}:{}; \
                      give one another name with `name = \"...\"`",
@@ -76,7 +86,9 @@ impl Schedule {
                 );
                 continue;
             }
-            seen.insert(name, test);
+            if let Some(name) = name {
+                seen.insert(name, test);
+            }
             if let Some(cycle) = cycles.get(&(test as *const TestDescriptor as usize)) {
                 self.send_unstarted(
                     test,
@@ -105,7 +117,7 @@ impl Schedule {
             }
             if let Some(suite) = test.suite {
                 suites
-                    .entry(suite.full_name())
+                    .entry(suite as *const SuiteDescriptor as usize)
                     .or_insert_with(|| {
                         Arc::new(SuiteRun {
                             descriptor: suite,
@@ -120,8 +132,17 @@ impl Schedule {
         }
 
         let this = Arc::new(self);
+        // Plain tests run on lanes; the rest start one by one.
+        let (plain, plan): (Vec<_>, Vec<_>) = plan
+            .into_iter()
+            .partition(|test| crate::lane::eligible(&this, test));
+        if !plain.is_empty() {
+            crate::lane::start(&this, plain);
+        }
         for test in plan {
-            let suite = test.suite.map(|s| suites[&s.full_name()].clone());
+            let suite = test
+                .suite
+                .map(|s| suites[&(s as *const SuiteDescriptor as usize)].clone());
             if test.requires.is_empty() {
                 if !this.clone().start(test, suite).await {
                     break;
@@ -219,14 +240,7 @@ impl Schedule {
                     );
                     report_of(test, Outcome::Errored, Duration::ZERO, Some(why), None)
                 });
-            if report.outcome.is_problem() {
-                this.failed.store(true, Ordering::SeqCst);
-            }
-            crate::trace::record_test(&span, &report, &this.runner.config);
-            // The span ends before the report is sent, so the run's span ends with it.
-            drop(span);
-            drop(permit);
-            this.send(report);
+            this.finish_test(span, report, Some(permit));
             if let Some(suite) = suite {
                 this.suite_test_done(&suite).await;
             }
@@ -234,8 +248,49 @@ impl Schedule {
         true
     }
 
+    /// The end of a started test: records its report on its span, ends the span, frees
+    /// its permit (unless its lane keeps it for the next test) and sends the report.
+    pub(crate) fn finish_test(
+        &self,
+        span: tracing::Span,
+        report: TestReport,
+        permit: Option<OwnedSemaphorePermit>,
+    ) {
+        if report.outcome.is_problem() {
+            self.failed.store(true, Ordering::SeqCst);
+        }
+        crate::trace::record_test(&span, &report, &self.runner.config);
+        // The span ends before the report is sent, so the run's span ends with it.
+        drop(span);
+        drop(permit);
+        self.send(report);
+    }
+
+    /// Reports a test that was not started, and why.
+    pub(crate) fn not_started(&self, test: &'static TestDescriptor, outcome: Outcome, why: &str) {
+        self.send_unstarted(
+            test,
+            report_of(test, outcome, Duration::ZERO, Some(why.to_owned()), None),
+        );
+    }
+
+    /// The context of one run of `test`, in its span.
+    pub(crate) fn context(
+        &self,
+        test: &'static TestDescriptor,
+        span: &tracing::Span,
+    ) -> Arc<Context> {
+        let timeout = self.timeout_for(test);
+        Arc::new(
+            Context::new(test, self.runner.resources.clone(), timeout)
+                .with_grace(self.runner.config.tear_down_grace)
+                .with_scrub(self.runner.config.scrub.clone())
+                .with_span(span.clone()),
+        )
+    }
+
     /// Why no further test may start, if one may not.
-    fn why_not_start(&self) -> Option<(Outcome, &'static str)> {
+    pub(crate) fn why_not_start(&self) -> Option<(Outcome, &'static str)> {
         if self
             .deadline
             .is_some_and(|deadline| Instant::now() >= deadline)
@@ -250,7 +305,10 @@ impl Schedule {
 
     /// Sends a test's report, and tells the tests waiting on it how it ended.
     fn send(&self, mut report: TestReport) {
-        if let Some(dependents) = self.added.get(&report.name) {
+        if let Some(dependents) = (!self.added.is_empty())
+            .then(|| self.added.get(&report.name))
+            .flatten()
+        {
             if report.outcome == Outcome::Passed && report.message.is_none() {
                 report.message = Some(format!(
                     "run as a prerequisite of {}",
@@ -258,7 +316,10 @@ impl Schedule {
                 ));
             }
         }
-        if let Some(ended) = self.outcomes.get(&report.name) {
+        if let Some(ended) = (!self.outcomes.is_empty())
+            .then(|| self.outcomes.get(&report.name))
+            .flatten()
+        {
             let outcome = report.outcome;
             ended.send_if_modified(|slot| slot.is_none() && slot.replace(outcome).is_none());
         }
@@ -305,17 +366,8 @@ impl Schedule {
     ) -> TestReport {
         let timeout = self.timeout_for(test);
         let start = Instant::now();
-        if let Some(blocked) = crate::blocking::still_blocked(test) {
-            let place = blocked
-                .phase
-                .map_or_else(String::new, |phase| format!(" in {phase}"));
-            let message = format!(
-                "not started: the thread of an earlier run of this test, timed out {} ago, \
-                 is still blocked{place}; sync code's thread cannot be stopped, so the test \
-                 is not started again until that thread returns",
-                humantime::format_duration(Duration::from_secs(blocked.since.elapsed().as_secs()))
-            );
-            return report_of(test, Outcome::TimedOut, Duration::ZERO, Some(message), None);
+        if let Some(report) = still_blocked(test) {
+            return report;
         }
         if let Some(suite) = suite {
             let set_up = suite
@@ -367,42 +419,7 @@ impl Schedule {
         })
         .await;
         let after = run_after(&hooks[..begun], &ctx, grace).await;
-        let elapsed = start.elapsed();
-        let report = match outcome {
-            Ok(Ok(Ok(()))) => report_of(test, Outcome::Passed, elapsed, None, None),
-            Ok(Ok(Err(e))) => {
-                let outcome = match e.kind() {
-                    ErrorKind::Failure => Outcome::Failed,
-                    ErrorKind::TimedOut => Outcome::TimedOut,
-                    ErrorKind::Skipped => Outcome::Skipped,
-                    _ => Outcome::Errored,
-                };
-                report_of(
-                    test,
-                    outcome,
-                    elapsed,
-                    Some(e.message().to_owned()),
-                    e.location().cloned(),
-                )
-            }
-            Ok(Err(panic)) => {
-                let e = crate::panic::panic_error(&ctx, panic);
-                report_of(
-                    test,
-                    Outcome::Errored,
-                    elapsed,
-                    Some(format!("outside the test body: {}", e.message())),
-                    e.location().cloned(),
-                )
-            }
-            Err(_) => report_of(
-                test,
-                Outcome::TimedOut,
-                elapsed,
-                Some(hung(&ctx, grace)),
-                None,
-            ),
-        };
+        let report = report_from(test, outcome, start.elapsed(), &ctx, grace);
         with_after(report, after)
     }
 
@@ -429,6 +446,74 @@ impl Schedule {
                 location: None,
             });
         }
+    }
+}
+
+/// The report of a test whose thread from an earlier run is still blocked: it is not
+/// started again until that thread returns.
+pub(crate) fn still_blocked(test: &'static TestDescriptor) -> Option<TestReport> {
+    let blocked = crate::blocking::still_blocked(test)?;
+    let place = blocked
+        .phase
+        .map_or_else(String::new, |phase| format!(" in {phase}"));
+    let message = format!(
+        "not started: the thread of an earlier run of this test, timed out {} ago, \
+         is still blocked{place}; sync code's thread cannot be stopped, so the test \
+         is not started again until that thread returns",
+        humantime::format_duration(Duration::from_secs(blocked.since.elapsed().as_secs()))
+    );
+    Some(report_of(
+        test,
+        Outcome::TimedOut,
+        Duration::ZERO,
+        Some(message),
+        None,
+    ))
+}
+
+/// How a started test ended, as its report: `outcome` is what waiting for it gave (a
+/// timeout, a panic outside its body, or its result).
+pub(crate) fn report_from(
+    test: &'static TestDescriptor,
+    outcome: Result<Result<SmokeResult, crate::panic::Panic>, tokio::time::error::Elapsed>,
+    elapsed: Duration,
+    ctx: &Context,
+    grace: Duration,
+) -> TestReport {
+    match outcome {
+        Ok(Ok(Ok(()))) => report_of(test, Outcome::Passed, elapsed, None, None),
+        Ok(Ok(Err(e))) => {
+            let outcome = match e.kind() {
+                ErrorKind::Failure => Outcome::Failed,
+                ErrorKind::TimedOut => Outcome::TimedOut,
+                ErrorKind::Skipped => Outcome::Skipped,
+                _ => Outcome::Errored,
+            };
+            report_of(
+                test,
+                outcome,
+                elapsed,
+                Some(e.message().to_owned()),
+                e.location().cloned(),
+            )
+        }
+        Ok(Err(panic)) => {
+            let e = crate::panic::panic_error(ctx, panic);
+            report_of(
+                test,
+                Outcome::Errored,
+                elapsed,
+                Some(format!("outside the test body: {}", e.message())),
+                e.location().cloned(),
+            )
+        }
+        Err(_) => report_of(
+            test,
+            Outcome::TimedOut,
+            elapsed,
+            Some(hung(ctx, grace)),
+            None,
+        ),
     }
 }
 

@@ -104,9 +104,10 @@ impl Selection {
 
     /// Whether the selection takes `test`.
     pub fn takes(&self, test: &TestDescriptor) -> bool {
-        let name = test.full_name();
-        (self.filters.is_empty() || self.filters.iter().any(|f| self.matches(f, &name)))
-            && !self.skip.iter().any(|s| self.matches(s, &name))
+        let name = crate::names::full_name(test);
+        let name = name.as_ref();
+        (self.filters.is_empty() || self.filters.iter().any(|f| self.matches(f, name)))
+            && !self.skip.iter().any(|s| self.matches(s, name))
             && (self.tags.is_empty() || self.tags.iter().any(|t| test.tags.contains(&t.as_str())))
             && (self.ignored != Ignored::Only || test.skip.is_some())
     }
@@ -116,22 +117,59 @@ impl Selection {
         self.ignored != Ignored::Report
     }
 
+    /// The registered tests it takes, sorted by full name: [`apply`](Self::apply) to
+    /// [`registered`](crate::registered), remembered for the last few selections (the
+    /// registry never changes, and endpoints and schedules run the same selections again
+    /// and again).
+    pub(crate) fn of_registered(&self) -> Vec<&'static TestDescriptor> {
+        /// How many selections are remembered.
+        const KEPT: usize = 16;
+        type Kept = Vec<(Selection, std::sync::Arc<[&'static TestDescriptor]>)>;
+        static KEPT_SELECTIONS: std::sync::Mutex<Kept> = std::sync::Mutex::new(Vec::new());
+        let lock = || {
+            KEPT_SELECTIONS
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let kept = lock()
+            .iter()
+            .find(|(selection, _)| selection == self)
+            .map(|(_, tests)| tests.clone());
+        if let Some(tests) = kept {
+            return tests.to_vec();
+        }
+        let tests = self.apply(crate::registered());
+        let mut kept = lock();
+        if kept.len() == KEPT {
+            kept.remove(0);
+        }
+        kept.push((self.clone(), tests.as_slice().into()));
+        tests
+    }
+
     /// The taken tests out of `tests`, sorted by full name.
     pub fn apply<'a>(
         &self,
         tests: impl IntoIterator<Item = &'a TestDescriptor>,
     ) -> Vec<&'a TestDescriptor> {
-        let mut taken: Vec<(String, &TestDescriptor)> = tests
-            .into_iter()
-            .filter(|t| self.takes(t))
-            .map(|t| (t.full_name(), t))
+        let mut taken: Vec<&TestDescriptor> = tests.into_iter().filter(|t| self.takes(t)).collect();
+        // Registered tests carry their place in name order; others are compared by name.
+        let ranked: Option<Vec<(u32, &TestDescriptor)>> = taken
+            .iter()
+            .map(|t| crate::names::rank(t).map(|rank| (rank, *t)))
             .collect();
-        taken.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then(a.1.file.cmp(b.1.file))
-                .then(a.1.line.cmp(&b.1.line))
-        });
-        taken.into_iter().map(|(_, t)| t).collect()
+        if let Some(mut ranked) = ranked {
+            ranked.sort_unstable_by_key(|(rank, _)| *rank);
+            taken = ranked.into_iter().map(|(_, t)| t).collect();
+        } else {
+            taken.sort_by(|a, b| {
+                crate::names::full_name(a)
+                    .cmp(&crate::names::full_name(b))
+                    .then(a.file.cmp(b.file))
+                    .then(a.line.cmp(&b.line))
+            });
+        }
+        taken
     }
 }
 

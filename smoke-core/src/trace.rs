@@ -120,13 +120,17 @@ pub(crate) fn record_run(span: &Span, report: &Report) {
     }
 }
 
-/// The span of one test of the run whose span is `run`.
+/// The span of one test of the run whose span is `run`: none when nothing records the
+/// run's span (then even building the test's fields would be work for nothing).
 pub(crate) fn test_span(run: &Span, test: &'static TestDescriptor) -> Span {
+    if run.is_disabled() {
+        return Span::none();
+    }
     tracing::info_span!(
         parent: run,
         "smoke.test",
-        smoke.test.name = test.full_name(),
-        smoke.test.class = test.class_name(),
+        smoke.test.name = crate::names::full_name(test).as_ref(),
+        smoke.test.class = crate::names::class_name(test).as_ref(),
         smoke.test.tags = test.tags.join(","),
         smoke.test.outcome = Empty,
         smoke.test.duration_ms = Empty,

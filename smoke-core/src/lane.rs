@@ -1,0 +1,472 @@
+//! Lanes: the plain tests of a run (no suite, no prerequisites, not `serial`, no run-wide
+//! hooks) run one after another on a blocking thread, each polled once where it stands.
+//!
+//! Handing each test to a task or a blocking thread of its own costs microseconds, far
+//! more than a smoke test that checks a setting. So a lane takes the run's plain tests
+//! from a shared queue and runs each on its own thread:
+//!
+//! - a sync body (and its cleanups) runs right there instead of on a blocking thread of
+//!   its own (see [`on_lane`]);
+//! - an async test is polled once; when it has to wait (on I/O, a timer), it is handed to
+//!   a task of its own and the lane goes on to the next test.
+//!
+//! Each lane has a watchdog task:
+//!
+//! - At the running test's deadline (its timeout, plus the tear-down grace once it is
+//!   tearing down) the watchdog reports it timed out, marks it blocked until its thread
+//!   returns, and starts a fresh lane for the tests still queued. The stuck thread takes
+//!   no further test.
+//! - When one test has held the lane for a whole tick, the tests probably wait on I/O:
+//!   the watchdog starts more lanes, up to the run's concurrency, so slow sync tests run
+//!   side by side as before.
+//!
+//! A lane holds one of the run's permits while it takes tests, and a test handed to a
+//! task takes the lane's permit with it, so concurrency limits and `serial` tests are
+//! kept as for tests started one by one.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::task::{Context as TaskContext, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Notify, OwnedSemaphorePermit, TryAcquireError};
+use tracing::{Instrument, Span};
+
+use crate::blocking::Blocked;
+use crate::context::Context;
+use crate::descriptor::TestDescriptor;
+use crate::error::SmokeResult;
+use crate::panic::CatchUnwind;
+use crate::schedule::{report_of, Schedule, DEADLINE_PASSED};
+use crate::Outcome;
+
+/// How long one test may hold a lane before the watchdog spreads the queue over more
+/// lanes.
+const TICK: Duration = Duration::from_millis(1);
+
+/// Whether a test may run on a lane: the tests whose start needs nothing but a permit.
+pub(crate) fn eligible(schedule: &Schedule, test: &TestDescriptor) -> bool {
+    test.suite.is_none()
+        && test.requires.is_empty()
+        && !test.serial
+        && schedule.runner.hooks.0.is_empty()
+}
+
+/// Runs `tests` on lanes: one to start with, more when tests turn out slow.
+pub(crate) fn start(schedule: &Arc<Schedule>, tests: Vec<&'static TestDescriptor>) {
+    let queue = Arc::new(Queue {
+        schedule: Arc::downgrade(schedule),
+        concurrency: schedule.runner.config.concurrency,
+        tests,
+        next: AtomicUsize::new(0),
+        lanes: AtomicUsize::new(0),
+    });
+    queue.add_lanes(1);
+}
+
+/// The tests the lanes of one run share.
+struct Queue {
+    /// The run's schedule, kept alive by the lanes taking tests: a thread left to a test
+    /// that timed out must not keep the run open.
+    schedule: Weak<Schedule>,
+    concurrency: usize,
+    tests: Vec<&'static TestDescriptor>,
+    /// The next test to take.
+    next: AtomicUsize,
+    /// Lanes taking tests (an abandoned lane no longer counts).
+    lanes: AtomicUsize,
+}
+
+impl Queue {
+    fn remaining(&self) -> usize {
+        self.tests
+            .len()
+            .saturating_sub(self.next.load(Ordering::Relaxed))
+    }
+
+    /// Starts up to `more` lanes, within the run's concurrency and the tests left.
+    fn add_lanes(self: &Arc<Self>, more: usize) {
+        let Some(schedule) = self.schedule.upgrade() else {
+            return;
+        };
+        for _ in 0..more {
+            let lanes = self.lanes.load(Ordering::SeqCst);
+            if lanes >= self.concurrency || self.remaining() == 0 {
+                return;
+            }
+            if self
+                .lanes
+                .compare_exchange(lanes, lanes + 1, Ordering::SeqCst, Ordering::SeqCst)
+                .is_err()
+            {
+                continue;
+            }
+            let lane = Arc::new(Lane {
+                queue: self.clone(),
+                schedule: Mutex::new(Some(schedule.clone())),
+                slot: Mutex::new(Slot::default()),
+                in_sync_code: AtomicBool::new(false),
+                exited: Notify::new(),
+            });
+            let watched = lane.clone();
+            let span = schedule.span.clone();
+            tokio::spawn(watch(watched).instrument(span));
+            tokio::task::spawn_blocking(move || lane.run());
+        }
+    }
+
+    /// Spreads the queue over as many lanes as the concurrency allows.
+    fn spread(self: &Arc<Self>) {
+        self.add_lanes(self.remaining());
+    }
+}
+
+/// The test a lane is running, what the watchdog needs to report it.
+struct Running {
+    test: &'static TestDescriptor,
+    ctx: Arc<Context>,
+    span: Span,
+    permit: OwnedSemaphorePermit,
+    started: Instant,
+}
+
+impl Running {
+    /// When the watchdog stops waiting: the test's deadline, and once it tears down, the
+    /// grace after it.
+    fn due(&self) -> Instant {
+        let deadline = self.ctx.deadline();
+        match self.ctx.phase() {
+            Some(phase) if phase.is_tear_down() => {
+                deadline.checked_add(self.ctx.grace()).unwrap_or(deadline)
+            }
+            _ => deadline,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Slot {
+    /// Counts the tests the lane has started.
+    token: u64,
+    running: Option<Running>,
+    /// Set when the watchdog reported the running test: the lane's thread is left to it.
+    abandoned: bool,
+    /// The test's blocked mark, dropped when its thread returns.
+    blocked: Option<Blocked>,
+    exited: bool,
+}
+
+struct Lane {
+    queue: Arc<Queue>,
+    /// The run's schedule while the lane takes tests; taken when it is abandoned.
+    schedule: Mutex<Option<Arc<Schedule>>>,
+    slot: Mutex<Slot>,
+    /// Whether the running test is in sync code (its body or cleanups) rather than
+    /// polling async code, for the watchdog's message.
+    in_sync_code: AtomicBool,
+    exited: Notify,
+}
+
+thread_local! {
+    /// The lane this thread is, while it is one.
+    static LANE: RefCell<Option<Arc<Lane>>> = const { RefCell::new(None) };
+}
+
+/// Whether this thread is a lane's: sync code then runs right here, not on a blocking
+/// thread of its own.
+pub(crate) fn on_lane() -> bool {
+    LANE.with(|lane| lane.borrow().is_some())
+}
+
+/// Runs sync code of the running test on this lane's thread, marked as such for the
+/// watchdog.
+pub(crate) fn sync_code<T>(f: impl FnOnce() -> T) -> T {
+    let mark = |on: bool| {
+        LANE.with(|lane| {
+            if let Some(lane) = &*lane.borrow() {
+                lane.in_sync_code.store(on, Ordering::Relaxed);
+            }
+        })
+    };
+    mark(true);
+    let value = f();
+    mark(false);
+    value
+}
+
+/// Whether the test this lane's thread runs was already reported timed out.
+pub(crate) fn abandoned() -> bool {
+    LANE.with(|lane| {
+        lane.borrow()
+            .as_ref()
+            .is_some_and(|lane| lane.slot().abandoned)
+    })
+}
+
+enum Flow {
+    Next,
+    Stop,
+    Abandoned,
+}
+
+impl Lane {
+    fn slot(&self) -> MutexGuard<'_, Slot> {
+        self.slot.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The run's schedule, unless the lane was abandoned.
+    fn schedule(&self) -> Option<Arc<Schedule>> {
+        self.schedule
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The lane's thread: takes tests until the queue is empty.
+    fn run(self: Arc<Self>) {
+        LANE.with(|lane| *lane.borrow_mut() = Some(self.clone()));
+        // The permit the lane's tests run under, while no test has taken it along.
+        let mut permit = None;
+        let flow = loop {
+            let i = self.queue.next.fetch_add(1, Ordering::Relaxed);
+            let Some(&test) = self.queue.tests.get(i) else {
+                break Flow::Next;
+            };
+            let Some(schedule) = self.schedule() else {
+                break Flow::Abandoned;
+            };
+            match self.run_test(schedule, test, &mut permit) {
+                Flow::Next => {}
+                flow => break flow,
+            }
+        };
+        LANE.with(|lane| lane.borrow_mut().take());
+        if !matches!(flow, Flow::Abandoned) {
+            self.queue.lanes.fetch_sub(1, Ordering::SeqCst);
+        }
+        self.slot().exited = true;
+        self.exited.notify_one();
+    }
+
+    fn run_test(
+        self: &Arc<Self>,
+        schedule: Arc<Schedule>,
+        test: &'static TestDescriptor,
+        held: &mut Option<OwnedSemaphorePermit>,
+    ) -> Flow {
+        if let Some((outcome, why)) = schedule.why_not_start() {
+            schedule.not_started(test, outcome, why);
+            return Flow::Next;
+        }
+        let permit = match held.take() {
+            Some(permit) => Ok(permit),
+            None => schedule.permits.clone().try_acquire_owned(),
+        };
+        let permit = match permit {
+            Ok(permit) => permit,
+            Err(TryAcquireError::Closed) => return Flow::Stop,
+            Err(TryAcquireError::NoPermits) => match wait_for_permit(&schedule, test) {
+                Some(permit) => permit,
+                None => return Flow::Next,
+            },
+        };
+        let span = crate::trace::test_span(&schedule.span, test);
+        if let Some(report) = crate::schedule::still_blocked(test) {
+            schedule.finish_test(span, report, None);
+            *held = Some(permit);
+            return Flow::Next;
+        }
+        let ctx = schedule.context(test, &span);
+        let started = Instant::now();
+        let mut future = CatchUnwind((test.run)(ctx.clone()));
+        {
+            let mut slot = self.slot();
+            slot.token += 1;
+            slot.running = Some(Running {
+                test,
+                ctx: ctx.clone(),
+                span: span.clone(),
+                permit,
+                started,
+            });
+        }
+        // While the test runs, only the lane (not its thread) keeps the run open.
+        drop(schedule);
+        let polled = {
+            let _entered = (!span.is_disabled()).then(|| span.enter());
+            Pin::new(&mut future).poll(&mut TaskContext::from_waker(Waker::noop()))
+        };
+        let mut slot = self.slot();
+        if slot.abandoned {
+            let blocked = slot.blocked.take();
+            drop(slot);
+            drop(future);
+            drop(blocked);
+            return Flow::Abandoned;
+        }
+        let running = slot
+            .running
+            .take()
+            .expect("the running test stays in its slot until the lane or the watchdog ends it");
+        drop(slot);
+        let Some(schedule) = self.schedule() else {
+            return Flow::Abandoned;
+        };
+        match polled {
+            Poll::Ready(outcome) => {
+                let grace = schedule.runner.config.tear_down_grace;
+                let report =
+                    crate::schedule::report_from(test, Ok(outcome), started.elapsed(), &ctx, grace);
+                schedule.finish_test(running.span, report, None);
+                *held = Some(running.permit);
+            }
+            Poll::Pending => {
+                let span = running.span.clone();
+                tokio::spawn(finish_later(schedule.clone(), running, future).instrument(span));
+            }
+        }
+        Flow::Next
+    }
+}
+
+/// Waits for a permit when the run's concurrency is taken (by tests waiting on I/O, or a
+/// `serial` test); `None` when the test was reported not started instead.
+fn wait_for_permit(
+    schedule: &Schedule,
+    test: &'static TestDescriptor,
+) -> Option<OwnedSemaphorePermit> {
+    {
+        let acquire = schedule.permits.clone().acquire_owned();
+        let runtime = tokio::runtime::Handle::current();
+        let permit = match schedule.deadline {
+            Some(deadline) => {
+                match runtime.block_on(tokio::time::timeout_at(deadline.into(), acquire)) {
+                    Ok(permit) => permit,
+                    Err(_) => {
+                        schedule.not_started(test, Outcome::TimedOut, DEADLINE_PASSED);
+                        return None;
+                    }
+                }
+            }
+            None => runtime.block_on(acquire),
+        };
+        let permit = permit.ok()?;
+        if let Some((outcome, why)) = schedule.why_not_start() {
+            drop(permit);
+            schedule.not_started(test, outcome, why);
+            return None;
+        }
+        Some(permit)
+    }
+}
+
+impl Lane {
+    /// Reports the running test timed out, if it is still the one with `token`, and
+    /// leaves this lane's thread to it. True when it did.
+    fn claim(self: &Arc<Self>, token: u64) -> bool {
+        let mut slot = self.slot();
+        if slot.token != token || slot.abandoned {
+            return false;
+        }
+        let Some(running) = slot.running.take() else {
+            return false;
+        };
+        slot.abandoned = true;
+        slot.blocked = Some(Blocked::enter(running.test, running.ctx.phase()));
+        drop(slot);
+        self.queue.lanes.fetch_sub(1, Ordering::SeqCst);
+        let taken = self
+            .schedule
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let Some(schedule) = taken else {
+            return true;
+        };
+        let grace = schedule.runner.config.tear_down_grace;
+        let message = self.why_timed_out(&running.ctx, grace);
+        let report = report_of(
+            running.test,
+            Outcome::TimedOut,
+            running.started.elapsed(),
+            Some(message),
+            None,
+        );
+        schedule.finish_test(running.span, report, Some(running.permit));
+        // The rest of the queue goes on on a fresh thread.
+        self.queue.add_lanes(1);
+        true
+    }
+}
+
+impl Lane {
+    /// Why the watchdog reports the running test timed out: the part that did not return.
+    fn why_timed_out(&self, ctx: &Context, grace: Duration) -> String {
+        let timed_out = crate::body::timed_out(ctx).message().to_owned();
+        match ctx.phase() {
+            Some(phase) if phase.is_tear_down() => crate::schedule::hung(ctx, grace),
+            Some(phase) if phase.is_set_up() => format!(
+                "{timed_out} while setting up: {phase} did not finish, so the test did not run"
+            ),
+            _ if self.in_sync_code.load(Ordering::Relaxed) => timed_out,
+            _ => format!(
+                "{timed_out}; its body was still running, holding its thread instead of \
+                 awaiting: an async body that blocks its thread cannot be interrupted at its \
+                 timeout; write blocking work as a sync test, or move it to spawn_blocking"
+            ),
+        }
+    }
+}
+
+/// The rest of a test that had to wait, on a task of its own, within its timeout and the
+/// tear-down grace.
+async fn finish_later(
+    schedule: Arc<Schedule>,
+    running: Running,
+    future: CatchUnwind<dyn Future<Output = SmokeResult> + Send>,
+) {
+    let grace = schedule.runner.config.tear_down_grace;
+    let limit = running.ctx.timeout().saturating_add(grace);
+    let outcome = match running.started.checked_add(limit) {
+        Some(end) => tokio::time::timeout_at(end.into(), future).await,
+        None => Ok(future.await),
+    };
+    let report = crate::schedule::report_from(
+        running.test,
+        outcome,
+        running.started.elapsed(),
+        &running.ctx,
+        grace,
+    );
+    schedule.finish_test(running.span, report, Some(running.permit));
+}
+
+/// A lane's watchdog: times out the test that holds the lane past its deadline, and
+/// spreads the queue over more lanes when a test holds it for a tick.
+async fn watch(lane: Arc<Lane>) {
+    let mut seen = None;
+    loop {
+        let (token, due) = {
+            let slot = lane.slot();
+            if slot.exited || slot.abandoned {
+                return;
+            }
+            (slot.token, slot.running.as_ref().map(Running::due))
+        };
+        let now = Instant::now();
+        if let Some(due) = due {
+            if now >= due && lane.claim(token) {
+                return;
+            }
+            if seen == Some(token) {
+                lane.queue.spread();
+            }
+        }
+        seen = Some(token);
+        let wake = due.map_or(now + TICK, |due| due.min(now + TICK));
+        let _ = tokio::time::timeout_at(wake.into(), lane.exited.notified()).await;
+    }
+}
