@@ -113,6 +113,7 @@ mod tests {
             requires: &[],
             fail_after: None,
             pass_after: None,
+            fail_after_duration: None,
             run: |_| Box::pin(async { Ok(()) }),
         };
         assert_eq!(full_name(&OUTSIDE), "somewhere::else::outside");
