@@ -199,7 +199,12 @@ impl Report {
                 .iter()
                 .enumerate()
                 .map(|(i, t)| TestReport {
-                    name: format!("#{}", i + 1),
+                    name: {
+                        use std::fmt::Write;
+                        let mut name = String::with_capacity(8);
+                        let _ = write!(name, "#{}", i + 1);
+                        name
+                    },
                     class: "smoke".to_owned(),
                     file: String::new(),
                     line: 0,

@@ -332,6 +332,7 @@ impl Runner {
         // Past the deadline and the tear-down grace the run ends whatever its tests do: an
         // async test that blocks its thread cannot be cancelled, only left behind.
         let hard_stop = deadline.and_then(|d| d.checked_add(self.config.tear_down_grace));
+        let tests_count = tests.len();
         let expected: Vec<&'static TestDescriptor> = tests.clone();
         let schedule = Schedule {
             span: span.clone(),
@@ -345,18 +346,27 @@ impl Runner {
         };
         tokio::spawn(schedule.run(tests, run_skipped).instrument(span.clone()));
 
-        let mut reports: Vec<TestReport> = Vec::new();
+        let mut reports: Vec<TestReport> = Vec::with_capacity(tests_count);
+        // Reports come in bursts (a lane runs many tests in a row): taken many at a time.
+        let mut batch = Vec::with_capacity(64);
         loop {
-            let next = match hard_stop {
-                Some(stop) => match tokio::time::timeout_at(stop.into(), rx.recv()).await {
-                    Ok(next) => next,
-                    Err(_) => break,
-                },
-                None => rx.recv().await,
+            let received = match hard_stop {
+                Some(stop) => {
+                    let receive = rx.recv_many(&mut batch, 64);
+                    match tokio::time::timeout_at(stop.into(), receive).await {
+                        Ok(received) => received,
+                        Err(_) => break,
+                    }
+                }
+                None => rx.recv_many(&mut batch, 64).await,
             };
-            let Some(report) = next else { break };
-            on_result(&report);
-            reports.push(report);
+            if received == 0 {
+                break;
+            }
+            for report in batch.drain(..) {
+                on_result(&report);
+                reports.push(report);
+            }
         }
         if hard_stop.is_some_and(|stop| Instant::now() >= stop) {
             let reported: std::collections::HashSet<String> =

@@ -2,11 +2,12 @@
 //!
 //! - the overhead per no-op test, sync and async, over 1,000 registered tests of each kind;
 //! - the wall time of 20 tests that each wait 50 ms (they run concurrently, so the run
-//!   should take little more than 50 ms).
+//!   should take little more than 50 ms), and of 20 sync tests that each block their
+//!   thread for 50 ms (lanes spread them out as soon as one holds its lane for a tick).
 //!
 //! Then the comparison table of `benches/runner-vs-django.sh`: for each workload (100 and
-//! 1,000 no-op sync tests, 100 no-op async tests, 20 x 50 ms waits) the median µs per test
-//! through the default runner and through a plain Rust loop that calls the same bodies
+//! 1,000 no-op sync tests, 100 no-op async tests, 20 x 50 ms waits, 20 sync tests blocking
+//! 50 ms) the median µs per test through the default runner and through a plain Rust loop that calls the same bodies
 //! (the limit), printed as `row WORKLOAD TESTS SMOKE_US LIMIT_US` lines.
 //!
 //! Run with `cargo bench -p smoke-tests --bench runner`.
@@ -227,6 +228,91 @@ mod wait50 {
     }
 }
 
+/// Twenty sync tests that each block their thread for 50 ms: a lane spreads them over
+/// more lanes once one has held it for a tick.
+mod block50 {
+    #[::smoke_runtime::smoke_test]
+    fn b00() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b01() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b02() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b03() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b04() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b05() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b06() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b07() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b08() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b09() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b10() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b11() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b12() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b13() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b14() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b15() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b16() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b17() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b18() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    #[::smoke_runtime::smoke_test]
+    fn b19() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 /// Runs the tests under `module` `rounds` times; gives each round's wall time.
 async fn rounds(runner: &Runner, module: &str, rounds: usize, expect: usize) -> Vec<Duration> {
     let selection = Selection::all().filter(format!("runner::{module}::"));
@@ -263,6 +349,18 @@ async fn plain(workload: &str, tests: usize, rounds: usize) -> Duration {
             "async" => {
                 for _ in 0..tests {
                     std::hint::black_box(noop_async_body()).await;
+                }
+            }
+            "block50" => {
+                let blocks: Vec<_> = (0..tests)
+                    .map(|_| {
+                        tokio::task::spawn_blocking(|| {
+                            std::thread::sleep(Duration::from_millis(50))
+                        })
+                    })
+                    .collect();
+                for b in blocks {
+                    b.await.expect("a block");
                 }
             }
             // The runner runs them concurrently, so the limit does too.
@@ -342,6 +440,12 @@ fn main() {
                 ms(times[0]),
                 ms(times[times.len() / 2]),
             );
+            let times = rounds(runner, "block50", n, 20).await;
+            println!(
+                "  20 sync tests blocking 50 ms, {label:26}: {:7.2} / {:7.2} ms wall time",
+                ms(times[0]),
+                ms(times[times.len() / 2]),
+            );
         }
         // The comparison table's rows: the default runner against the plain loop.
         println!("# row WORKLOAD TESTS SMOKE_US_PER_TEST LIMIT_US_PER_TEST (medians)");
@@ -350,6 +454,7 @@ fn main() {
             ("noop_sync_1000", "noop_sync", "sync", 1000),
             ("noop_async_100", "noop_async::h0", "async", 100),
             ("sleep50ms_20", "wait50", "wait50", 20),
+            ("block50ms_20", "block50", "block50", 20),
         ] {
             let times = rounds(&default, filter, n, tests).await;
             let limit = plain(kind, tests, n).await;

@@ -223,11 +223,7 @@ impl Coordinator {
 
     /// The latest result of each test, with the Unix time its run ended.
     pub fn latest_tests(&self) -> Vec<(TestReport, f64)> {
-        lock(&self.inner.state)
-            .latest_tests
-            .values()
-            .cloned()
-            .collect()
+        lock(&self.inner.state).latest_tests()
     }
 
     /// The recent runs of each exposed test that has run, redacted, oldest first, with

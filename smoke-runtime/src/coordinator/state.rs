@@ -12,16 +12,20 @@ use crate::report::history::History;
 use crate::report::provenance::Source;
 use crate::{Report, TestDescriptor, TestReport};
 
-/// The tests of one run, as the single-flight and results key.
-pub(super) type Key = Arc<str>;
+/// The tests of one run, as the single-flight and results key: their descriptors'
+/// addresses (registered descriptors are statics, so an address names a test; comparing
+/// and hashing them costs far less than their names).
+pub(super) type Key = Arc<[usize]>;
 
 /// How many selections' latest results are kept; the oldest goes first. Callers who
 /// may select are trusted, so this bounds memory rather than abuse.
 const MAX_SELECTIONS: usize = 64;
 
 pub(super) fn key_of(tests: &[&'static TestDescriptor]) -> Key {
-    let names: Vec<String> = tests.iter().map(|t| t.full_name()).collect();
-    names.join("\n").into()
+    tests
+        .iter()
+        .map(|t| *t as *const TestDescriptor as usize)
+        .collect()
 }
 
 pub(super) fn unix_now() -> f64 {
@@ -77,8 +81,9 @@ pub(super) struct State {
     results: HashMap<Key, Stored>,
     /// How long each selection's latest run took.
     pub(super) durations: HashMap<Key, Duration>,
-    /// The latest result of each test, with the Unix time its run ended (for metrics).
-    pub(super) latest_tests: BTreeMap<String, (TestReport, f64)>,
+    /// The latest result of each test (the run's report and the test's place in it),
+    /// with the Unix time its run ended (for metrics).
+    pub(super) latest_tests: BTreeMap<String, (Arc<Report>, usize, f64)>,
     /// The latest finished run of every exposed test, with the Unix time it ended.
     pub(super) last_run: Option<(Arc<Report>, f64)>,
     /// The last runs of each exposed test (bounded: the exposed tests, each a ring).
@@ -99,6 +104,14 @@ impl State {
         }
     }
 
+    /// The latest result of each test, with the Unix time its run ended.
+    pub(super) fn latest_tests(&self) -> Vec<(TestReport, f64)> {
+        self.latest_tests
+            .values()
+            .map(|(report, i, at)| (report.tests[*i].clone(), *at))
+            .collect()
+    }
+
     /// The latest finished run of `key`.
     pub(super) fn stored(&self, key: &Key) -> Option<Stored> {
         self.results.get(key).cloned()
@@ -114,8 +127,14 @@ impl State {
         whole: bool,
         source: Source,
     ) {
-        for t in &report.tests {
-            self.latest_tests.insert(t.name.clone(), (t.clone(), ended));
+        for (i, t) in report.tests.iter().enumerate() {
+            let latest = (report.clone(), i, ended);
+            match self.latest_tests.get_mut(&t.name) {
+                Some(slot) => *slot = latest,
+                None => {
+                    self.latest_tests.insert(t.name.clone(), latest);
+                }
+            }
         }
         // Every finished run, of any selection, whoever started it.
         self.history.record(report, ended);
