@@ -21,10 +21,21 @@ struct Names {
     twin: bool,
 }
 
-static NAMES: OnceLock<Box<[Names]>> = OnceLock::new();
+/// The registry's names, and where its descriptors lie in memory.
+struct Registry {
+    names: Box<[Names]>,
+    /// The address of the first descriptor.
+    base: usize,
+}
+
+static REGISTRY: OnceLock<Registry> = OnceLock::new();
 
 fn names() -> &'static [Names] {
-    NAMES.get_or_init(|| {
+    &registry().names
+}
+
+fn registry() -> &'static Registry {
+    REGISTRY.get_or_init(|| {
         let all = registered();
         let mut names: Vec<Names> = all
             .iter()
@@ -52,18 +63,20 @@ fn names() -> &'static [Names] {
         for (rank, i) in order.into_iter().enumerate() {
             names[i].rank = rank as u32;
         }
-        names.into_boxed_slice()
+        Registry {
+            names: names.into_boxed_slice(),
+            base: all.as_ptr() as usize,
+        }
     })
 }
 
 /// Where `test` sits in the registry, if it is a registered descriptor.
 fn index(test: &TestDescriptor) -> Option<usize> {
-    let all = registered();
+    let registry = registry();
     let size = std::mem::size_of::<TestDescriptor>();
-    let base = all.as_ptr() as usize;
-    let at = test as *const TestDescriptor as usize;
-    let offset = at.checked_sub(base)?;
-    (size != 0 && offset % size == 0 && offset / size < all.len()).then_some(offset / size)
+    let offset = (test as *const TestDescriptor as usize).checked_sub(registry.base)?;
+    let i = offset / size;
+    (offset % size == 0 && i < registry.names.len()).then_some(i)
 }
 
 /// [`TestDescriptor::full_name`], without formatting it again for a registered test.

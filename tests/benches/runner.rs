@@ -10,7 +10,9 @@
 //! 50 ms) the median µs per test through the default runner and through a plain Rust loop that calls the same bodies
 //! (the limit), printed as `row WORKLOAD TESTS SMOKE_US LIMIT_US` lines.
 //!
-//! Run with `cargo bench -p smoke-tests --bench runner`.
+//! Run with `cargo bench -p smoke-tests --bench runner`. For instruction counts, run the
+//! bench binary under `valgrind --tool=callgrind` with `SMOKE_BENCH_PROFILE=MODULE:ROUNDS`
+//! (see `main`).
 
 use std::time::{Duration, Instant};
 
@@ -401,6 +403,25 @@ fn main() {
         .build()
         .expect("a tokio runtime");
     let default = Runner::builder().build();
+    // `SMOKE_BENCH_PROFILE=noop_sync:10` runs only that module's tests, once and then that
+    // many times, with the default runner: for an instruction count under callgrind (run
+    // it with 0 rounds too, and divide the difference by rounds x tests).
+    if let Ok(profile) = std::env::var("SMOKE_BENCH_PROFILE") {
+        let (module, rounds) = profile
+            .split_once(':')
+            .expect("SMOKE_BENCH_PROFILE=MODULE:ROUNDS");
+        let rounds: usize = rounds.parse().expect("a number of rounds");
+        let selection = Selection::all().filter(format!("runner::{module}::"));
+        runtime.block_on(async {
+            // One run first: the registry's names, the selection, the lanes' threads.
+            let tests = default.run(&selection).await.counts().passed;
+            for _ in 0..rounds {
+                let report = default.run(&selection).await;
+                assert_eq!(report.counts().passed, tests);
+            }
+        });
+        return;
+    }
     let wide = Runner::builder().concurrency(32).build();
     let one = Runner::builder().concurrency(1).build();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
