@@ -246,6 +246,12 @@ impl Coordinator {
         self.verdict(report).passes
     }
 
+    /// Whether the test `t` (one result of a report) passes by its reported status, after
+    /// flap damping ([`History::test_passes`]).
+    pub fn test_passes(&self, t: &TestReport) -> bool {
+        lock(&self.inner.state).history.test_passes(t)
+    }
+
     /// The status of `report` reported (after flap damping: what every answer's status
     /// follows) and raw; see [`Verdict`].
     pub fn verdict(&self, report: &Report) -> Verdict {

@@ -7,8 +7,11 @@
 //!   the schedule and the run limit with the HTTP endpoint, a selection runs at most once
 //!   per [`min_interval`](crate::http::SmokeBuilder::min_interval) however often the health
 //!   checker asks, and anonymous HTTP callers cannot keep it from a slot (when every slot
-//!   is taken it waits for one). It answers `SERVING` when no test failed, errored or timed
-//!   out, `NOT_SERVING` otherwise; an unknown service is the status `NOT_FOUND`.
+//!   is taken it waits for one). It answers `SERVING` when no test is reported failing,
+//!   `NOT_SERVING` otherwise: the reported status after [flap
+//!   damping](crate::report::damping), as every answer of the endpoint says it (without
+//!   damping, a test is failing when it failed, errored or timed out). An unknown service
+//!   is the status `NOT_FOUND`.
 //! - `Watch` sends the current status (obtained as `Check` does), then a new message
 //!   whenever the status changes as runs finish: scheduled runs, runs that HTTP requests
 //!   or `Check` start, any run of [`Smoke::subscribe`] that includes the service's tests.
@@ -238,10 +241,11 @@ impl SmokeHealth {
                     .iter()
                     .map(|t| t.full_name())
                     .collect();
+                let coordinator = self.smoke.coordinator();
                 let problem = report
                     .tests
                     .iter()
-                    .any(|t| tests.contains(&t.name) && t.outcome.is_problem());
+                    .any(|t| tests.contains(&t.name) && !coordinator.test_passes(t));
                 let status = if problem {
                     ServingStatus::NotServing
                 } else {
@@ -285,9 +289,10 @@ async fn probe(smoke: &Smoke, selection: &Selection) -> Arc<Report> {
     }
 }
 
-/// `SERVING` when no test of the report failed, errored or timed out.
-fn status_of(report: &Report) -> ServingStatus {
-    if report.passed() {
+/// `SERVING` when the report passes by its tests' reported status: after flap damping,
+/// as the endpoint's answers say it.
+fn status_of(smoke: &Smoke, report: &Report) -> ServingStatus {
+    if smoke.coordinator().passes(report) {
         ServingStatus::Serving
     } else {
         ServingStatus::NotServing
@@ -308,7 +313,7 @@ impl Health for SmokeHealth {
     ) -> Result<Response<HealthCheckResponse>, Status> {
         let selection = self.known(&request.get_ref().service)?;
         let report = probe(&self.smoke, &selection).await;
-        Ok(Response::new(message(status_of(&report))))
+        Ok(Response::new(message(status_of(&self.smoke, &report))))
     }
 
     type WatchStream = WatchStream;
@@ -358,12 +363,13 @@ async fn watch(
         report = probe(&smoke, &selection) => report,
         () = tx.closed() => return,
     };
-    // The latest outcome of each of the service's tests: a run of some other selection
-    // (`/readyz`'s, another service's) updates those it ran.
+    // The latest reported status (after flap damping) of each of the service's tests: a
+    // run of some other selection (`/readyz`'s, another service's) updates those it ran.
+    let coordinator = smoke.coordinator().clone();
     let mut problems: BTreeMap<String, bool> = BTreeMap::new();
     let mut record = |report: &Report| {
         for test in report.tests.iter().filter(|t| names.contains(&t.name)) {
-            problems.insert(test.name.clone(), test.outcome.is_problem());
+            problems.insert(test.name.clone(), !coordinator.test_passes(test));
         }
         if problems.values().any(|&p| p) {
             ServingStatus::NotServing

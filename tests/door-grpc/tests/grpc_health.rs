@@ -267,3 +267,65 @@ async fn check_is_a_probe_limited_by_min_interval_and_sharing_the_cache() {
     assert_eq!(check(&health, "").await.expect("a status").status, 2);
     assert_eq!(cached.runs(), 1);
 }
+
+/// Whether `damped_goes_down` fails.
+static DAMPED_DOWN: AtomicBool = AtomicBool::new(false);
+
+/// Passes until the test takes it down; then reported failing only from its second
+/// failure in a row.
+#[smoke_test(tags("damped"), fail_after = 2)]
+fn damped_goes_down() -> SmokeResult {
+    if DAMPED_DOWN.load(Ordering::SeqCst) {
+        return Err(SmokeError::failure("down"));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn check_list_and_watch_follow_the_damped_status() {
+    use tokio_stream::StreamExt;
+    use tonic_health::pb::health_server::Health;
+
+    let smoke = Smoke::builder()
+        .only(Selection::all().tag("ok").tag("damped"))
+        .min_interval(Duration::ZERO)
+        .build();
+    let health = SmokeHealth::new(smoke.clone()).service("smoke.Damped", ["damped"]);
+    let request = tonic::Request::new(tonic_health::pb::HealthCheckRequest {
+        service: "damped".into(),
+    });
+    let mut watch = health.watch(request).await.expect("a Watch").into_inner();
+    let serving = ServingStatus::Serving as i32;
+    let not_serving = ServingStatus::NotServing as i32;
+
+    // It passes first.
+    let first = watch
+        .next()
+        .await
+        .expect("a first status")
+        .expect("a status");
+    assert_eq!(first.status, serving);
+    assert_eq!(smoke.runs(), 1);
+
+    // Its first failure: every surface still says serving, though this run failed.
+    DAMPED_DOWN.store(true, Ordering::SeqCst);
+    let once = check(&health, "smoke.Damped").await.expect("a status");
+    assert_eq!(once.status, serving);
+    assert_eq!(smoke.runs(), 2, "min_interval 0: each Check runs");
+
+    // The second failure in a row (List's run): from now on it is reported failing.
+    let statuses = health.statuses().await;
+    assert_eq!(smoke.runs(), 3);
+    assert_eq!(statuses["damped"], ServingStatus::NotServing);
+    assert_eq!(statuses["smoke.Damped"], ServingStatus::NotServing);
+    assert_eq!(statuses["ok"], ServingStatus::Serving);
+    assert_eq!(statuses[""], ServingStatus::NotServing);
+    let changed = tokio::time::timeout(Duration::from_secs(10), watch.next())
+        .await
+        .expect("Watch told the change")
+        .expect("a second status")
+        .expect("a status");
+    assert_eq!(changed.status, not_serving);
+    let now = check(&health, "damped").await.expect("a status");
+    assert_eq!(now.status, not_serving);
+}
