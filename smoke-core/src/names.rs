@@ -113,24 +113,9 @@ mod tests {
 
     #[test]
     fn a_descriptor_outside_the_registry_is_named_by_formatting() {
-        static OUTSIDE: TestDescriptor = TestDescriptor {
-            name: "outside",
-            module_path: "somewhere::else",
-            suite: None,
-            file: file!(),
-            line: line!(),
-            tags: &[],
-            timeout: None,
-            skip: None,
-            serial: false,
-            requires: &[],
-            fail_after: None,
-            pass_after: None,
-            fail_after_duration: None,
-            run: |_| Box::pin(async { Ok(()) }),
-        };
-        assert_eq!(full_name(&OUTSIDE), "somewhere::else::outside");
-        assert_eq!(class_name(&OUTSIDE), "somewhere::else");
+        static OUTSIDE: TestDescriptor = crate::select::tests::test("outside", &[], None);
+        assert_eq!(full_name(&OUTSIDE), "app::smoke::outside");
+        assert_eq!(class_name(&OUTSIDE), "app::smoke");
         assert_eq!(rank(&OUTSIDE), None);
         assert!(!is_unique(&OUTSIDE));
     }

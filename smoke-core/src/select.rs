@@ -174,7 +174,7 @@ impl Selection {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::{BoxFuture, Context, SmokeResult};
     use std::sync::Arc;
@@ -183,7 +183,9 @@ mod tests {
         Box::pin(async { Ok(()) })
     }
 
-    const fn test(
+    /// A test of `app::smoke` with these tags and skip reason (for other modules' unit
+    /// tests too).
+    pub(crate) const fn test(
         name: &'static str,
         tags: &'static [&'static str],
         skip: Option<&'static str>,
