@@ -41,11 +41,14 @@ use crate::descriptor::TestDescriptor;
 use crate::error::SmokeResult;
 use crate::panic::CatchUnwind;
 use crate::schedule::{report_of, Schedule, DEADLINE_PASSED};
-use crate::Outcome;
+use crate::{Outcome, TestReport};
 
 /// How long one test may hold a lane before the watchdog spreads the queue over more
-/// lanes.
+/// lanes; also how long a finished test's report may wait in the lane's batch.
 const TICK: Duration = Duration::from_millis(1);
+
+/// How many reports a lane sends at once (and the watchdog each tick, whatever there is).
+const BATCH: usize = 64;
 
 /// Whether a test may run on a lane: the tests whose start needs nothing but a permit.
 pub(crate) fn eligible(schedule: &Schedule, test: &TestDescriptor) -> bool {
@@ -156,6 +159,8 @@ struct Slot {
     abandoned: bool,
     /// The test's blocked mark, dropped when its thread returns.
     blocked: Option<Blocked>,
+    /// Reports of finished tests not yet sent: one send for many wakes the run once.
+    pending: Vec<TestReport>,
     exited: bool,
 }
 
@@ -217,6 +222,28 @@ impl Lane {
         self.slot.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Keeps a finished test's report for the next batch; sends the batch once it is full.
+    fn finished(&self, schedule: &Schedule, report: TestReport) {
+        let mut slot = self.slot();
+        slot.pending.push(report);
+        if slot.pending.len() >= BATCH {
+            let batch = std::mem::take(&mut slot.pending);
+            drop(slot);
+            schedule.send_settled(batch);
+        }
+    }
+
+    /// Sends the reports waiting in the batch, if any.
+    fn flush(&self) {
+        let batch = std::mem::take(&mut self.slot().pending);
+        if batch.is_empty() {
+            return;
+        }
+        if let Some(schedule) = self.schedule() {
+            schedule.send_settled(batch);
+        }
+    }
+
     /// The run's schedule, unless the lane was abandoned.
     fn schedule(&self) -> Option<Arc<Schedule>> {
         self.schedule
@@ -245,6 +272,7 @@ impl Lane {
         };
         LANE.with(|lane| lane.borrow_mut().take());
         if !matches!(flow, Flow::Abandoned) {
+            self.flush();
             self.queue.lanes.fetch_sub(1, Ordering::SeqCst);
         }
         self.slot().exited = true;
@@ -275,7 +303,7 @@ impl Lane {
         };
         let span = crate::trace::test_span(&schedule.span, test);
         if let Some(report) = crate::schedule::still_blocked(test) {
-            schedule.finish_test(span, report, None);
+            self.finished(&schedule, schedule.end_test(span, report));
             *held = Some(permit);
             return Flow::Next;
         }
@@ -320,7 +348,7 @@ impl Lane {
                 let grace = schedule.runner.config.tear_down_grace;
                 let report =
                     crate::schedule::report_from(test, Ok(outcome), started.elapsed(), &ctx, grace);
-                schedule.finish_test(running.span, report, None);
+                self.finished(&schedule, schedule.end_test(running.span, report));
                 *held = Some(running.permit);
             }
             Poll::Pending => {
@@ -386,6 +414,11 @@ impl Lane {
         let Some(schedule) = taken else {
             return true;
         };
+        // What finished before it goes first.
+        let earlier = std::mem::take(&mut self.slot().pending);
+        if !earlier.is_empty() {
+            schedule.send_settled(earlier);
+        }
         let grace = schedule.runner.config.tear_down_grace;
         let message = self.why_timed_out(&running.ctx, grace);
         let report = report_of(
@@ -449,13 +482,18 @@ async fn finish_later(
 async fn watch(lane: Arc<Lane>) {
     let mut seen = None;
     loop {
-        let (token, due) = {
+        let (token, due, waiting) = {
             let slot = lane.slot();
             if slot.exited || slot.abandoned {
                 return;
             }
-            (slot.token, slot.running.as_ref().map(Running::due))
+            let due = slot.running.as_ref().map(Running::due);
+            (slot.token, due, !slot.pending.is_empty())
         };
+        // Reports wait at most a tick, whatever the lane runs meanwhile.
+        if waiting {
+            lane.flush();
+        }
         let now = Instant::now();
         if let Some(due) = due {
             if now >= due && lane.claim(token) {

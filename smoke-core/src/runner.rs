@@ -363,7 +363,7 @@ impl Runner {
             if received == 0 {
                 break;
             }
-            for report in batch.drain(..) {
+            for report in batch.drain(..).flatten() {
                 on_result(&report);
                 reports.push(report);
             }

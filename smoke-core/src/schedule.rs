@@ -34,7 +34,8 @@ pub(crate) struct Schedule {
     pub(crate) deadline: Option<Instant>,
     pub(crate) failed: Arc<AtomicBool>,
     pub(crate) permits: Arc<Semaphore>,
-    pub(crate) tx: mpsc::UnboundedSender<TestReport>,
+    /// Reports to the run, one or many at a time (a lane sends what it ran in batches).
+    pub(crate) tx: mpsc::UnboundedSender<Vec<TestReport>>,
     /// Each test's ending, published as its report is sent.
     pub(crate) outcomes: Outcomes,
     /// The prerequisites the run added to the tests it was given, with the tests that
@@ -256,14 +257,24 @@ impl Schedule {
         report: TestReport,
         permit: Option<OwnedSemaphorePermit>,
     ) {
+        let report = self.end_test(span, report);
+        drop(permit);
+        self.send_settled(vec![report]);
+    }
+
+    /// The end of a started test but for sending its report: marks the run failed if it
+    /// did not pass, records the report on its span and ends the span, and settles the
+    /// report (see [`settle`](Self::settle)), which the caller then sends.
+    pub(crate) fn end_test(&self, span: tracing::Span, report: TestReport) -> TestReport {
         if report.outcome.is_problem() {
             self.failed.store(true, Ordering::SeqCst);
         }
         crate::trace::record_test(&span, &report, &self.runner.config);
         // The span ends before the report is sent, so the run's span ends with it.
         drop(span);
-        drop(permit);
-        self.send(report);
+        let mut report = report;
+        self.settle(&mut report);
+        report
     }
 
     /// Reports a test that was not started, and why.
@@ -305,6 +316,18 @@ impl Schedule {
 
     /// Sends a test's report, and tells the tests waiting on it how it ended.
     fn send(&self, mut report: TestReport) {
+        self.settle(&mut report);
+        self.send_settled(vec![report]);
+    }
+
+    /// Sends reports already settled.
+    pub(crate) fn send_settled(&self, reports: Vec<TestReport>) {
+        let _ = self.tx.send(reports);
+    }
+
+    /// What a report gets before it is sent: the note of a prerequisite the run added, and
+    /// the news of how it ended for the tests waiting on it.
+    fn settle(&self, report: &mut TestReport) {
         if let Some(dependents) = (!self.added.is_empty())
             .then(|| self.added.get(&report.name))
             .flatten()
@@ -323,7 +346,6 @@ impl Schedule {
             let outcome = report.outcome;
             ended.send_if_modified(|slot| slot.is_none() && slot.replace(outcome).is_none());
         }
-        let _ = self.tx.send(report);
     }
 
     /// Sends the report of a test that was not started, with a span that says so.
