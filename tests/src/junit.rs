@@ -88,7 +88,7 @@ print(json.dumps({
 }))
 "#;
 
-/// `xml` parsed by junitparser (see [`READ_JUNIT`]'s shape), or `None` when it is not
+/// `xml` parsed by junitparser (in the shape `READ_JUNIT` prints), or `None` when it is not
 /// available here; `tmp` is where its virtualenv goes (`env!("CARGO_TARGET_TMPDIR")`).
 /// Panics when junitparser refuses the XML.
 pub fn junitparser(xml: &str, tmp: &Path) -> Option<Value> {
