@@ -408,7 +408,7 @@ fn main() {
     // it with 0 rounds too, and divide the difference by rounds x tests).
     if let Ok(profile) = std::env::var("SMOKE_BENCH_PROFILE") {
         let (module, rounds) = profile
-            .split_once(':')
+            .rsplit_once(':')
             .expect("SMOKE_BENCH_PROFILE=MODULE:ROUNDS");
         let rounds: usize = rounds.parse().expect("a number of rounds");
         let selection = Selection::all().filter(format!("runner::{module}::"));
