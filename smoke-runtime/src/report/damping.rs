@@ -228,6 +228,12 @@ pub fn text_notes(report: &Report, history: &History) -> String {
 /// How many times `history`'s kept runs change between passing and failing (skipped
 /// runs left out).
 pub fn flips(history: &TestHistory) -> usize {
+    // A streak as long as the kept runs leaves no room for a flip among them (the common
+    // case, checked without reading the runs).
+    let kept = history.runs.len() as u64;
+    if history.consecutive_passes >= kept || history.consecutive_failures >= kept {
+        return 0;
+    }
     let counted = history
         .runs
         .iter()
