@@ -1,6 +1,7 @@
 //! The per-test [`Context`]: what a test may ask of the run while it runs.
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,9 @@ pub struct Context {
     scrub: Option<Scrub>,
     cleanups: Mutex<Vec<Cleanup>>,
     soft_failures: Mutex<Vec<SmokeError>>,
+    /// Whether a cleanup or a soft failure was ever recorded: most tests have neither,
+    /// and their end then takes no lock to find out.
+    recorded: AtomicBool,
     panic_location: Mutex<Option<Location>>,
     phase: Mutex<Option<Phase>>,
     span: tracing::Span,
@@ -139,6 +143,7 @@ impl Context {
             scrub: None,
             cleanups: Mutex::new(Vec::new()),
             soft_failures: Mutex::new(Vec::new()),
+            recorded: AtomicBool::new(false),
             panic_location: Mutex::new(None),
             phase: Mutex::new(None),
             span: tracing::Span::none(),
@@ -241,21 +246,29 @@ impl Context {
     /// `addCleanup`). Cleanups run last in, first out, before the fixtures' tear-downs.
     pub fn add_cleanup(&self, cleanup: impl FnOnce() + Send + 'static) {
         lock(&self.cleanups).push(Box::new(cleanup));
+        self.recorded.store(true, Ordering::Release);
     }
 
     /// Records a failure and lets the test go on (what the `expect_*` macros do). The test
     /// fails at its end with every recorded failure.
     pub fn record_failure(&self, failure: SmokeError) {
         lock(&self.soft_failures).push(failure);
+        self.recorded.store(true, Ordering::Release);
     }
 
     /// Takes the recorded soft failures.
     pub(crate) fn take_soft_failures(&self) -> Vec<SmokeError> {
+        if !self.recorded.load(Ordering::Acquire) {
+            return Vec::new();
+        }
         std::mem::take(&mut *lock(&self.soft_failures))
     }
 
     /// Takes the registered cleanups, in the order they must run (last in, first out).
     pub(crate) fn take_cleanups(&self) -> Vec<Cleanup> {
+        if !self.recorded.load(Ordering::Acquire) {
+            return Vec::new();
+        }
         let mut cleanups = std::mem::take(&mut *lock(&self.cleanups));
         cleanups.reverse();
         cleanups
@@ -284,28 +297,38 @@ thread_local! {
 }
 
 /// Makes `ctx` the current context on this thread, and enters its test's span, until the
-/// guard is dropped.
+/// guard is dropped. Entering the context that is already current changes nothing (a lane
+/// makes a test's context current for all of its steps at once).
 pub(crate) struct CurrentGuard<'a> {
-    previous: Option<Arc<Context>>,
+    /// What was current before, when this guard replaced it.
+    previous: Option<Option<Arc<Context>>>,
     _span: Option<tracing::span::Entered<'a>>,
 }
 
 impl<'a> CurrentGuard<'a> {
     pub(crate) fn enter(ctx: &'a Arc<Context>) -> Self {
-        let previous = CURRENT.with(|c| c.borrow_mut().replace(ctx.clone()));
+        let previous = CURRENT.with(|c| {
+            let mut current = c.borrow_mut();
+            match &*current {
+                Some(already) if Arc::ptr_eq(already, ctx) => None,
+                _ => Some(current.replace(ctx.clone())),
+            }
+        });
+        let entered = previous.is_some();
         CurrentGuard {
             previous,
             // Most runs have no subscriber: their spans are none, and entering one is
             // work for nothing.
-            _span: (!ctx.span.is_disabled()).then(|| ctx.span.enter()),
+            _span: (entered && !ctx.span.is_disabled()).then(|| ctx.span.enter()),
         }
     }
 }
 
 impl Drop for CurrentGuard<'_> {
     fn drop(&mut self) {
-        let previous = self.previous.take();
-        CURRENT.with(|c| *c.borrow_mut() = previous);
+        if let Some(previous) = self.previous.take() {
+            CURRENT.with(|c| *c.borrow_mut() = previous);
+        }
     }
 }
 

@@ -36,7 +36,7 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, TryAcquireError};
 use tracing::{Instrument, Span};
 
 use crate::blocking::Blocked;
-use crate::context::Context;
+use crate::context::{Context, CurrentGuard};
 use crate::descriptor::TestDescriptor;
 use crate::error::SmokeResult;
 use crate::panic::CatchUnwind;
@@ -324,7 +324,8 @@ impl Lane {
         // While the test runs, only the lane (not its thread) keeps the run open.
         drop(schedule);
         let polled = {
-            let _entered = (!span.is_disabled()).then(|| span.enter());
+            // The context is current (and its span entered) for every step at once.
+            let _current = CurrentGuard::enter(&ctx);
             Pin::new(&mut future).poll(&mut TaskContext::from_waker(Waker::noop()))
         };
         let mut slot = self.slot();
