@@ -63,8 +63,8 @@ pub fn sync_fn<R: IntoSmokeResult + 'static>(
     test: fn() -> R,
 ) -> BoxFuture<'static, SmokeResult> {
     Box::pin(async move {
-        let state = set_up::<()>(&ctx).await?;
-        run_sync(ctx, state, move |_, _| test().into_smoke_result()).await
+        set_up::<()>(&ctx).await?;
+        run_sync(ctx, (), move |_, _| test().into_smoke_result()).await
     })
 }
 
@@ -74,8 +74,8 @@ pub fn sync_ctx_fn<R: IntoSmokeResult + 'static>(
     test: fn(&Context) -> R,
 ) -> BoxFuture<'static, SmokeResult> {
     Box::pin(async move {
-        let state = set_up::<()>(&ctx).await?;
-        run_sync(ctx, state, move |_, ctx| test(ctx).into_smoke_result()).await
+        set_up::<()>(&ctx).await?;
+        run_sync(ctx, (), move |_, ctx| test(ctx).into_smoke_result()).await
     })
 }
 
@@ -100,9 +100,9 @@ pub fn async_fn<R: IntoSmokeResult + 'static>(
     test: BoxFuture<'static, R>,
 ) -> BoxFuture<'static, SmokeResult> {
     Box::pin(async move {
-        let state = set_up::<()>(&ctx).await?;
+        set_up::<()>(&ctx).await?;
         let result = run_body(&ctx, async move { test.await.into_smoke_result() }).await;
-        finish(&ctx, result, state).await
+        finish(&ctx, result, ()).await
     })
 }
 
