@@ -6,9 +6,9 @@
 //! `()` or `SmokeResult`) once here, in this crate: debug builds, which share generic
 //! instances between crates, then compile none of it again in the tests' crate.
 //!
-//! Each one runs as [`async_test`](crate::body::async_test) and
-//! [`sync_test`](crate::body::sync_test) do: [`set_up`], then [`run_body`] (async) or
-//! [`run_sync`] (on a blocking thread), then [`finish`].
+//! Each one runs as [`async_test`](super::async_test) and [`sync_test`](super::sync_test)
+//! do: [`set_up`](super::set_up), then [`run_body`](super::run_body) (async) or
+//! [`run_sync`](super::run_sync) (on a blocking thread), then [`finish`](super::finish).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,8 +52,9 @@ pub const fn test(
     }
 }
 
-/// `timeout = "..."`, in milliseconds, as the descriptor holds it.
-pub const fn timeout_ms(ms: u64) -> Option<Duration> {
+/// A duration argument (`timeout = "..."`), read in milliseconds at compile time, as the
+/// descriptor holds it.
+pub const fn millis(ms: u64) -> Option<Duration> {
     Some(Duration::from_millis(ms))
 }
 

@@ -11,7 +11,7 @@
 mod entry;
 
 pub use entry::{
-    async_body, async_fn, common_instances, sync_body, sync_ctx_fn, sync_fn, test, timeout_ms,
+    async_body, async_fn, common_instances, millis, sync_body, sync_ctx_fn, sync_fn, test,
     AsyncFixtureBody, SyncFixtureBody,
 };
 pub use linkme;

@@ -90,7 +90,7 @@ pub fn registration(test: &Test) -> TestTokens {
         fields.extend(quote!(tags: &[#(#tags),*],));
     }
     if let Some(ms) = meta.timeout_ms {
-        fields.extend(quote!(timeout: #private::timeout_ms(#ms),));
+        fields.extend(quote!(timeout: #private::millis(#ms),));
     }
     if let Some(reason) = &meta.skip {
         fields.extend(quote!(skip: ::core::option::Option::Some(#reason),));
