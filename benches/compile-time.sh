@@ -16,6 +16,11 @@
 # CARGO_INCREMENTAL=0: with incremental compilation a touched, unchanged file is hardly
 # recompiled at all, and the figure would not measure the tests' code. The dependencies'
 # builds are kept in ${CARGO_TARGET_DIR:-target}/compile-time-bench between runs.
+#
+# COMPILE_TIME_DIR=dir (a new or empty directory) generates the two crates there and keeps
+# them, to profile one build: `cargo test --no-run --lib -p with-smoke -v` there prints
+# the rustc command line to run under `-Ztime-passes` (with RUSTC_BOOTSTRAP=1) or
+# `valgrind --tool=callgrind --trace-children=yes`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$(pwd)"
@@ -23,8 +28,18 @@ repo="$(pwd)"
 tests="${1:-500}"
 repeats="${2:-3}"
 target="$(realpath -m "${CARGO_TARGET_DIR:-target}")/compile-time-bench"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+if [ -n "${COMPILE_TIME_DIR:-}" ]; then
+    # Kept for profiling: a new or empty directory, left in place.
+    work="$(realpath -m "$COMPILE_TIME_DIR")"
+    mkdir -p "$work"
+    if [ -n "$(ls -A "$work")" ]; then
+        echo "COMPILE_TIME_DIR=$work is not empty" >&2
+        exit 2
+    fi
+else
+    work="$(mktemp -d)"
+    trap 'rm -rf "$work"' EXIT
+fi
 export CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$target"
 
 cat >"$work/Cargo.toml" <<TOML

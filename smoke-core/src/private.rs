@@ -8,6 +8,12 @@
 //! Hand-written descriptors (this workspace's own tests of the runner) use the same
 //! pieces: `set_up`, `run_body`, `run_sync`, `finish`, `still_blocked`.
 
+mod entry;
+
+pub use entry::{
+    async_body, async_fn, common_instances, millis, sync_body, sync_ctx_fn, sync_fn, test,
+    AsyncFixtureBody, SyncFixtureBody,
+};
 pub use linkme;
 pub use std::sync::Arc;
 pub use std::time::Duration;

@@ -49,22 +49,7 @@ fn wrapper<F: FixtureSet>(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> 
 }
 
 const fn test(name: &'static str, run: smoke_core::TestFn) -> TestDescriptor {
-    TestDescriptor {
-        name,
-        module_path: "fixture_panics",
-        suite: None,
-        file: file!(),
-        line: 1,
-        tags: &[],
-        timeout: None,
-        skip: None,
-        serial: false,
-        requires: &[],
-        fail_after: None,
-        pass_after: None,
-        fail_after_duration: None,
-        run,
-    }
+    smoke_core::__private_0_1::test(name, "fixture_panics", file!(), 1, run)
 }
 
 static SET_UP_PANICS: TestDescriptor =

@@ -10,22 +10,8 @@ fn passes(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
     Box::pin(async move { run_body(&ctx, async { Ok(()) }).await })
 }
 
-static PASSES: TestDescriptor = TestDescriptor {
-    name: "passes",
-    module_path: "huge_limits",
-    suite: None,
-    file: file!(),
-    line: line!(),
-    tags: &[],
-    timeout: None,
-    skip: None,
-    serial: false,
-    requires: &[],
-    fail_after: None,
-    pass_after: None,
-    fail_after_duration: None,
-    run: passes,
-};
+static PASSES: TestDescriptor =
+    smoke_core::__private_0_1::test("passes", "huge_limits", file!(), line!(), passes);
 
 #[tokio::test]
 async fn a_maximal_deadline_and_timeout_run_the_test() {

@@ -67,6 +67,10 @@ pub struct Test<'a> {
 
 /// The descriptor `static` and the wrapper `fn` of `test`. Meant to go inside an
 /// anonymous `const _: () = { ... };` so its names cannot clash with the user's.
+///
+/// The descriptor is `__private_0_1::test(name, module, file, line, run)`, with only the
+/// arguments that differ from their default written out (`TestDescriptor { tags: ...,
+/// ..test(...) }`): the less each test expands to, the less rustc has to read and check.
 pub fn registration(test: &Test) -> TestTokens {
     let krate = test.krate;
     let private = crate::private_path(krate);
@@ -76,28 +80,54 @@ pub fn registration(test: &Test) -> TestTokens {
         suffix.to_uppercase(),
         span = Span::call_site()
     );
-    let wrapper = format_ident!("__smoke_run_{}", suffix, span = Span::call_site());
-    let body_fn = format_ident!("__smoke_body_{}", suffix, span = Span::call_site());
+    let run = format_ident!("__smoke_run_{}", suffix, span = Span::call_site());
     let meta = &test.meta;
     let name = &meta.name;
-    let tags = &meta.tags;
-    let timeout = match meta.timeout_ms {
-        Some(ms) => quote!(::core::option::Option::Some(#private::Duration::from_millis(#ms))),
-        None => quote!(::core::option::Option::None),
+    let mut fields = TokenStream::new();
+    if let Target::Method { suite_static, .. } = &test.target {
+        fields.extend(quote!(suite: ::core::option::Option::Some(&#suite_static),));
+    }
+    if !meta.tags.is_empty() {
+        let tags = &meta.tags;
+        fields.extend(quote!(tags: &[#(#tags),*],));
+    }
+    if let Some(ms) = meta.timeout_ms {
+        fields.extend(quote!(timeout: #private::millis(#ms),));
+    }
+    if let Some(reason) = &meta.skip {
+        fields.extend(quote!(skip: ::core::option::Option::Some(#reason),));
+    }
+    if meta.serial {
+        fields.extend(quote!(serial: true,));
+    }
+    if !meta.requires.is_empty() {
+        // Each prerequisite's descriptor, through the hidden type `#[smoke_test]` declares
+        // beside its function: spanned at the path, so an unknown name, or a function that
+        // is not a smoke test, is reported there.
+        let requires = meta.requires.iter().map(|path| {
+            let at = path.span();
+            let private = respan(private.clone(), at);
+            quote_spanned!(at=> <#path as #private::Prerequisite>::descriptor)
+        });
+        fields.extend(quote!(requires: &[#(#requires),*],));
+    }
+    if let Some(n) = meta.fail_after {
+        fields.extend(quote!(fail_after: ::core::option::Option::Some(#n),));
+    }
+    if let Some(n) = meta.pass_after {
+        fields.extend(quote!(pass_after: ::core::option::Option::Some(#n),));
+    }
+    if let Some(ms) = meta.fail_after_duration_ms {
+        fields.extend(quote!(fail_after_duration: #private::millis(#ms),));
+    }
+    let file = quote_spanned!(test.span=> ::core::file!());
+    let line = quote_spanned!(test.span=> ::core::line!());
+    let defaults = quote!(#private::test(#name, ::core::module_path!(), #file, #line, #run));
+    let value = if fields.is_empty() {
+        defaults
+    } else {
+        quote!(#private::TestDescriptor { #fields ..#defaults })
     };
-    let skip = match &meta.skip {
-        Some(reason) => quote!(::core::option::Option::Some(#reason)),
-        None => quote!(::core::option::Option::None),
-    };
-    let serial = meta.serial;
-    // Each prerequisite's descriptor, through the hidden type `#[smoke_test]` declares
-    // beside its function: spanned at the path, so an unknown name, or a function that is
-    // not a smoke test, is reported there.
-    let requires = meta.requires.iter().map(|path| {
-        let at = path.span();
-        let private = respan(private.clone(), at);
-        quote_spanned!(at=> <#path as #private::Prerequisite>::descriptor)
-    });
     // A free test is found by its function's path: the hidden type of the same name
     // (declared next to the function by `#[smoke_test]`) leads to this descriptor.
     let prerequisite = match &test.target {
@@ -110,49 +140,16 @@ pub fn registration(test: &Test) -> TestTokens {
         },
         Target::Method { .. } => quote!(),
     };
-    let suite = match &test.target {
-        Target::Free(_) => quote!(::core::option::Option::None),
-        Target::Method { suite_static, .. } => quote!(::core::option::Option::Some(&#suite_static)),
-    };
-    let file = quote_spanned!(test.span=> ::core::file!());
-    let line = quote_spanned!(test.span=> ::core::line!());
-    let body = wrapper_body(test, &private, &body_fn);
-
-    let runs = |n: Option<u64>| match n {
-        Some(n) => quote!(::core::option::Option::Some(#n)),
-        None => quote!(::core::option::Option::None),
-    };
-    let fail_after = runs(test.meta.fail_after);
-    let pass_after = runs(test.meta.pass_after);
-    let fail_after_duration = match test.meta.fail_after_duration_ms {
-        Some(ms) => quote!(::core::option::Option::Some(#private::Duration::from_millis(#ms))),
-        None => quote!(::core::option::Option::None),
-    };
+    let wrapper = wrapper(test, &private, &run);
     let cfgs = &test.cfgs;
     let tokens = quote! {
         #(#cfgs)*
         const _: () = {
         #[#private::linkme::distributed_slice(#private::SMOKE_CORE_TESTS)]
         #[linkme(crate = #private::linkme)]
-        static #descriptor: #private::TestDescriptor = #private::TestDescriptor {
-            name: #name,
-            module_path: ::core::module_path!(),
-            suite: #suite,
-            file: #file,
-            line: #line,
-            tags: &[#(#tags),*],
-            timeout: #timeout,
-            skip: #skip,
-            serial: #serial,
-            requires: &[#(#requires),*],
-            fail_after: #fail_after,
-            pass_after: #pass_after,
-            fail_after_duration: #fail_after_duration,
-            run: #wrapper,
-        };
+        static #descriptor: #private::TestDescriptor = #value;
         #prerequisite
-
-        #body
+        #wrapper
         };
     };
     TestTokens(tokens)
@@ -161,18 +158,21 @@ pub fn registration(test: &Test) -> TestTokens {
 /// The generated items of one test.
 pub struct TestTokens(pub TokenStream);
 
-/// The wrapper (what the descriptor's `run` points at) and the test's body.
+/// The wrapper `fn` (what the descriptor's `run` points at), and for tests that take
+/// fixtures the body `fn` that borrows them and calls the test.
 ///
-/// The wrapper hands a plain `fn` body to `__private_0_1::async_test` / `sync_test`, which
-/// are generic over the fixture types only: the machinery that sets up, times, catches
-/// and tears down is compiled once per set of fixture types, not once per test.
+/// The wrapper hands the test function (or the body) to one of `__private_0_1`'s
+/// `sync_fn`, `sync_ctx_fn`, `async_fn`, `sync_body` or `async_body`, which are generic
+/// over the fixture types and the returned type only: the machinery that sets up, times,
+/// catches and tears down is compiled once per set of fixture types, not once per test,
+/// and a test without fixtures is a one-line wrapper around its function.
 ///
 /// Spans decide where rustc reports type errors: what needs the fixtures to be `Fixture`s
 /// is spanned at the parameter list (a type that is not a fixture is reported once, there,
-/// naming the type); the conversion of the returned value at the return type; the clone of
-/// a by-value fixture at its type; the boxing of an async test's future (which must be
-/// `Send`) at the function's name.
-fn wrapper_body(test: &Test, private: &TokenStream, body_fn: &Ident) -> TokenStream {
+/// naming the type); the returned type, which must be a test outcome, at the return type;
+/// the clone of a by-value fixture at its type; the boxing of an async test's future
+/// (which must be `Send`) at the function's name.
+fn wrapper(test: &Test, private: &TokenStream, wrapper: &Ident) -> TokenStream {
     // Tokens interpolated into `quote_spanned!` keep their own spans; `at` gives the paths
     // the span too, so that the whole expression is the user's.
     let at = |span: Span| respan(private.clone(), span);
@@ -187,6 +187,42 @@ fn wrapper_body(test: &Test, private: &TokenStream, body_fn: &Ident) -> TokenStr
     let fixtures = local("__smoke_fixtures", here);
 
     let sig = test.sig;
+    // The returned type, spanned where it is written: a type that is not a test outcome
+    // is reported there.
+    let output_span = sig.output.as_ref().map_or(test.span, |t| t.span());
+    let output = match &sig.output {
+        Some(ty) => quote!(#ty),
+        None => quote!(()),
+    };
+    let signature = quote! {
+        #[allow(clippy::all)]
+        fn #wrapper(
+            #ctx: #private::Arc<#private::Context>,
+        ) -> #private::BoxFuture<'static, #private::SmokeResult>
+    };
+
+    // A free function without fixtures is handed over as it is: no body `fn`.
+    if let Target::Free(ident) = &test.target {
+        let entry = match (sig.is_async, sig.params.as_slice()) {
+            (false, []) => Some((quote!(sync_fn), quote!(#ident))),
+            (false, [Param::Context]) => Some((quote!(sync_ctx_fn), quote!(#ident))),
+            (true, []) => Some((
+                quote!(async_fn),
+                quote_spanned!(test.span=> ::std::boxed::Box::pin(#ident())),
+            )),
+            _ => None,
+        };
+        if let Some((entry, test_fn)) = entry {
+            let entry = quote_spanned!(output_span=> #entry);
+            let path = at(output_span);
+            return quote! {
+                #signature {
+                    #path::#entry::<#output>(#ctx, #test_fn)
+                }
+            };
+        }
+    }
+
     // The fixtures as a nested tuple type `(A, (B, ()))`, and the pattern that borrows
     // each of them out of it.
     let mut fixture_types = Vec::new();
@@ -250,67 +286,40 @@ fn wrapper_body(test: &Test, private: &TokenStream, body_fn: &Ident) -> TokenStr
         }
     };
 
-    // Spanned at the return type: a type that is not a test outcome is reported there.
-    let output_span = sig.output.as_ref().map_or(test.span, |t| t.span());
-    let returned = local("__smoke_returned", here);
-    let into_result = {
-        let private = at(output_span);
-        let returned = local("__smoke_returned", output_span);
-        let output = match &sig.output {
-            Some(ty) => quote!(#ty),
-            None => quote!(()),
-        };
-        quote_spanned! {output_span=>
-            <#output as #private::IntoSmokeResult>::into_smoke_result(#returned)
-        }
-    };
-
-    let wrapper = format_ident!("__smoke_run_{}", crate::unraw(test.suffix));
+    let body_fn = format_ident!("__smoke_body_{}", crate::unraw(test.suffix));
     let in_params = at(params);
     let p_ctx = local("__smoke_ctx", params);
     let p_body = local(&body_fn.to_string(), params);
+    let returned = quote_spanned!(output_span=> #output);
     if sig.is_async {
-        let span = test.span;
-        let boxed = quote_spanned! {span=>
-            ::std::boxed::Box::pin(async move {
-                #unpack
-                let #returned = #call_path(#(#call_args),*).await;
-                #into_result
-            })
-        };
+        let call = quote_spanned!(test.span=> ::std::boxed::Box::pin(#call_path(#(#call_args),*)));
         quote! {
-            #[allow(clippy::all)]
-            fn #wrapper(
-                #ctx: #private::Arc<#private::Context>,
-            ) -> #private::BoxFuture<'static, #private::SmokeResult> {
-                #in_params::async_test::<#state_ty>(#p_ctx, #p_body)
+            #signature {
+                #in_params::async_body::<#state_ty, #returned>(#p_ctx, #p_body)
             }
 
             #[allow(unused_variables, clippy::all)]
             fn #body_fn<'__smoke>(
                 #state: &'__smoke mut #state_ty,
                 #ctx: &'__smoke #private::Context,
-            ) -> #private::BoxFuture<'__smoke, #private::SmokeResult> {
-                #boxed
+            ) -> #private::BoxFuture<'__smoke, #output> {
+                #unpack
+                #call
             }
         }
     } else {
         quote! {
-            #[allow(clippy::all)]
-            fn #wrapper(
-                #ctx: #private::Arc<#private::Context>,
-            ) -> #private::BoxFuture<'static, #private::SmokeResult> {
-                #in_params::sync_test::<#state_ty>(#p_ctx, #p_body)
+            #signature {
+                #in_params::sync_body::<#state_ty, #returned>(#p_ctx, #p_body)
             }
 
             #[allow(unused_variables, clippy::all)]
             fn #body_fn(
                 #state: &mut #state_ty,
                 #ctx: &#private::Context,
-            ) -> #private::SmokeResult {
+            ) -> #output {
                 #unpack
-                let #returned = #call_path(#(#call_args),*);
-                #into_result
+                #call_path(#(#call_args),*)
             }
         }
     }

@@ -1,9 +1,10 @@
 //! `#[smoke_test]`: parse, validate, expand.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
+use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
-use syn::{Item, ItemFn, LitStr};
+use syn::{Attribute, Item, LitStr, Signature, Visibility};
 
 use crate::args::{parse_args, Args, Site};
 use crate::errors::Errors;
@@ -14,8 +15,19 @@ use crate::sig::{analyze, Receiver};
 pub fn smoke_test(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let args = parse_args(args, Site::Test, &mut errors);
+    if let Some(function) = FnHead::parse(&item) {
+        let registration = validate_and_expand(&function, args, &mut errors);
+        return errors.output(&item, registration);
+    }
     let registration = match syn::parse2::<Item>(item.clone()) {
-        Ok(Item::Fn(function)) => validate_and_expand(&function, args, &mut errors),
+        Ok(Item::Fn(function)) => {
+            let function = FnHead {
+                attrs: function.attrs,
+                vis: function.vis,
+                sig: function.sig,
+            };
+            validate_and_expand(&function, args, &mut errors)
+        }
         Ok(other) => {
             errors.at(item_span(&other), not_a_function(&other));
             None
@@ -32,7 +44,38 @@ pub fn smoke_test(args: TokenStream, item: TokenStream) -> TokenStream {
     errors.output(&item, registration)
 }
 
-fn validate_and_expand(function: &ItemFn, args: Args, errors: &mut Errors) -> Option<TokenStream> {
+/// What the macro reads of a function: everything but its body.
+struct FnHead {
+    attrs: Vec<Attribute>,
+    vis: Visibility,
+    sig: Signature,
+}
+
+impl FnHead {
+    /// The head of `item` when it is a function, read without looking into its body
+    /// (which rustc has parsed already, and the macro emits unchanged): a test's body can
+    /// be long, and the macro has no use for it.
+    fn parse(item: &TokenStream) -> Option<FnHead> {
+        let mut head: Vec<TokenTree> = item.clone().into_iter().collect();
+        match head.pop() {
+            Some(TokenTree::Group(body)) if body.delimiter() == Delimiter::Brace => {}
+            _ => return None,
+        }
+        syn::parse2(head.into_iter().collect()).ok()
+    }
+}
+
+impl Parse for FnHead {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        Ok(FnHead {
+            attrs: input.call(Attribute::parse_outer)?,
+            vis: input.parse()?,
+            sig: input.parse()?,
+        })
+    }
+}
+
+fn validate_and_expand(function: &FnHead, args: Args, errors: &mut Errors) -> Option<TokenStream> {
     let sig = analyze(&function.sig, "a smoke test", errors);
     if sig.receiver != Receiver::None {
         let receiver = sig
@@ -98,9 +141,7 @@ fn validate_and_expand(function: &ItemFn, args: Args, errors: &mut Errors) -> Op
         #[doc(hidden)]
         #[allow(non_camel_case_types, dead_code)]
         #vis struct #ident {}
-        const _: () = {
-            #tokens
-        };
+        #tokens
     })
 }
 

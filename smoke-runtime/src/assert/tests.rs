@@ -527,22 +527,10 @@ fn expect_values() {
     assert!(outcome.is_ok());
 }
 
-static DESCRIPTOR: TestDescriptor = TestDescriptor {
-    name: "soft",
-    module_path: "assert::tests",
-    suite: None,
-    file: file!(),
-    line: line!(),
-    tags: &[],
-    timeout: None,
-    skip: None,
-    serial: false,
-    requires: &[],
-    fail_after: None,
-    pass_after: None,
-    fail_after_duration: None,
-    run: |_| Box::pin(async { Ok(()) }),
-};
+static DESCRIPTOR: TestDescriptor =
+    crate::__private_0_1::test("soft", "assert::tests", file!(), line!(), |_| {
+        Box::pin(async { Ok(()) })
+    });
 
 /// Runs `body` as a test body (with its context current), then finishes it as the
 /// runner does.

@@ -50,22 +50,7 @@ fn needs_region(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
 struct Region(&'static str);
 
 const fn test(name: &'static str, run: smoke_core::TestFn) -> TestDescriptor {
-    TestDescriptor {
-        name,
-        module_path: "app::smoke",
-        suite: None,
-        file: "src/smoke.rs",
-        line: 7,
-        tags: &[],
-        timeout: None,
-        skip: None,
-        serial: false,
-        requires: &[],
-        fail_after: None,
-        pass_after: None,
-        fail_after_duration: None,
-        run,
-    }
+    crate::__private_0_1::test(name, "app::smoke", "src/smoke.rs", 7, run)
 }
 
 static OK_A: TestDescriptor = test("ok_a", pass);
