@@ -8,6 +8,17 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use serde_json::Value;
+use smoke_test_wire::python::Venv;
+
+/// junitparser, in a virtualenv under the test's `CARGO_TARGET_TMPDIR`.
+const JUNITPARSER: Venv = Venv {
+    dir: "junitparser-venv",
+    packages: &["junitparser==5.0.3"],
+    check: "import junitparser",
+    python_var: "SMOKE_TEST_JUNIT_PYTHON",
+    hint: "the JUnit checks need python3 with venv and PyPI's junitparser (or \
+           SMOKE_TEST_JUNIT_PYTHON naming an interpreter that has it)",
+};
 
 /// A Python interpreter with junitparser, in a virtualenv under `tmp` (the test's
 /// `CARGO_TARGET_TMPDIR`; `SMOKE_TEST_JUNIT_PYTHON` names one that has it already).
@@ -15,51 +26,7 @@ use serde_json::Value;
 /// why); under CI a panic.
 fn python(tmp: &Path) -> Option<PathBuf> {
     static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
-    PYTHON
-        .get_or_init(|| {
-            if let Some(python) = std::env::var_os("SMOKE_TEST_JUNIT_PYTHON") {
-                return Some(PathBuf::from(python));
-            }
-            let venv = tmp.join("junitparser-venv");
-            let python = venv.join("bin").join("python");
-            let ready = |python: &Path| {
-                Command::new(python)
-                    .args(["-c", "import junitparser"])
-                    .output()
-                    .is_ok_and(|out| out.status.success())
-            };
-            if ready(&python) {
-                return Some(python);
-            }
-            let made = Command::new("python3")
-                .args(["-m", "venv", "--clear"])
-                .arg(&venv)
-                .status()
-                .is_ok_and(|s| s.success())
-                && Command::new(&python)
-                    .args([
-                        "-m",
-                        "pip",
-                        "install",
-                        "--quiet",
-                        "--disable-pip-version-check",
-                    ])
-                    .arg("junitparser==5.0.3")
-                    .status()
-                    .is_ok_and(|s| s.success())
-                && ready(&python);
-            let hint = "the JUnit checks need python3 with venv and PyPI's junitparser \
-                        (or SMOKE_TEST_JUNIT_PYTHON naming an interpreter that has it)";
-            match made {
-                true => Some(python),
-                false if std::env::var_os("CI").is_some() => panic!("{hint}"),
-                false => {
-                    eprintln!("skipped: {hint}");
-                    None
-                }
-            }
-        })
-        .clone()
+    PYTHON.get_or_init(|| JUNITPARSER.python(tmp)).clone()
 }
 
 /// JUnit XML as junitparser reads it: the totals, and each suite's counts, properties

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use smoke_test_wire::python::Venv;
 
 /// The packages from PyPI: moto's server mode (it depends on boto3, used for the set-up).
 pub const PYTHON_PACKAGES: &[&str] = &["moto[server]"];
@@ -20,10 +21,16 @@ pub const NO_AUTH_REQUESTS: u32 = 2;
 /// The account moto puts its resources in (`moto.core.DEFAULT_ACCOUNT_ID`).
 pub const MOTO_ACCOUNT: &str = "123456789012";
 
-/// Whether `CI` is set (and not `0` / `false`): then a missing Python is a failure.
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
-}
+/// moto, in a virtualenv under the test's `CARGO_TARGET_TMPDIR`.
+const MOTO: Venv = Venv {
+    dir: "moto-venv",
+    packages: PYTHON_PACKAGES,
+    check: "import moto.server, boto3",
+    python_var: "SMOKE_TEST_MOTO_PYTHON",
+    hint: "the AWS credential check tests need python3 with the venv module (Debian: \
+           `apt-get install -y python3-venv`) and access to PyPI for moto[server]; or set \
+           SMOKE_TEST_MOTO_PYTHON to an interpreter that has it",
+};
 
 /// The Python interpreter of a virtualenv with [`PYTHON_PACKAGES`], created in `tmp_dir`
 /// (the tests pass the target directory's `tmp`) on first use (`python3 -m venv`, then
@@ -34,68 +41,7 @@ fn in_ci() -> bool {
 ///
 /// Under CI, when the virtualenv cannot be created or moto cannot be installed.
 pub fn python(tmp_dir: &Path) -> Option<PathBuf> {
-    static CREATING: Mutex<()> = Mutex::new(());
-    if let Some(python) = std::env::var_os("SMOKE_TEST_MOTO_PYTHON") {
-        return Some(PathBuf::from(python));
-    }
-    let _one_at_a_time = CREATING.lock().unwrap_or_else(|e| e.into_inner());
-    let venv = tmp_dir.join("moto-venv");
-    let python = venv.join("bin").join("python");
-    let ready = |python: &Path| {
-        Command::new(python)
-            .args(["-c", "import moto.server, boto3"])
-            .output()
-            .is_ok_and(|out| out.status.success())
-    };
-    if ready(&python) {
-        return Some(python);
-    }
-    let hint = "the AWS credential check tests need python3 with the venv module (Debian: \
-                `apt-get install -y python3-venv`) and access to PyPI for moto[server]; or \
-                set SMOKE_TEST_MOTO_PYTHON to an interpreter that has it";
-    let made = run(Command::new("python3")
-        .args(["-m", "venv", "--clear"])
-        .arg(&venv))
-    .and_then(|()| {
-        run(Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .args(PYTHON_PACKAGES))
-    })
-    .and_then(|()| {
-        if ready(&python) {
-            Ok(())
-        } else {
-            Err(format!("{} cannot import moto.server", python.display()))
-        }
-    });
-    match made {
-        Ok(()) => Some(python),
-        Err(why) if in_ci() => panic!("{why}\n{hint}"),
-        Err(why) => {
-            eprintln!("skipped: {why}\n{hint}");
-            None
-        }
-    }
-}
-
-fn run(command: &mut Command) -> Result<(), String> {
-    let what = format!("{command:?}");
-    match command.output() {
-        Ok(out) if out.status.success() => Ok(()),
-        Ok(out) => Err(format!(
-            "{what} failed ({}):\n{}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )),
-        Err(e) => Err(format!("cannot start {what}: {e}")),
-    }
+    MOTO.python(tmp_dir)
 }
 
 /// A free port on loopback (bound, then released for the server to take).

@@ -5,18 +5,25 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use smoke_test_wire::python::Venv;
 
 /// The packages from PyPI: the OTLP protobuf bindings (which bring `protobuf`).
 pub const PYTHON_PACKAGES: &[&str] = &["opentelemetry-proto"];
 
-/// Whether `CI` is set (and not `0` / `false`): then a missing Python is a failure.
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
-}
+/// The OTLP bindings, in a virtualenv under the test's `CARGO_TARGET_TMPDIR`.
+const OTLP: Venv = Venv {
+    dir: "otlp-venv",
+    packages: PYTHON_PACKAGES,
+    check: "import opentelemetry.proto.collector.trace.v1.trace_service_pb2, \
+            google.protobuf.json_format",
+    python_var: "SMOKE_TEST_OTLP_PYTHON",
+    hint: "the OpenTelemetry export tests need python3 with the venv module (Debian: \
+           `apt-get install -y python3-venv`) and access to PyPI for opentelemetry-proto; \
+           or set SMOKE_TEST_OTLP_PYTHON to an interpreter that has it",
+};
 
 /// The Python interpreter of a virtualenv with [`PYTHON_PACKAGES`], created in `tmp_dir`
 /// (the tests pass the target directory's `tmp`) on first use (`python3 -m venv`, then
@@ -27,75 +34,7 @@ fn in_ci() -> bool {
 ///
 /// Under CI, when the virtualenv cannot be created or the bindings cannot be installed.
 pub fn python(tmp_dir: &Path) -> Option<PathBuf> {
-    static CREATING: Mutex<()> = Mutex::new(());
-    if let Some(python) = std::env::var_os("SMOKE_TEST_OTLP_PYTHON") {
-        return Some(PathBuf::from(python));
-    }
-    let _one_at_a_time = CREATING.lock().unwrap_or_else(|e| e.into_inner());
-    let venv = tmp_dir.join("otlp-venv");
-    let python = venv.join("bin").join("python");
-    let ready = |python: &Path| {
-        Command::new(python)
-            .args([
-                "-c",
-                "import opentelemetry.proto.collector.trace.v1.trace_service_pb2, \
-                 google.protobuf.json_format",
-            ])
-            .output()
-            .is_ok_and(|out| out.status.success())
-    };
-    if ready(&python) {
-        return Some(python);
-    }
-    let hint = "the OpenTelemetry export tests need python3 with the venv module (Debian: \
-                `apt-get install -y python3-venv`) and access to PyPI for opentelemetry-proto; \
-                or set SMOKE_TEST_OTLP_PYTHON to an interpreter that has it";
-    let made = run(Command::new("python3")
-        .args(["-m", "venv", "--clear"])
-        .arg(&venv))
-    .and_then(|()| {
-        run(Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .args(PYTHON_PACKAGES))
-    })
-    .and_then(|()| {
-        if ready(&python) {
-            Ok(())
-        } else {
-            Err(format!(
-                "{} cannot import the OTLP bindings",
-                python.display()
-            ))
-        }
-    });
-    match made {
-        Ok(()) => Some(python),
-        Err(why) if in_ci() => panic!("{why}\n{hint}"),
-        Err(why) => {
-            eprintln!("skipped: {why}\n{hint}");
-            None
-        }
-    }
-}
-
-fn run(command: &mut Command) -> Result<(), String> {
-    let what = format!("{command:?}");
-    match command.output() {
-        Ok(out) if out.status.success() => Ok(()),
-        Ok(out) => Err(format!(
-            "{what} failed ({}):\n{}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )),
-        Err(e) => Err(format!("cannot start {what}: {e}")),
-    }
+    OTLP.python(tmp_dir)
 }
 
 /// The receiver (`tests/otlp_receiver.py`) on a free loopback port, killed when dropped.

@@ -1,5 +1,8 @@
-//! A raw HTTP/1.1 client over a `TcpStream`, for the front doors' tests: no HTTP stack is
-//! shared with the server it checks, and it builds in a moment.
+//! What the test crates share: a raw HTTP/1.1 client over a `TcpStream`, for the front
+//! doors' tests (no HTTP stack is shared with the server it checks, and it builds in a
+//! moment), and the Python virtualenvs of the reference tools ([`python`]).
+
+pub mod python;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
