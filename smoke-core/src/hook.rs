@@ -5,7 +5,10 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
+use crate::error::combine;
+use crate::panic::CatchUnwind;
 use crate::{BoxFuture, Context, Resources, SmokeResult, TestDescriptor};
 
 /// Code that runs around every test of a run: [`prepare`](Self::prepare) and
@@ -77,5 +80,46 @@ impl Hooks {
 impl fmt::Debug for Hooks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Hooks({})", self.0.len())
+    }
+}
+
+/// Runs the `after` of the hooks whose `before` succeeded, last to first.
+pub(crate) async fn run_after(
+    hooks: &[Arc<dyn AroundEach>],
+    ctx: &Context,
+    grace: Duration,
+) -> SmokeResult {
+    let mut result = Ok(());
+    for hook in hooks.iter().rev() {
+        let this = match tokio::time::timeout(grace, CatchUnwind(hook.after(ctx))).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(_)) => Err(crate::SmokeError::error("it panicked")),
+            Err(_) => Err(crate::SmokeError::error(format!(
+                "it did not finish within {}",
+                humantime::format_duration(grace)
+            ))),
+        };
+        let this = this.map_err(|e| {
+            crate::SmokeError::error(format!("a run-wide hook failed after the test: {e}"))
+        });
+        result = combine(result, this);
+    }
+    result
+}
+
+/// Runs a suite-wide hook (`set_up_suite` / `tear_down_suite`) within `timeout`, its panic
+/// caught: why it failed, if it did.
+pub(crate) async fn run_hook(hook: crate::SuiteFn, timeout: Duration) -> Result<(), String> {
+    match tokio::time::timeout(timeout, CatchUnwind(hook())).await {
+        Ok(Ok(Ok(()))) => Ok(()),
+        Ok(Ok(Err(e))) => Err(e.to_string()),
+        Ok(Err(panic)) => Err(format!(
+            "it panicked: {}",
+            crate::panic::panic_message(&*panic)
+        )),
+        Err(_) => Err(format!(
+            "it did not return within {}",
+            humantime::format_duration(timeout)
+        )),
     }
 }

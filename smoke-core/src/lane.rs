@@ -38,9 +38,10 @@ use tracing::{Instrument, Span};
 use crate::blocking::Blocked;
 use crate::context::{Context, CurrentGuard};
 use crate::descriptor::TestDescriptor;
+use crate::ending::report_of;
 use crate::error::SmokeResult;
 use crate::panic::CatchUnwind;
-use crate::schedule::{report_of, Schedule, DEADLINE_PASSED};
+use crate::schedule::{Schedule, DEADLINE_PASSED};
 use crate::{Outcome, TestReport};
 
 /// How long one test may hold a lane before the watchdog spreads the queue over more
@@ -302,7 +303,7 @@ impl Lane {
             },
         };
         let span = crate::trace::test_span(&schedule.span, test);
-        if let Some(report) = crate::schedule::still_blocked(test) {
+        if let Some(report) = crate::ending::still_blocked(test) {
             self.finished(&schedule, schedule.end_test(span, report));
             *held = Some(permit);
             return Flow::Next;
@@ -348,7 +349,7 @@ impl Lane {
             Poll::Ready(outcome) => {
                 let grace = schedule.runner.config.tear_down_grace;
                 let report =
-                    crate::schedule::report_from(test, Ok(outcome), started.elapsed(), &ctx, grace);
+                    crate::ending::report_from(test, Ok(outcome), started.elapsed(), &ctx, grace);
                 self.finished(&schedule, schedule.end_test(running.span, report));
                 *held = Some(running.permit);
             }
@@ -441,7 +442,7 @@ impl Lane {
     fn why_timed_out(&self, ctx: &Context, grace: Duration) -> String {
         let timed_out = crate::body::timed_out(ctx).message().to_owned();
         match ctx.phase() {
-            Some(phase) if phase.is_tear_down() => crate::schedule::hung(ctx, grace),
+            Some(phase) if phase.is_tear_down() => crate::ending::hung(ctx, grace),
             Some(phase) if phase.is_set_up() => format!(
                 "{timed_out} while setting up: {phase} did not finish, so the test did not run"
             ),
@@ -468,7 +469,7 @@ async fn finish_later(
         Some(end) => tokio::time::timeout_at(end.into(), future).await,
         None => Ok(future.await),
     };
-    let report = crate::schedule::report_from(
+    let report = crate::ending::report_from(
         running.test,
         outcome,
         running.started.elapsed(),

@@ -11,6 +11,7 @@ mod context;
 mod deadline;
 mod depend;
 mod descriptor;
+mod ending;
 mod error;
 mod fixture;
 mod hook;

@@ -12,7 +12,8 @@ use crate::hook::{AroundEach, Hooks};
 use crate::panic::install_panic_hook;
 use crate::{registered, Outcome, Report, Resources, Scrub, Selection, TestDescriptor, TestReport};
 
-use crate::schedule::{report_of, Schedule};
+use crate::ending::report_of;
+use crate::schedule::Schedule;
 use crate::trace::{RunLabel, Trigger};
 
 /// How a run goes.

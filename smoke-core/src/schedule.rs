@@ -1,5 +1,6 @@
-//! One run's scheduling: starting each test within the concurrency, the deadline and
-//! fail-fast, suite hooks once per suite, and how each test's ending becomes its report.
+//! One run's scheduling: plain tests to lanes, the others started one by one within the
+//! concurrency, the deadline and fail-fast, suite hooks once per suite. How a test's
+//! ending becomes its report is in `ending.rs`.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -10,12 +11,10 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch, OnceCell, OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
-use crate::error::combine;
-use crate::hook::AroundEach;
+use crate::ending::{report_from, report_of, still_blocked, with_after};
+use crate::hook::{run_after, run_hook};
 use crate::panic::CatchUnwind;
-use crate::{
-    Context, ErrorKind, Outcome, SmokeResult, SuiteDescriptor, TestDescriptor, TestReport,
-};
+use crate::{Context, Outcome, SuiteDescriptor, TestDescriptor, TestReport};
 
 use crate::runner::{millis, Runner};
 
@@ -469,171 +468,4 @@ impl Schedule {
             });
         }
     }
-}
-
-/// The report of a test whose thread from an earlier run is still blocked: it is not
-/// started again until that thread returns.
-pub(crate) fn still_blocked(test: &'static TestDescriptor) -> Option<TestReport> {
-    let blocked = crate::blocking::still_blocked(test)?;
-    let place = blocked
-        .phase
-        .map_or_else(String::new, |phase| format!(" in {phase}"));
-    let message = format!(
-        "not started: the thread of an earlier run of this test, timed out {} ago, \
-         is still blocked{place}; sync code's thread cannot be stopped, so the test \
-         is not started again until that thread returns",
-        humantime::format_duration(Duration::from_secs(blocked.since.elapsed().as_secs()))
-    );
-    Some(report_of(
-        test,
-        Outcome::TimedOut,
-        Duration::ZERO,
-        Some(message),
-        None,
-    ))
-}
-
-/// How a started test ended, as its report: `outcome` is what waiting for it gave (a
-/// timeout, a panic outside its body, or its result).
-pub(crate) fn report_from(
-    test: &'static TestDescriptor,
-    outcome: Result<Result<SmokeResult, crate::panic::Panic>, tokio::time::error::Elapsed>,
-    elapsed: Duration,
-    ctx: &Context,
-    grace: Duration,
-) -> TestReport {
-    match outcome {
-        Ok(Ok(Ok(()))) => report_of(test, Outcome::Passed, elapsed, None, None),
-        Ok(Ok(Err(e))) => {
-            let outcome = match e.kind() {
-                ErrorKind::Failure => Outcome::Failed,
-                ErrorKind::TimedOut => Outcome::TimedOut,
-                ErrorKind::Skipped => Outcome::Skipped,
-                _ => Outcome::Errored,
-            };
-            report_of(
-                test,
-                outcome,
-                elapsed,
-                Some(e.message().to_owned()),
-                e.location().cloned(),
-            )
-        }
-        Ok(Err(panic)) => {
-            let e = crate::panic::panic_error(ctx, panic);
-            report_of(
-                test,
-                Outcome::Errored,
-                elapsed,
-                Some(format!("outside the test body: {}", e.message())),
-                e.location().cloned(),
-            )
-        }
-        Err(_) => report_of(
-            test,
-            Outcome::TimedOut,
-            elapsed,
-            Some(hung(ctx, grace)),
-            None,
-        ),
-    }
-}
-
-/// Why a test whose run did not end by its timeout plus the grace is reported so: the
-/// part of it that never returned.
-pub(crate) fn hung(ctx: &Context, grace: Duration) -> String {
-    let timeout = humantime::format_duration(ctx.timeout());
-    let grace = humantime::format_duration(grace);
-    // Sync code that did not return was left on its blocking thread, marked blocked.
-    let left_behind = if crate::blocking::still_blocked(ctx.descriptor()).is_some() {
-        "; it is sync code, so its thread runs on, and the test is not started again until \
-         that thread returns"
-    } else {
-        ""
-    };
-    match ctx.phase() {
-        Some(what) if what.is_tear_down() => format!(
-            "{what} did not return within the test's timeout of {timeout} plus the tear-down \
-             grace of {grace}{left_behind}"
-        ),
-        Some(what) if what.is_set_up() => {
-            format!(
-                "timed out after {timeout} while setting up: {what} did not return{left_behind}"
-            )
-        }
-        _ => format!(
-            "timed out after {timeout}, and it did not end within {grace} more: it holds \
-             its thread without yielding{left_behind}"
-        ),
-    }
-}
-
-/// Runs the `after` of the hooks whose `before` succeeded, last to first.
-pub(crate) async fn run_after(
-    hooks: &[Arc<dyn AroundEach>],
-    ctx: &Context,
-    grace: Duration,
-) -> SmokeResult {
-    let mut result = Ok(());
-    for hook in hooks.iter().rev() {
-        let this = match tokio::time::timeout(grace, CatchUnwind(hook.after(ctx))).await {
-            Ok(Ok(r)) => r,
-            Ok(Err(_)) => Err(crate::SmokeError::error("it panicked")),
-            Err(_) => Err(crate::SmokeError::error(format!(
-                "it did not finish within {}",
-                humantime::format_duration(grace)
-            ))),
-        };
-        let this = this.map_err(|e| {
-            crate::SmokeError::error(format!("a run-wide hook failed after the test: {e}"))
-        });
-        result = combine(result, this);
-    }
-    result
-}
-
-/// Folds the run-wide hooks' `after` result into a test's report.
-pub(crate) fn with_after(mut report: TestReport, after: SmokeResult) -> TestReport {
-    if let Err(e) = after {
-        match report.outcome {
-            Outcome::Passed | Outcome::Skipped => {
-                report.outcome = Outcome::Errored;
-                report.message = Some(e.message().to_owned());
-            }
-            _ => {
-                let mut message = report.message.take().unwrap_or_default();
-                if !message.is_empty() {
-                    message.push_str("\n\n");
-                }
-                message.push_str(e.message());
-                report.message = Some(message);
-            }
-        }
-    }
-    report
-}
-
-pub(crate) async fn run_hook(hook: crate::SuiteFn, timeout: Duration) -> Result<(), String> {
-    match tokio::time::timeout(timeout, CatchUnwind(hook())).await {
-        Ok(Ok(Ok(()))) => Ok(()),
-        Ok(Ok(Err(e))) => Err(e.to_string()),
-        Ok(Err(panic)) => Err(format!(
-            "it panicked: {}",
-            crate::panic::panic_message(&*panic)
-        )),
-        Err(_) => Err(format!(
-            "it did not return within {}",
-            humantime::format_duration(timeout)
-        )),
-    }
-}
-
-pub(crate) fn report_of(
-    test: &TestDescriptor,
-    outcome: Outcome,
-    elapsed: Duration,
-    message: Option<String>,
-    location: Option<crate::Location>,
-) -> TestReport {
-    TestReport::of(test, outcome, millis(elapsed), message, location)
 }
