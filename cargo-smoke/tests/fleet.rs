@@ -33,11 +33,11 @@ fn ours_passing() -> String {
     use smoke_runtime::report::{json, RenderOptions};
     use smoke_runtime::{Outcome, Report, TestReport};
     let test = |name: &str, outcome| TestReport {
-        name: format!("billing::smoke::{name}"),
+        name: format!("billing::smoke::{name}").into(),
         class: "billing::smoke".into(),
         file: "src/smoke.rs".into(),
         line: 10,
-        tags: vec![],
+        tags: Default::default(),
         outcome,
         duration_ms: 1.5,
         message: None,

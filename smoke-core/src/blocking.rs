@@ -10,6 +10,7 @@
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context as TaskContext, Poll};
 use std::time::Instant;
@@ -140,6 +141,10 @@ impl<T: Send + 'static> Drop for SyncCall<T> {
 /// descriptor address: since when, and in which part of the test.
 static BLOCKED: Mutex<Vec<(usize, Instant, Option<Phase>)>> = Mutex::new(Vec::new());
 
+/// How many entries `BLOCKED` holds (changed under its lock): most runs have none, and
+/// then asking about each test takes no lock.
+static BLOCKED_COUNT: AtomicUsize = AtomicUsize::new(0);
+
 fn key(test: &'static TestDescriptor) -> usize {
     test as *const TestDescriptor as usize
 }
@@ -155,6 +160,9 @@ pub struct StillBlocked {
 
 /// When a thread of an earlier run of `test` is still blocked: since when, and where.
 pub fn still_blocked(test: &'static TestDescriptor) -> Option<StillBlocked> {
+    if BLOCKED_COUNT.load(Ordering::Acquire) == 0 {
+        return None;
+    }
     let blocked = BLOCKED.lock().unwrap_or_else(PoisonError::into_inner);
     blocked
         .iter()
@@ -172,6 +180,7 @@ impl Blocked {
     pub(crate) fn enter(test: &'static TestDescriptor, phase: Option<Phase>) -> Self {
         let mut blocked = BLOCKED.lock().unwrap_or_else(PoisonError::into_inner);
         blocked.push((key(test), Instant::now(), phase));
+        BLOCKED_COUNT.store(blocked.len(), Ordering::Release);
         Blocked(key(test))
     }
 }
@@ -181,6 +190,7 @@ impl Drop for Blocked {
         let mut blocked = BLOCKED.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(i) = blocked.iter().position(|(k, _, _)| *k == self.0) {
             blocked.swap_remove(i);
+            BLOCKED_COUNT.store(blocked.len(), Ordering::Release);
         }
     }
 }

@@ -126,6 +126,7 @@ where
     S: FixtureSet,
     B: FnOnce(&mut S, &Context) -> SmokeResult + Send + 'static,
 {
+    install_panic_hook();
     ctx.set_phase(Some(Phase::Body));
     let mut state = state;
     let mut call = sync_call(&ctx, move |ctx| {
@@ -182,6 +183,11 @@ pub async fn finish<S: FixtureSet>(
     result: SmokeResult,
     state: S,
 ) -> SmokeResult {
+    // No cleanup, no soft failure and nothing to tear down: nothing to do.
+    if S::EMPTY && !ctx.recorded() {
+        ctx.set_phase(None);
+        return result;
+    }
     let mut result = result;
     let soft = ctx.take_soft_failures();
     if !soft.is_empty() {

@@ -133,20 +133,40 @@ impl Context {
         resources: Arc<Resources>,
         timeout: Duration,
     ) -> Self {
+        Self::of_run(
+            descriptor,
+            resources,
+            timeout,
+            Duration::from_secs(5),
+            None,
+            tracing::Span::none(),
+        )
+    }
+
+    /// A context with everything the `with_*` methods set, built at once (the runner's
+    /// way: a context is built for every test of every run).
+    pub(crate) fn of_run(
+        descriptor: &'static TestDescriptor,
+        resources: Arc<Resources>,
+        timeout: Duration,
+        grace: Duration,
+        scrub: Option<Scrub>,
+        span: tracing::Span,
+    ) -> Self {
         Context {
             descriptor,
             full_name: crate::names::full_name(descriptor),
             resources,
             timeout,
             started: Instant::now(),
-            grace: Duration::from_secs(5),
-            scrub: None,
+            grace,
+            scrub,
             cleanups: Mutex::new(Vec::new()),
             soft_failures: Mutex::new(Vec::new()),
             recorded: AtomicBool::new(false),
             panic_location: Mutex::new(None),
             phase: Mutex::new(None),
-            span: tracing::Span::none(),
+            span,
         }
     }
 
@@ -175,6 +195,11 @@ impl Context {
     pub fn with_scrub(mut self, scrub: Option<Scrub>) -> Self {
         self.scrub = scrub;
         self
+    }
+
+    /// When the context was made: when its test's run started.
+    pub(crate) fn started(&self) -> Instant {
+        self.started
     }
 
     /// When set-up and body must be done by: the context's creation plus the timeout.
@@ -254,6 +279,11 @@ impl Context {
     pub fn record_failure(&self, failure: SmokeError) {
         lock(&self.soft_failures).push(failure);
         self.recorded.store(true, Ordering::Release);
+    }
+
+    /// Whether the test registered a cleanup or recorded a soft failure.
+    pub(crate) fn recorded(&self) -> bool {
+        self.recorded.load(Ordering::Acquire)
     }
 
     /// Takes the recorded soft failures.

@@ -7,8 +7,9 @@
 //! instances between crates, then compile none of it again in the tests' crate.
 //!
 //! Each one runs as [`async_test`](super::async_test) and [`sync_test`](super::sync_test)
-//! do: [`set_up`](super::set_up), then [`run_body`](super::run_body) (async) or
-//! [`run_sync`](super::run_sync) (on a blocking thread), then [`finish`](super::finish).
+//! do: [`set_up`](super::set_up) (when there are fixtures to set up), then
+//! [`run_body`](super::run_body) (async) or [`run_sync`](super::run_sync) (on a blocking
+//! thread), then [`finish`](super::finish).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -64,10 +65,8 @@ pub fn sync_fn<R: IntoSmokeResult + 'static>(
     ctx: Arc<Context>,
     test: fn() -> R,
 ) -> BoxFuture<'static, SmokeResult> {
-    Box::pin(async move {
-        set_up::<()>(&ctx).await?;
-        run_sync(ctx, (), move |_, _| test().into_smoke_result()).await
-    })
+    // Without fixtures there is nothing to set up.
+    Box::pin(run_sync(ctx, (), move |_, _| test().into_smoke_result()))
 }
 
 /// A sync test that takes the context only: `fn name(ctx: &Context) -> R`.
@@ -75,10 +74,9 @@ pub fn sync_ctx_fn<R: IntoSmokeResult + 'static>(
     ctx: Arc<Context>,
     test: fn(&Context) -> R,
 ) -> BoxFuture<'static, SmokeResult> {
-    Box::pin(async move {
-        set_up::<()>(&ctx).await?;
-        run_sync(ctx, (), move |_, ctx| test(ctx).into_smoke_result()).await
-    })
+    Box::pin(run_sync(ctx, (), move |_, ctx| {
+        test(ctx).into_smoke_result()
+    }))
 }
 
 /// A sync test that takes fixtures (or is a suite's method): `body` borrows them out of
@@ -102,7 +100,6 @@ pub fn async_fn<R: IntoSmokeResult + 'static>(
     test: BoxFuture<'static, R>,
 ) -> BoxFuture<'static, SmokeResult> {
     Box::pin(async move {
-        set_up::<()>(&ctx).await?;
         let result = run_body(&ctx, async move { test.await.into_smoke_result() }).await;
         finish(&ctx, result, ()).await
     })

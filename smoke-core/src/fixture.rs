@@ -58,6 +58,9 @@ pub trait Fixture: Sized + Send + Sync + 'static {
 ///
 /// Generated code uses this (through `__private_0_1`); users implement [`Fixture`].
 pub trait FixtureSet: Sized + Send + Sync + 'static {
+    /// Whether the set holds no fixture (`()`): setting it up and tearing it down then do
+    /// nothing, and a test's end skips them.
+    const EMPTY: bool = false;
     /// Sets up every fixture, first to last.
     fn set_up_all(ctx: &Arc<Context>) -> impl Future<Output = SmokeResult<Self>> + Send;
     /// Tears down every fixture, last to first; every tear-down runs.
@@ -65,6 +68,7 @@ pub trait FixtureSet: Sized + Send + Sync + 'static {
 }
 
 impl FixtureSet for () {
+    const EMPTY: bool = true;
     async fn set_up_all(_: &Arc<Context>) -> SmokeResult<Self> {
         Ok(())
     }

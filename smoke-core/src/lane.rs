@@ -226,6 +226,9 @@ impl Lane {
     /// Keeps a finished test's report for the next batch; sends the batch once it is full.
     fn finished(&self, schedule: &Schedule, report: TestReport) {
         let mut slot = self.slot();
+        if slot.pending.capacity() == 0 {
+            slot.pending.reserve_exact(BATCH);
+        }
         slot.pending.push(report);
         if slot.pending.len() >= BATCH {
             let batch = std::mem::take(&mut slot.pending);
@@ -258,6 +261,8 @@ impl Lane {
         LANE.with(|lane| *lane.borrow_mut() = Some(self.clone()));
         // The permit the lane's tests run under, while no test has taken it along.
         let mut permit = None;
+        // The context of the test that ran last, for the next when nothing holds it.
+        let mut spare = None;
         let flow = loop {
             let i = self.queue.next.fetch_add(1, Ordering::Relaxed);
             let Some(&test) = self.queue.tests.get(i) else {
@@ -266,7 +271,7 @@ impl Lane {
             let Some(schedule) = self.schedule() else {
                 break Flow::Abandoned;
             };
-            match self.run_test(schedule, test, &mut permit) {
+            match self.run_test(schedule, test, &mut permit, &mut spare) {
                 Flow::Next => {}
                 flow => break flow,
             }
@@ -285,6 +290,7 @@ impl Lane {
         schedule: Arc<Schedule>,
         test: &'static TestDescriptor,
         held: &mut Option<OwnedSemaphorePermit>,
+        spare: &mut Option<Arc<Context>>,
     ) -> Flow {
         if let Some((outcome, why)) = schedule.why_not_start() {
             schedule.not_started(test, outcome, why);
@@ -308,8 +314,8 @@ impl Lane {
             *held = Some(permit);
             return Flow::Next;
         }
-        let ctx = schedule.context(test, &span);
-        let started = Instant::now();
+        let ctx = schedule.context(test, &span, spare.take());
+        let started = ctx.started();
         let mut future = CatchUnwind((test.run)(ctx.clone()));
         {
             let mut slot = self.slot();
@@ -352,6 +358,9 @@ impl Lane {
                     crate::ending::report_from(test, Ok(outcome), started.elapsed(), &ctx, grace);
                 self.finished(&schedule, schedule.end_test(running.span, report));
                 *held = Some(running.permit);
+                drop(running.ctx);
+                drop(future);
+                *spare = Some(ctx);
             }
             Poll::Pending => {
                 let span = running.span.clone();

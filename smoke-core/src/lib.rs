@@ -32,7 +32,7 @@ pub use descriptor::{registered, BoxFuture, SuiteDescriptor, SuiteFn, TestDescri
 pub use error::{ErrorKind, IntoSmokeResult, Location, SmokeError, SmokeResult};
 pub use fixture::Fixture;
 pub use hook::{AroundEach, Hooks};
-pub use report::{Counts, Outcome, Report, TestReport};
+pub use report::{Counts, Outcome, Report, TestReport, Text};
 pub use resource::{Resource, Resources};
 pub use runner::{RunConfig, Runner, RunnerBuilder};
 pub use select::{Ignored, Selection};

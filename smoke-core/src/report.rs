@@ -1,8 +1,16 @@
 //! The result of a run: plain, serializable data that every front end formats.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::Location;
+
+/// Text of a report that is usually the registry's own (a test's name, class, file and
+/// tags): borrowed from it for the tests a run reports, so that reporting a test copies
+/// nothing; owned when read back from JSON or built by hand (`"text".into()` or
+/// `String::into()`).
+pub type Text = Cow<'static, str>;
 
 /// How one test ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -54,15 +62,15 @@ impl Outcome {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TestReport {
     /// Full name: `module::path::test` or `module::path::Suite::test_method`.
-    pub name: String,
+    pub name: Text,
     /// The test class it counts towards: its suite, or its module.
-    pub class: String,
+    pub class: Text,
     /// Where the test is defined.
-    pub file: String,
+    pub file: Text,
     /// The line of the test function.
     pub line: u32,
     /// Its tags.
-    pub tags: Vec<String>,
+    pub tags: Cow<'static, [Text]>,
     /// How it ended.
     pub outcome: Outcome,
     /// How long it ran, in milliseconds.
@@ -84,12 +92,13 @@ impl TestReport {
         message: Option<String>,
         location: Option<Location>,
     ) -> Self {
+        let (name, class, tags) = crate::names::for_report(test);
         TestReport {
-            name: crate::names::full_name(test).into_owned(),
-            class: crate::names::class_name(test).into_owned(),
-            file: test.file.to_owned(),
+            name,
+            class,
+            file: Cow::Borrowed(test.file),
             line: test.line,
-            tags: test.tags.iter().map(|t| t.to_string()).collect(),
+            tags,
             outcome,
             duration_ms,
             message,
@@ -100,6 +109,21 @@ impl TestReport {
     /// The entry of a test that did not run (or did not finish): `outcome` with `why`.
     pub fn not_run(test: &crate::TestDescriptor, outcome: Outcome, why: &str) -> Self {
         TestReport::of(test, outcome, 0.0, Some(why.to_owned()), None)
+    }
+}
+
+/// `#1`, `#2`, ...: the name of the test at `i` in an anonymized report. Made once for as
+/// many tests as are registered (the reports an endpoint anonymizes), formatted beyond.
+fn anonymous_name(i: usize) -> Text {
+    static NAMES: std::sync::OnceLock<Box<[String]>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        (1..=crate::registered().len())
+            .map(|n| format!("#{n}"))
+            .collect()
+    });
+    match names.get(i) {
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(format!("#{}", i + 1)),
     }
 }
 
@@ -179,7 +203,7 @@ impl Report {
             time_ms: tests.iter().map(|t| t.duration_ms).fold(0.0, f64::max),
             test_classes: tests
                 .iter()
-                .map(|t| t.class.as_str())
+                .map(|t| &*t.class)
                 .collect::<std::collections::BTreeSet<_>>()
                 .len(),
             tests,
@@ -199,16 +223,11 @@ impl Report {
                 .iter()
                 .enumerate()
                 .map(|(i, t)| TestReport {
-                    name: {
-                        use std::fmt::Write;
-                        let mut name = String::with_capacity(8);
-                        let _ = write!(name, "#{}", i + 1);
-                        name
-                    },
-                    class: "smoke".to_owned(),
-                    file: String::new(),
+                    name: anonymous_name(i),
+                    class: "smoke".into(),
+                    file: "".into(),
                     line: 0,
-                    tags: Vec::new(),
+                    tags: Cow::Borrowed(&[]),
                     outcome: t.outcome,
                     duration_ms: t.duration_ms,
                     message: None,
@@ -263,11 +282,11 @@ mod tests {
 
     fn test(name: &str, outcome: Outcome) -> TestReport {
         TestReport {
-            name: name.to_owned(),
-            class: "app".to_owned(),
-            file: "src/lib.rs".to_owned(),
+            name: name.to_owned().into(),
+            class: "app".into(),
+            file: "src/lib.rs".into(),
             line: 1,
-            tags: vec![],
+            tags: Cow::Borrowed(&[]),
             outcome,
             duration_ms: 1.0,
             message: None,

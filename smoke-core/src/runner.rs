@@ -324,8 +324,7 @@ impl Runner {
         let (tests, added) = crate::depend::closure(&tests);
         let started_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
         let start = Instant::now();
-        let classes: std::collections::BTreeSet<std::borrow::Cow<'static, str>> =
-            tests.iter().map(|t| crate::names::class_name(t)).collect();
+        let classes = crate::names::count_classes(&tests);
 
         let (tx, mut rx) = mpsc::unbounded_channel();
         // A deadline too far to represent is no deadline.
@@ -370,10 +369,14 @@ impl Runner {
             }
         }
         if hard_stop.is_some_and(|stop| Instant::now() >= stop) {
-            let reported: std::collections::HashSet<String> =
-                reports.iter().map(|r| r.name.clone()).collect();
-            for test in expected {
-                if !reported.contains(&test.full_name()) {
+            let reported: std::collections::HashSet<&str> =
+                reports.iter().map(|r| &*r.name).collect();
+            let missing: Vec<_> = expected
+                .into_iter()
+                .filter(|test| !reported.contains(&*crate::names::full_name(test)))
+                .collect();
+            for test in missing {
+                {
                     let report = report_of(
                         test,
                         Outcome::TimedOut,
@@ -395,7 +398,7 @@ impl Runner {
         Report {
             started_at,
             time_ms: millis(start.elapsed()),
-            test_classes: classes.len(),
+            test_classes: classes,
             tests: reports,
         }
     }

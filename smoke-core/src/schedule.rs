@@ -284,19 +284,33 @@ impl Schedule {
         );
     }
 
-    /// The context of one run of `test`, in its span.
+    /// The context of one run of `test`, in its span: in `spare`'s allocation when
+    /// nothing else holds it (a lane keeps the context of the test it ran last).
     pub(crate) fn context(
         &self,
         test: &'static TestDescriptor,
         span: &tracing::Span,
+        spare: Option<Arc<Context>>,
     ) -> Arc<Context> {
         let timeout = self.timeout_for(test);
-        Arc::new(
-            Context::new(test, self.runner.resources.clone(), timeout)
-                .with_grace(self.runner.config.tear_down_grace)
-                .with_scrub(self.runner.config.scrub.clone())
-                .with_span(span.clone()),
-        )
+        let context = Context::of_run(
+            test,
+            self.runner.resources.clone(),
+            timeout,
+            self.runner.config.tear_down_grace,
+            self.runner.config.scrub.clone(),
+            span.clone(),
+        );
+        match spare {
+            Some(mut spare) => match Arc::get_mut(&mut spare) {
+                Some(slot) => {
+                    *slot = context;
+                    spare
+                }
+                None => Arc::new(context),
+            },
+            None => Arc::new(context),
+        }
     }
 
     /// Why no further test may start, if one may not.
@@ -328,7 +342,7 @@ impl Schedule {
     /// the news of how it ended for the tests waiting on it.
     fn settle(&self, report: &mut TestReport) {
         if let Some(dependents) = (!self.added.is_empty())
-            .then(|| self.added.get(&report.name))
+            .then(|| self.added.get(&*report.name))
             .flatten()
         {
             if report.outcome == Outcome::Passed && report.message.is_none() {
@@ -339,7 +353,7 @@ impl Schedule {
             }
         }
         if let Some(ended) = (!self.outcomes.is_empty())
-            .then(|| self.outcomes.get(&report.name))
+            .then(|| self.outcomes.get(&*report.name))
             .flatten()
         {
             let outcome = report.outcome;
@@ -416,12 +430,14 @@ impl Schedule {
             Arc::new(own)
         };
         let grace = self.runner.config.tear_down_grace;
-        let ctx = Arc::new(
-            Context::new(test, resources, timeout)
-                .with_grace(grace)
-                .with_scrub(self.runner.config.scrub.clone())
-                .with_span(span.clone()),
-        );
+        let ctx = Arc::new(Context::of_run(
+            test,
+            resources,
+            timeout,
+            grace,
+            self.runner.config.scrub.clone(),
+            span.clone(),
+        ));
         let limit = timeout.saturating_add(grace);
         let mut begun = 0;
         let outcome = tokio::time::timeout(limit, async {
@@ -456,11 +472,11 @@ impl Schedule {
         if let Err(why) = run_hook(hook, self.runner.config.default_timeout).await {
             let d = suite.descriptor;
             self.send(TestReport {
-                name: format!("{}::tear_down_suite", d.full_name()),
-                class: d.full_name(),
-                file: String::new(),
+                name: format!("{}::tear_down_suite", d.full_name()).into(),
+                class: d.full_name().into(),
+                file: "".into(),
                 line: 0,
-                tags: Vec::new(),
+                tags: Cow::Borrowed(&[]),
                 outcome: Outcome::Errored,
                 duration_ms: millis(start.elapsed()),
                 message: Some(format!("tear_down_suite of {} failed: {why}", d.name)),

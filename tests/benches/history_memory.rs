@@ -38,11 +38,11 @@ fn variants() -> Vec<Report> {
                 .map(|i| {
                     let fails = (i + v) % 10 == 0;
                     TestReport {
-                        name: format!("app::smoke::group_{}::check_{i:03}", i / 10),
-                        class: format!("app::smoke::group_{}", i / 10),
+                        name: format!("app::smoke::group_{}::check_{i:03}", i / 10).into(),
+                        class: format!("app::smoke::group_{}", i / 10).into(),
                         file: "src/smoke.rs".into(),
                         line: i as u32,
-                        tags: vec!["readiness".into()],
+                        tags: vec!["readiness".into()].into(),
                         outcome: if fails {
                             Outcome::Failed
                         } else {
@@ -65,7 +65,7 @@ fn variants() -> Vec<Report> {
 
 fn main() {
     let reports = variants();
-    let names = reports[0].tests.iter().map(|t| t.name.clone());
+    let names = reports[0].tests.iter().map(|t| t.name.to_string());
     let before = in_use();
     let mut history = History::new(names, DEFAULT_KEEP);
     let started = Instant::now();

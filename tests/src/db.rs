@@ -72,7 +72,7 @@ pub fn result_of<'a>(report: &'a Report, name: &str) -> &'a TestReport {
         .iter()
         .find(|t| t.name.ends_with(&suffix))
         .unwrap_or_else(|| {
-            let names: Vec<&str> = report.tests.iter().map(|t| t.name.as_str()).collect();
+            let names: Vec<&str> = report.tests.iter().map(|t| &*t.name).collect();
             panic!("no test named {name} in the report: {names:?}")
         })
 }

@@ -25,7 +25,7 @@ pub fn find_in<'a>(report: &'a Report, module: &str, name: &str) -> &'a TestRepo
 
 /// The full names of the tests in the report, in its order.
 pub fn names(report: &Report) -> Vec<&str> {
-    report.tests.iter().map(|t| t.name.as_str()).collect()
+    report.tests.iter().map(|t| &*t.name).collect()
 }
 
 /// The test's message, or `""` when it has none.

@@ -323,8 +323,7 @@ fn format_json_prints_the_report_alone_on_stdout() {
     assert!(errored[1].starts_with("smoke::broken::returns_err errored: "));
     assert!(errored[2].starts_with("smoke::broken::sleeps_past_timeout timed out: "));
     let tests = report.tests.as_ref().expect("each test's detail");
-    let outcomes: Vec<(&str, Outcome)> =
-        tests.iter().map(|t| (t.name.as_str(), t.outcome)).collect();
+    let outcomes: Vec<(&str, Outcome)> = tests.iter().map(|t| (&*t.name, t.outcome)).collect();
     assert_eq!(
         outcomes,
         [
@@ -335,7 +334,7 @@ fn format_json_prints_the_report_alone_on_stdout() {
             ("smoke::ok::fast", Outcome::Passed),
         ]
     );
-    assert_eq!(tests[1].tags, ["hang"]);
+    assert_eq!(*tests[1].tags, ["hang"]);
     assert!(tests[0].file.ends_with("smoke.rs") && tests[0].line > 0);
     // Progress and the closing line went to stderr.
     let err = stderr(&out);

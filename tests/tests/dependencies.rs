@@ -256,7 +256,7 @@ async fn selecting_a_test_runs_its_prerequisites_and_says_so() {
         )
         .await;
     let m = "dependencies::selection";
-    let mut names: Vec<&str> = report.tests.iter().map(|t| t.name.as_str()).collect();
+    let mut names: Vec<&str> = report.tests.iter().map(|t| &*t.name).collect();
     names.sort();
     assert_eq!(
         names,

@@ -23,7 +23,7 @@ async fn tests_of_a_linked_library_are_found_and_run() {
     let seen: Vec<(&str, Outcome, &str)> = report
         .tests
         .iter()
-        .map(|t| (t.name.as_str(), t.outcome, t.class.as_str()))
+        .map(|t| (&*t.name, t.outcome, &*t.class))
         .collect();
     assert_eq!(
         seen,

@@ -407,7 +407,7 @@ async fn arguments_reach_the_descriptor() {
 
     let tagged = find(&report, "declares_timeout_and_tags");
     assert_eq!(tagged.outcome, Outcome::Passed);
-    assert_eq!(tagged.tags, ["db", "readiness"]);
+    assert_eq!(*tagged.tags, ["db", "readiness"]);
     assert_eq!(SEEN_TIMEOUT_MS.load(Ordering::SeqCst), 90_000);
     assert_eq!(tagged.class, MODULE);
 

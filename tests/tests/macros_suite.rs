@@ -145,7 +145,7 @@ async fn every_test_gets_a_fresh_value_and_a_tear_down() {
     assert_eq!(report.test_classes, 1);
     for test in &report.tests {
         assert_eq!(test.class, "macros_suite::Lifecycle");
-        assert_eq!(test.tags, ["lifecycle"]);
+        assert_eq!(*test.tags, ["lifecycle"]);
     }
 
     let events = take(&LIFECYCLE);
@@ -283,11 +283,11 @@ async fn async_hooks_default_values_arguments_and_fixtures() {
         Some("not on this host"),
     );
     assert_eq!(
-        find(&report, "Renamed::region_is_set").tags,
+        *find(&report, "Renamed::region_is_set").tags,
         ["async_suite", "resource"]
     );
     assert_eq!(
-        find(&report, "Renamed::test_with_fixture").tags,
+        *find(&report, "Renamed::test_with_fixture").tags,
         ["async_suite"]
     );
 

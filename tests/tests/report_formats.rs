@@ -181,7 +181,7 @@ async fn json_report_of_a_real_run_reads_back() {
         "the assertion is below the fn line"
     );
     assert_eq!(
-        tests
+        *tests
             .iter()
             .find(|t| t.name.ends_with("::passes"))
             .unwrap()

@@ -377,7 +377,7 @@ mod report_b {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_report_counts_sorts_and_times() {
     let report = run("runner_outcomes::report_").await;
-    let names: Vec<&str> = report.tests.iter().map(|t| t.name.as_str()).collect();
+    let names: Vec<&str> = report.tests.iter().map(|t| &*t.name).collect();
     assert_eq!(
         names,
         [

@@ -206,7 +206,7 @@ fn cases_of(report: &Report) -> Suite {
         suite.tests += 1;
         let short = test
             .name
-            .strip_prefix(test.class.as_str())
+            .strip_prefix(&*test.class)
             .and_then(|rest| rest.strip_prefix("::"))
             .unwrap_or(&test.name);
         let _ = write!(

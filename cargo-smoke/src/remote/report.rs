@@ -100,7 +100,7 @@ impl Remote {
     /// lists' entries up to their message.
     pub fn problem_names(&self) -> Vec<String> {
         if let Some(full) = &self.full {
-            return full.problems().map(|t| t.name.clone()).collect();
+            return full.problems().map(|t| t.name.to_string()).collect();
         }
         self.failed_tests
             .iter()

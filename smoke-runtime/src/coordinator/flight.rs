@@ -197,7 +197,7 @@ impl Coordinator {
     /// (or errored) with `why`.
     fn unfinished(&self, flight: &Flight, why: &str) -> Report {
         let mut tests = lock(&flight.partial).clone();
-        let done: BTreeSet<String> = tests.iter().map(|t| t.name.clone()).collect();
+        let done: BTreeSet<String> = tests.iter().map(|t| t.name.to_string()).collect();
         let outcome = if why.starts_with("still running") {
             Outcome::TimedOut
         } else {

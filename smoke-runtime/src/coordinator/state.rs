@@ -2,7 +2,8 @@
 //! each selection and of each test, how long each selection's run took, and each test's
 //! recent runs (its [`History`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -12,20 +13,41 @@ use crate::report::history::History;
 use crate::report::provenance::Source;
 use crate::{Report, TestDescriptor, TestReport};
 
-/// The tests of one run, as the single-flight and results key: their descriptors'
-/// addresses (registered descriptors are statics, so an address names a test; comparing
-/// and hashing them costs far less than their names).
-pub(super) type Key = Arc<[usize]>;
+/// A selection's key: the addresses of its tests, in order. Its hash is computed once,
+/// when it is made: a request looks its key up several times.
+#[derive(Clone, Debug, Eq)]
+pub(super) struct Key {
+    hash: u64,
+    tests: Arc<[usize]>,
+}
 
-/// How many selections' latest results are kept; the oldest goes first. Callers who
-/// may select are trusted, so this bounds memory rather than abuse.
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.hash == other.hash
+            && (Arc::ptr_eq(&self.tests, &other.tests) || self.tests == other.tests)
+    }
+}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
 const MAX_SELECTIONS: usize = 64;
 
 pub(super) fn key_of(tests: &[&'static TestDescriptor]) -> Key {
-    tests
+    let tests: Arc<[usize]> = tests
         .iter()
         .map(|t| *t as *const TestDescriptor as usize)
-        .collect()
+        .collect();
+    Key {
+        hash: std::hash::BuildHasher::hash_one(
+            &BuildHasherDefault::<DefaultHasher>::default(),
+            &tests,
+        ),
+        tests,
+    }
 }
 
 pub(super) fn unix_now() -> f64 {
@@ -83,7 +105,7 @@ pub(super) struct State {
     pub(super) durations: HashMap<Key, Duration>,
     /// The latest result of each test (the run's report and the test's place in it),
     /// with the Unix time its run ended (for metrics).
-    pub(super) latest_tests: BTreeMap<String, (Arc<Report>, usize, f64)>,
+    pub(super) latest_tests: HashMap<String, (Arc<Report>, usize, f64), foldhash::fast::FixedState>,
     /// The latest finished run of every exposed test, with the Unix time it ended.
     pub(super) last_run: Option<(Arc<Report>, f64)>,
     /// The last runs of each exposed test (bounded: the exposed tests, each a ring).
@@ -98,7 +120,7 @@ impl State {
             running: HashMap::new(),
             results: HashMap::new(),
             durations: HashMap::new(),
-            latest_tests: BTreeMap::new(),
+            latest_tests: HashMap::default(),
             last_run: None,
             history,
         }
@@ -106,10 +128,13 @@ impl State {
 
     /// The latest result of each test, with the Unix time its run ended.
     pub(super) fn latest_tests(&self) -> Vec<(TestReport, f64)> {
-        self.latest_tests
+        let mut latest: Vec<(TestReport, f64)> = self
+            .latest_tests
             .values()
             .map(|(report, i, at)| (report.tests[*i].clone(), *at))
-            .collect()
+            .collect();
+        latest.sort_unstable_by(|(a, _), (b, _)| a.name.cmp(&b.name));
+        latest
     }
 
     /// The latest finished run of `key`.
@@ -129,10 +154,10 @@ impl State {
     ) {
         for (i, t) in report.tests.iter().enumerate() {
             let latest = (report.clone(), i, ended);
-            match self.latest_tests.get_mut(&t.name) {
+            match self.latest_tests.get_mut(&*t.name) {
                 Some(slot) => *slot = latest,
                 None => {
-                    self.latest_tests.insert(t.name.clone(), latest);
+                    self.latest_tests.insert(t.name.to_string(), latest);
                 }
             }
         }

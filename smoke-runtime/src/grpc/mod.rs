@@ -245,7 +245,7 @@ impl SmokeHealth {
                 let problem = report
                     .tests
                     .iter()
-                    .any(|t| tests.contains(&t.name) && !coordinator.test_passes(t));
+                    .any(|t| tests.contains(&*t.name) && !coordinator.test_passes(t));
                 let status = if problem {
                     ServingStatus::NotServing
                 } else {
@@ -368,8 +368,8 @@ async fn watch(
     let coordinator = smoke.coordinator().clone();
     let mut problems: BTreeMap<String, bool> = BTreeMap::new();
     let mut record = |report: &Report| {
-        for test in report.tests.iter().filter(|t| names.contains(&t.name)) {
-            problems.insert(test.name.clone(), !coordinator.test_passes(test));
+        for test in report.tests.iter().filter(|t| names.contains(&*t.name)) {
+            problems.insert(test.name.to_string(), !coordinator.test_passes(test));
         }
         if problems.values().any(|&p| p) {
             ServingStatus::NotServing

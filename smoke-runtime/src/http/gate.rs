@@ -324,7 +324,7 @@ fn reason(report: &Report, verdict: Verdict, details: bool) -> String {
         let names: Vec<&str> = problems
             .iter()
             .take(NAMES_IN_REASON)
-            .map(|t| t.name.as_str())
+            .map(|t| &*t.name)
             .collect();
         line.push_str(&format!("; not passed: {}", names.join(", ")));
         if problems.len() > NAMES_IN_REASON {
@@ -355,11 +355,11 @@ mod tests {
 
     fn test(name: &str, outcome: Outcome, message: Option<&str>) -> TestReport {
         TestReport {
-            name: name.to_owned(),
-            class: "app".to_owned(),
-            file: "src/lib.rs".to_owned(),
+            name: name.to_owned().into(),
+            class: "app".to_owned().into(),
+            file: "src/lib.rs".to_owned().into(),
             line: 1,
-            tags: vec![],
+            tags: Default::default(),
             outcome,
             duration_ms: 1.0,
             message: message.map(str::to_owned),

@@ -31,7 +31,7 @@
 //!     started_at: String::new(), time_ms: 1.0, test_classes: 1,
 //!     tests: vec![TestReport {
 //!         name: "app::db".into(), class: "app".into(), file: "src/smoke.rs".into(),
-//!         line: 1, tags: vec![], outcome, duration_ms: 1.0, message: None, location: None,
+//!         line: 1, tags: Default::default(), outcome, duration_ms: 1.0, message: None, location: None,
 //!     }],
 //! };
 //! let status = |h: &History| h.get("app::db").unwrap().reported;
@@ -344,7 +344,7 @@ mod tests {
             class: "m".into(),
             file: "f.rs".into(),
             line: 1,
-            tags: vec![],
+            tags: Default::default(),
             outcome,
             duration_ms: 1.0,
             message: None,

@@ -24,7 +24,7 @@
 //!     test_classes: 1,
 //!     tests: vec![TestReport {
 //!         name: "app::db_reachable".into(), class: "app".into(), file: "src/smoke.rs".into(),
-//!         line: 3, tags: vec![], outcome: Outcome::Failed, duration_ms: 11.5,
+//!         line: 3, tags: Default::default(), outcome: Outcome::Failed, duration_ms: 11.5,
 //!         message: Some("connection refused".into()), location: None,
 //!     }],
 //! };
@@ -139,7 +139,7 @@ pub fn render_with_history(
                     output: t.message.as_deref(),
                     flaky: history.get(&t.name).map(|h| h.flaky),
                 };
-                (t.name.as_str(), [check])
+                (&*t.name, [check])
             })
             .collect()
     });
@@ -165,11 +165,11 @@ mod tests {
 
     fn test(name: &str, outcome: Outcome, message: Option<&str>) -> TestReport {
         TestReport {
-            name: name.into(),
+            name: name.to_owned().into(),
             class: "m".into(),
             file: "f.rs".into(),
             line: 1,
-            tags: vec![],
+            tags: Default::default(),
             outcome,
             duration_ms: 1.23456,
             message: message.map(Into::into),

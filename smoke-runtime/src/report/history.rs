@@ -20,7 +20,7 @@
 //!     test_classes: 1,
 //!     tests: vec![TestReport {
 //!         name: "app::db".into(), class: "app".into(), file: "src/smoke.rs".into(),
-//!         line: 1, tags: vec![], outcome, duration_ms: 1.0,
+//!         line: 1, tags: Default::default(), outcome, duration_ms: 1.0,
 //!         message: message.map(str::to_owned), location: None,
 //!     }],
 //! };
@@ -35,7 +35,7 @@
 //! assert_eq!(db.last_pass, Some(100.0));
 //! ```
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, UNIX_EPOCH};
 
 use super::damping::{Damping, Reported};
@@ -148,10 +148,14 @@ pub fn rfc3339(unix: f64) -> String {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct History {
     keep: usize,
-    tests: BTreeMap<String, TestHistory>,
+    tests: Names<TestHistory>,
     damping: Damping,
-    per_test: BTreeMap<String, Damping>,
+    per_test: Names<Damping>,
 }
+
+/// A map by full name: looked up for each test of each run, so hashed with a fast hasher
+/// (the names are the registry's, not a caller's).
+type Names<T> = HashMap<String, T, foldhash::fast::FixedState>;
 
 impl History {
     /// An empty history of `tests` (full names) keeping `keep` runs of each; with `keep`
@@ -159,7 +163,7 @@ impl History {
     /// takes is bounded by `tests` and `keep`.
     pub fn new<I: IntoIterator<Item = String>>(tests: I, keep: usize) -> Self {
         let tests = if keep == 0 {
-            BTreeMap::new()
+            Names::default()
         } else {
             tests
                 .into_iter()
@@ -221,9 +225,9 @@ impl History {
     /// report says is kept as it is: redact it first.
     pub fn record(&mut self, report: &Report, at: f64) {
         for t in &report.tests {
-            if let Some(history) = self.tests.get_mut(&t.name) {
+            if let Some(history) = self.tests.get_mut(&*t.name) {
                 history.record(t, at, self.keep);
-                let damping = self.per_test.get(&t.name).unwrap_or(&self.damping);
+                let damping = self.per_test.get(&*t.name).unwrap_or(&self.damping);
                 history.reported = damping.next(history.reported, history, at);
                 history.flaky = damping.is_flaky(history);
             }
@@ -245,17 +249,21 @@ impl History {
             tests: report
                 .tests
                 .iter()
-                .filter_map(|t| Some((t.name.clone(), self.get(&t.name)?.clone())))
+                .filter_map(|t| Some((t.name.to_string(), self.get(&t.name)?.clone())))
                 .collect(),
         }
     }
 
-    /// Each test's history, by full name, for the tests that have run.
+    /// Each test's history, by full name, for the tests that have run, in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &TestHistory)> {
-        self.tests
+        let mut ran: Vec<(&str, &TestHistory)> = self
+            .tests
             .iter()
             .filter(|(_, h)| !h.runs.is_empty())
             .map(|(name, h)| (name.as_str(), h))
+            .collect();
+        ran.sort_unstable_by_key(|&(name, _)| name);
+        ran.into_iter()
     }
 
     /// Whether no test has a run recorded.
@@ -274,7 +282,7 @@ mod tests {
             class: "m".into(),
             file: "f.rs".into(),
             line: 1,
-            tags: vec![],
+            tags: Default::default(),
             outcome,
             duration_ms: 2.0,
             message: message.map(str::to_owned),

@@ -215,7 +215,7 @@ pub fn render_with_history(
         );
         let mut tests: Vec<_> = report.tests.iter().collect();
         // Problems first, then by name, so what matters is at the top.
-        tests.sort_by_key(|t| (!t.outcome.is_problem(), t.name.as_str()));
+        tests.sort_by_key(|t| (!t.outcome.is_problem(), &*t.name));
         for t in tests {
             let _ = write!(
                 page,
@@ -239,7 +239,7 @@ pub fn render_with_history(
                 "<td class=\"num\">{duration:.1} ms</td><td>",
                 duration = t.duration_ms,
             );
-            for tag in &t.tags {
+            for tag in t.tags.iter() {
                 let _ = write!(page, "<span class=\"tag\">{}</span>", escape(tag));
             }
             page.push_str("</td><td>");
@@ -281,7 +281,7 @@ mod tests {
                 class: "m".into(),
                 file: "f.rs".into(),
                 line: 1,
-                tags: vec!["x\"y".into()],
+                tags: vec!["x\"y".into()].into(),
                 outcome: Outcome::Failed,
                 duration_ms: 1.0,
                 message: Some("<script>alert(1)</script>".into()),

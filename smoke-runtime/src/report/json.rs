@@ -50,12 +50,14 @@
 //!
 //! [`JsonReport`] reads the document back.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::report::damping::Verdict;
 use crate::report::history::{rfc3339, History, HistoryEntry, TestHistory};
 use crate::report::RenderOptions;
-use crate::{Location, Outcome, Report, TestReport};
+use crate::{Location, Outcome, Report, TestReport, Text};
 
 /// The JSON report as data: what [`render`] writes and what a client reads back.
 ///
@@ -123,19 +125,19 @@ pub struct JsonReport {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JsonTest {
     /// Full name: `module::path::test` or `module::path::Suite::test_method`.
-    pub name: String,
+    pub name: Text,
     /// The test class it counts towards.
-    pub class: String,
+    pub class: Text,
     /// How it ended.
     pub outcome: Outcome,
     /// How long it ran, in milliseconds.
     pub duration_ms: f64,
     /// Its tags.
-    pub tags: Vec<String>,
+    pub tags: Cow<'static, [Text]>,
     /// Why it did not pass or was skipped; null when it passed.
     pub message: Option<String>,
     /// The file the test is defined in.
-    pub file: String,
+    pub file: Text,
     /// The line of the test function.
     pub line: u32,
     /// Where the failure was raised, when known.

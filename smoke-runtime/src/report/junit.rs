@@ -175,7 +175,7 @@ fn write_case(
 ) -> io::Result<()> {
     let short = test
         .name
-        .strip_prefix(test.class.as_str())
+        .strip_prefix(&*test.class)
         .and_then(|rest| rest.strip_prefix("::"))
         .unwrap_or(&test.name);
     let line = test.line.to_string();

@@ -215,11 +215,11 @@ pub(crate) mod tests {
 
     fn test(name: &str, class: &str, outcome: Outcome, message: Option<&str>) -> TestReport {
         TestReport {
-            name: name.to_owned(),
-            class: class.to_owned(),
-            file: "src/smoke.rs".to_owned(),
+            name: name.to_owned().into(),
+            class: class.to_owned().into(),
+            file: "src/smoke.rs".to_owned().into(),
             line: 10,
-            tags: vec![],
+            tags: Default::default(),
             outcome,
             duration_ms: 1.5,
             message: message.map(str::to_owned),
@@ -239,14 +239,14 @@ pub(crate) mod tests {
             file: "src/smoke.rs".to_owned(),
             line: 31,
         });
-        failed.tags = vec!["disk".to_owned()];
+        failed.tags = vec!["disk".into()].into();
         let mut passed = test(
             "app::smoke::Db::test_read",
             "app::smoke::Db",
             Outcome::Passed,
             None,
         );
-        passed.tags = vec!["db".to_owned(), "readiness".to_owned()];
+        passed.tags = vec!["db".into(), "readiness".into()].into();
         passed.duration_ms = 12.25;
         passed.line = 40;
         Report {
