@@ -48,8 +48,9 @@ use crate::{Outcome, TestReport};
 /// lanes; also how long a finished test's report may wait in the lane's batch.
 const TICK: Duration = Duration::from_millis(1);
 
-/// How many reports a lane sends at once (and the watchdog each tick, whatever there is).
-const BATCH: usize = 64;
+/// How many reports a lane sends at once (and the watchdog each tick, whatever there is):
+/// a run of fewer tests that finishes within a tick wakes the run once, at its end.
+const BATCH: usize = 1024;
 
 /// Whether a test may run on a lane: the tests whose start needs nothing but a permit.
 pub(crate) fn eligible(schedule: &Schedule, test: &TestDescriptor) -> bool {
@@ -165,6 +166,18 @@ struct Slot {
     exited: bool,
 }
 
+impl Slot {
+    /// Keeps a finished test's report for the next batch: the batch, once it is full.
+    #[inline]
+    fn keep(&mut self, report: TestReport) -> Option<Vec<TestReport>> {
+        if self.pending.capacity() == 0 {
+            self.pending.reserve_exact(BATCH);
+        }
+        self.pending.push(report);
+        (self.pending.len() >= BATCH).then(|| std::mem::take(&mut self.pending))
+    }
+}
+
 struct Lane {
     queue: Arc<Queue>,
     /// The run's schedule while the lane takes tests; taken when it is abandoned.
@@ -225,14 +238,8 @@ impl Lane {
 
     /// Keeps a finished test's report for the next batch; sends the batch once it is full.
     fn finished(&self, schedule: &Schedule, report: TestReport) {
-        let mut slot = self.slot();
-        if slot.pending.capacity() == 0 {
-            slot.pending.reserve_exact(BATCH);
-        }
-        slot.pending.push(report);
-        if slot.pending.len() >= BATCH {
-            let batch = std::mem::take(&mut slot.pending);
-            drop(slot);
+        let full = self.slot().keep(report);
+        if let Some(batch) = full {
             schedule.send_settled(batch);
         }
     }
@@ -263,19 +270,23 @@ impl Lane {
         let mut permit = None;
         // The context of the test that ran last, for the next when nothing holds it.
         let mut spare = None;
+        // The run's schedule, carried from a test that ended to the next (never held
+        // while a test runs).
+        let mut carried = None;
         let flow = loop {
             let i = self.queue.next.fetch_add(1, Ordering::Relaxed);
             let Some(&test) = self.queue.tests.get(i) else {
                 break Flow::Next;
             };
-            let Some(schedule) = self.schedule() else {
+            let Some(schedule) = carried.take().or_else(|| self.schedule()) else {
                 break Flow::Abandoned;
             };
-            match self.run_test(schedule, test, &mut permit, &mut spare) {
+            match self.run_test(schedule, test, &mut permit, &mut spare, &mut carried) {
                 Flow::Next => {}
                 flow => break flow,
             }
         };
+        drop(carried);
         LANE.with(|lane| lane.borrow_mut().take());
         if !matches!(flow, Flow::Abandoned) {
             self.flush();
@@ -291,6 +302,7 @@ impl Lane {
         test: &'static TestDescriptor,
         held: &mut Option<OwnedSemaphorePermit>,
         spare: &mut Option<Arc<Context>>,
+        carried: &mut Option<Arc<Schedule>>,
     ) -> Flow {
         if let Some((outcome, why)) = schedule.why_not_start() {
             schedule.not_started(test, outcome, why);
@@ -310,7 +322,9 @@ impl Lane {
         };
         let span = crate::trace::test_span(&schedule.span, test);
         if let Some(report) = crate::ending::still_blocked(test) {
-            self.finished(&schedule, schedule.end_test(span, report));
+            let mut report = report;
+            schedule.end_test(span, &mut report);
+            self.finished(&schedule, report);
             *held = Some(permit);
             return Flow::Next;
         }
@@ -335,10 +349,13 @@ impl Lane {
             let _current = CurrentGuard::enter(&ctx);
             Pin::new(&mut future).poll(&mut TaskContext::from_waker(Waker::noop()))
         };
+        // `None` once the watchdog has taken the lane's schedule: it abandoned the lane.
+        let schedule = self.schedule();
         let mut slot = self.slot();
         if slot.abandoned {
             let blocked = slot.blocked.take();
             drop(slot);
+            drop(schedule);
             drop(future);
             drop(blocked);
             return Flow::Abandoned;
@@ -347,24 +364,31 @@ impl Lane {
             .running
             .take()
             .expect("the running test stays in its slot until the lane or the watchdog ends it");
-        drop(slot);
-        let Some(schedule) = self.schedule() else {
+        let Some(schedule) = schedule else {
             return Flow::Abandoned;
         };
         match polled {
             Poll::Ready(outcome) => {
                 let grace = schedule.runner.config.tear_down_grace;
-                let report =
+                let mut report =
                     crate::ending::report_from(test, Ok(outcome), started.elapsed(), &ctx, grace);
-                self.finished(&schedule, schedule.end_test(running.span, report));
+                schedule.end_test(running.span, &mut report);
+                // Kept for the next batch, in the lock taken anyway.
+                let full = slot.keep(report);
+                drop(slot);
+                if let Some(batch) = full {
+                    schedule.send_settled(batch);
+                }
                 *held = Some(running.permit);
                 drop(running.ctx);
                 drop(future);
                 *spare = Some(ctx);
+                *carried = Some(schedule);
             }
             Poll::Pending => {
+                drop(slot);
                 let span = running.span.clone();
-                tokio::spawn(finish_later(schedule.clone(), running, future).instrument(span));
+                tokio::spawn(finish_later(schedule, running, future).instrument(span));
             }
         }
         Flow::Next

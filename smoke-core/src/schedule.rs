@@ -256,7 +256,8 @@ impl Schedule {
         report: TestReport,
         permit: Option<OwnedSemaphorePermit>,
     ) {
-        let report = self.end_test(span, report);
+        let mut report = report;
+        self.end_test(span, &mut report);
         drop(permit);
         self.send_settled(vec![report]);
     }
@@ -264,16 +265,14 @@ impl Schedule {
     /// The end of a started test but for sending its report: marks the run failed if it
     /// did not pass, records the report on its span and ends the span, and settles the
     /// report (see [`settle`](Self::settle)), which the caller then sends.
-    pub(crate) fn end_test(&self, span: tracing::Span, report: TestReport) -> TestReport {
+    pub(crate) fn end_test(&self, span: tracing::Span, report: &mut TestReport) {
         if report.outcome.is_problem() {
             self.failed.store(true, Ordering::SeqCst);
         }
-        crate::trace::record_test(&span, &report, &self.runner.config);
+        crate::trace::record_test(&span, report, &self.runner.config);
         // The span ends before the report is sent, so the run's span ends with it.
         drop(span);
-        let mut report = report;
-        self.settle(&mut report);
-        report
+        self.settle(report);
     }
 
     /// Reports a test that was not started, and why.

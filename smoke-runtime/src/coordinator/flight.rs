@@ -155,7 +155,7 @@ impl Coordinator {
         let flight = Flight {
             id,
             result: receiver,
-            partial: Arc::new(Mutex::new(Vec::new())),
+            partial: Arc::new(Mutex::new(Vec::with_capacity(tests.len()))),
             tests: Arc::new(tests),
             started: Instant::now(),
             started_at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),

@@ -200,6 +200,10 @@ impl History {
     /// history, or without damping (every threshold at its default), counts by its
     /// outcome in `report`, as [`Report::passed`] does.
     pub fn passes(&self, report: &Report) -> bool {
+        // Without damping every test counts by its outcome: no need to look any up.
+        if self.damping.is_off() && self.per_test.values().all(Damping::is_off) {
+            return report.passed();
+        }
         report.tests.iter().all(|t| self.test_passes(t))
     }
 
