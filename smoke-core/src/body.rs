@@ -94,25 +94,31 @@ where
     };
     let due = ctx.deadline();
     match deadline(due, scoped).await {
-        // A body that blocks its thread is never interrupted by the timer; it is still
-        // late when it finally returns.
-        Ok(result) if Instant::now() > due => {
-            let mut late = timed_out(ctx);
-            late.append(&format!(
-                "it returned only after {}: an async body that blocks its thread instead of \
-                 awaiting cannot be interrupted at its timeout; write blocking work as a sync \
-                 test, or move it to spawn_blocking",
-                humantime::format_duration(Duration::from_millis(
-                    ctx.timeout()
-                        .saturating_add(Instant::now().duration_since(due))
-                        .as_millis() as u64
-                ))
-            ));
-            combine(Err(late), result)
-        }
-        Ok(result) => result,
+        Ok(result) => unless_late(ctx, due, result),
         Err(_) => Err(timed_out(ctx)),
     }
+}
+
+/// What an async body that returned `result` reports: `result`, or, when it returned after
+/// its deadline `due`, that it timed out as well. A body that blocks its thread is never
+/// interrupted by the timer; it is still late when it finally returns.
+pub(crate) fn unless_late(ctx: &Context, due: Instant, result: SmokeResult) -> SmokeResult {
+    let now = Instant::now();
+    if now <= due {
+        return result;
+    }
+    let mut late = timed_out(ctx);
+    late.append(&format!(
+        "it returned only after {}: an async body that blocks its thread instead of \
+         awaiting cannot be interrupted at its timeout; write blocking work as a sync \
+         test, or move it to spawn_blocking",
+        humantime::format_duration(Duration::from_millis(
+            ctx.timeout()
+                .saturating_add(now.duration_since(due))
+                .as_millis() as u64
+        ))
+    ));
+    combine(Err(late), result)
 }
 
 /// Runs a sync body on a blocking thread with `state` (the fixtures, and for suites the

@@ -9,7 +9,9 @@
 //! Each one runs as [`async_test`](super::async_test) and [`sync_test`](super::sync_test)
 //! do: [`set_up`](super::set_up) (when there are fixtures to set up), then
 //! [`run_body`](super::run_body) (async) or [`run_sync`](super::run_sync) (on a blocking
-//! thread), then [`finish`](super::finish).
+//! thread), then [`finish`](super::finish). An async test without parameters, the most
+//! common shape, is [`async_fn`](super::async_fn): the same steps and its own future in one
+//! allocation, generic over that future.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -94,17 +96,6 @@ pub fn sync_body<S: FixtureSet, R: IntoSmokeResult + 'static>(
     })
 }
 
-/// An async test without parameters: its future, made (not yet polled) by the wrapper.
-pub fn async_fn<R: IntoSmokeResult + 'static>(
-    ctx: Arc<Context>,
-    test: BoxFuture<'static, R>,
-) -> BoxFuture<'static, SmokeResult> {
-    Box::pin(async move {
-        let result = run_body(&ctx, async move { test.await.into_smoke_result() }).await;
-        finish(&ctx, result, ()).await
-    })
-}
-
 /// An async test that takes fixtures or the context (or is a suite's method): `body`
 /// borrows them out of the state `S` and returns the test's future. It is called inside
 /// the body's timeout, with panics caught (a by-value fixture's `clone` runs there).
@@ -124,14 +115,12 @@ pub fn async_body<S: FixtureSet, R: IntoSmokeResult + 'static>(
 /// links to these instead of compiling its own (rustc shares generic instances between
 /// crates when it does not optimize); an optimized build compiles its own, as it does for
 /// any other `S` and `R`. Never called: naming them here is what compiles them.
-pub fn common_instances() -> [*const (); 8] {
+pub fn common_instances() -> [*const (); 6] {
     [
         sync_fn::<()> as *const (),
         sync_fn::<SmokeResult> as *const (),
         sync_ctx_fn::<()> as *const (),
         sync_ctx_fn::<SmokeResult> as *const (),
-        async_fn::<()> as *const (),
-        async_fn::<SmokeResult> as *const (),
         async_body::<(), ()> as *const (),
         async_body::<(), SmokeResult> as *const (),
     ]

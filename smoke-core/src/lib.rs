@@ -5,6 +5,7 @@
 //! Users depend on `smoke-runtime`, which re-exports what they need from here; this crate
 //! is for front ends and for the generated code.
 
+mod async_fn;
 mod blocking;
 mod body;
 mod context;

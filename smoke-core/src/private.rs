@@ -10,9 +10,10 @@
 
 mod entry;
 
+pub use crate::async_fn::async_fn;
 pub use entry::{
-    async_body, async_fn, common_instances, millis, sync_body, sync_ctx_fn, sync_fn, test,
-    AsyncFixtureBody, SyncFixtureBody,
+    async_body, common_instances, millis, sync_body, sync_ctx_fn, sync_fn, test, AsyncFixtureBody,
+    SyncFixtureBody,
 };
 pub use linkme;
 pub use std::sync::Arc;

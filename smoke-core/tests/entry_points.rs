@@ -69,7 +69,7 @@ fn run_sync_ctx(ctx: Arc<Context>) -> Run {
 }
 
 fn run_async_panics(ctx: Arc<Context>) -> Run {
-    async_fn::<()>(ctx, Box::pin(async_panics()))
+    async_fn::<_, ()>(ctx, async_panics())
 }
 
 fn run_async_ctx(ctx: Arc<Context>) -> Run {
@@ -160,5 +160,52 @@ async fn each_shape_runs_its_test_and_reports_what_it_returned_or_how_it_panicke
         TORN_DOWN.load(Ordering::SeqCst),
         2,
         "the fixture whose clone panicked is torn down after each test"
+    );
+}
+
+static CLEANED_UP: AtomicUsize = AtomicUsize::new(0);
+
+async fn async_cleans_up() -> SmokeResult {
+    smoke_core::add_cleanup(|| {
+        CLEANED_UP.fetch_add(1, Ordering::SeqCst);
+    });
+    tokio::task::yield_now().await;
+    Err(SmokeError::failure("failed after registering a cleanup"))
+}
+
+async fn async_hangs() {
+    std::future::pending::<()>().await
+}
+
+fn run_async_cleans_up(ctx: Arc<Context>) -> Run {
+    async_fn::<_, SmokeResult>(ctx, async_cleans_up())
+}
+
+fn run_async_hangs(ctx: Arc<Context>) -> Run {
+    async_fn::<_, ()>(ctx, async_hangs())
+}
+
+static ASYNC_CLEANS_UP: TestDescriptor =
+    test("async_cleans_up", "entry", file!(), 8, run_async_cleans_up);
+static ASYNC_HANGS: TestDescriptor = TestDescriptor {
+    timeout: smoke_core::__private_0_1::millis(50),
+    ..test("async_hangs", "entry", file!(), 9, run_async_hangs)
+};
+
+#[tokio::test]
+async fn an_async_test_without_parameters_runs_its_cleanups_and_times_out_waiting() {
+    let report = Runner::builder()
+        .build()
+        .run_tests(vec![&ASYNC_CLEANS_UP, &ASYNC_HANGS], false, |_| {})
+        .await;
+
+    assert_eq!(
+        outcome(&report, "async_cleans_up"),
+        (Outcome::Failed, "failed after registering a cleanup")
+    );
+    assert_eq!(CLEANED_UP.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        outcome(&report, "async_hangs"),
+        (Outcome::TimedOut, "timed out after 50ms")
     );
 }

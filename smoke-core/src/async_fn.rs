@@ -1,0 +1,148 @@
+//! An async test without parameters as one future: the test's own future and the runner's
+//! steps around it (the context current, panics caught, the deadline, the end), in one
+//! allocation.
+//!
+//! [`run_body`](crate::body::run_body) and [`finish`](crate::body::finish) do the same for
+//! any test, as futures of their own around a boxed body; for the most common shape of
+//! async test, the second allocation and the layers of `async` state cost more than the
+//! test. The only code generic over the test is a call into [`Steps::poll`], which is
+//! compiled once, here.
+
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+
+use pin_project_lite::pin_project;
+use tokio::time::Sleep;
+
+use crate::body::{finish, timed_out, unless_late};
+use crate::context::{Context, CurrentGuard, Phase};
+use crate::descriptor::BoxFuture;
+use crate::error::{IntoSmokeResult, SmokeResult};
+use crate::panic::{install_panic_hook, panic_error};
+
+/// An async test without parameters: `test` is its future, made (not yet polled) by the
+/// generated wrapper. It runs as [`run_body`](crate::body::run_body) then
+/// [`finish`](crate::body::finish) run a test: until the test's deadline, with the context
+/// current and panics caught, then its cleanups and soft failures.
+pub fn async_fn<F, R>(ctx: Arc<Context>, test: F) -> BoxFuture<'static, SmokeResult>
+where
+    F: Future<Output = R> + Send + 'static,
+    R: IntoSmokeResult + 'static,
+{
+    Box::pin(AsyncFn {
+        ctx,
+        test: Some(test),
+        steps: Steps::default(),
+    })
+}
+
+pin_project! {
+    /// See [`async_fn`].
+    struct AsyncFn<F> {
+        ctx: Arc<Context>,
+        // `None` once it returned or timed out: it is dropped before the test's end runs.
+        #[pin]
+        test: Option<F>,
+        steps: Steps,
+    }
+}
+
+impl<F> Future for AsyncFn<F>
+where
+    F: Future,
+    F::Output: IntoSmokeResult,
+{
+    type Output = SmokeResult;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<SmokeResult> {
+        let mut this = self.project();
+        this.steps.poll(this.ctx, cx, &mut this.test)
+    }
+}
+
+/// The test's own future, as [`Steps`] drives it.
+trait Body {
+    /// Polls it, its output as the test's result.
+    fn poll_body(&mut self, cx: &mut TaskContext<'_>) -> Poll<SmokeResult>;
+    /// Drops it: it returned, or its time is up.
+    fn end_body(&mut self);
+}
+
+impl<F> Body for Pin<&mut Option<F>>
+where
+    F: Future,
+    F::Output: IntoSmokeResult,
+{
+    fn poll_body(&mut self, cx: &mut TaskContext<'_>) -> Poll<SmokeResult> {
+        match self.as_mut().as_pin_mut() {
+            Some(test) => test.poll(cx).map(IntoSmokeResult::into_smoke_result),
+            None => Poll::Pending,
+        }
+    }
+
+    fn end_body(&mut self) {
+        self.set(None);
+    }
+}
+
+/// Where an [`AsyncFn`] is: not started, running its body (with a timer once it has had to
+/// wait), or running its end.
+#[derive(Default)]
+struct Steps {
+    started: bool,
+    timer: Option<Pin<Box<Sleep>>>,
+    /// The cleanups and soft failures, when the test recorded any.
+    end: Option<BoxFuture<'static, SmokeResult>>,
+}
+
+impl Steps {
+    fn poll(
+        &mut self,
+        ctx: &Arc<Context>,
+        cx: &mut TaskContext<'_>,
+        body: &mut dyn Body,
+    ) -> Poll<SmokeResult> {
+        if let Some(end) = &mut self.end {
+            return end.as_mut().poll(cx);
+        }
+        if !self.started {
+            self.started = true;
+            install_panic_hook();
+            ctx.set_phase(Some(Phase::Body));
+        }
+        let due = ctx.deadline();
+        let polled = {
+            let _current = CurrentGuard::enter(ctx);
+            catch_unwind(AssertUnwindSafe(|| body.poll_body(cx)))
+                .unwrap_or_else(|payload| Poll::Ready(Err(panic_error(ctx, payload))))
+        };
+        // Like `deadline`: the body first, the timer (armed only now) after.
+        let result = match polled {
+            Poll::Ready(result) => unless_late(ctx, due, result),
+            Poll::Pending => {
+                let timer = self
+                    .timer
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(due.into())));
+                match timer.as_mut().poll(cx) {
+                    Poll::Ready(()) => Err(timed_out(ctx)),
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
+        };
+        body.end_body();
+        self.timer = None;
+        // Without a fixture, a cleanup or a soft failure there is nothing more to do.
+        if !ctx.recorded() {
+            ctx.set_phase(None);
+            return Poll::Ready(result);
+        }
+        let ctx = ctx.clone();
+        let end = self
+            .end
+            .insert(Box::pin(async move { finish(&ctx, result, ()).await }));
+        end.as_mut().poll(cx)
+    }
+}
