@@ -140,11 +140,12 @@ impl Context {
             Duration::from_secs(5),
             None,
             tracing::Span::none(),
+            Instant::now(),
         )
     }
 
     /// A context with everything the `with_*` methods set, built at once (the runner's
-    /// way: a context is built for every test of every run).
+    /// way: a context is built for every test of every run), its test started at `started`.
     pub(crate) fn of_run(
         descriptor: &'static TestDescriptor,
         resources: Arc<Resources>,
@@ -152,13 +153,14 @@ impl Context {
         grace: Duration,
         scrub: Option<Scrub>,
         span: tracing::Span,
+        started: Instant,
     ) -> Self {
         Context {
             descriptor,
             full_name: crate::names::full_name(descriptor),
             resources,
             timeout,
-            started: Instant::now(),
+            started,
             grace,
             scrub,
             cleanups: Mutex::new(Vec::new()),
@@ -195,11 +197,6 @@ impl Context {
     pub fn with_scrub(mut self, scrub: Option<Scrub>) -> Self {
         self.scrub = scrub;
         self
-    }
-
-    /// When the context was made: when its test's run started.
-    pub(crate) fn started(&self) -> Instant {
-        self.started
     }
 
     /// When set-up and body must be done by: the context's creation plus the timeout.

@@ -290,8 +290,9 @@ impl Schedule {
         test: &'static TestDescriptor,
         span: &tracing::Span,
         spare: Option<Arc<Context>>,
+        now: Instant,
     ) -> Arc<Context> {
-        let timeout = self.timeout_for(test);
+        let timeout = self.timeout_for(test, now);
         let context = Context::of_run(
             test,
             self.runner.resources.clone(),
@@ -299,6 +300,7 @@ impl Schedule {
             self.runner.config.tear_down_grace,
             self.runner.config.scrub.clone(),
             span.clone(),
+            now,
         );
         match spare {
             Some(mut spare) => match Arc::get_mut(&mut spare) {
@@ -314,10 +316,12 @@ impl Schedule {
 
     /// Why no further test may start, if one may not.
     pub(crate) fn why_not_start(&self) -> Option<(Outcome, &'static str)> {
-        if self
-            .deadline
-            .is_some_and(|deadline| Instant::now() >= deadline)
-        {
+        self.why_not_start_at(Instant::now())
+    }
+
+    /// [`why_not_start`](Self::why_not_start), `now`.
+    pub(crate) fn why_not_start_at(&self, now: Instant) -> Option<(Outcome, &'static str)> {
+        if self.deadline.is_some_and(|deadline| now >= deadline) {
             return Some((Outcome::TimedOut, DEADLINE_PASSED));
         }
         if self.runner.config.fail_fast && self.failed.load(Ordering::SeqCst) {
@@ -384,10 +388,11 @@ impl Schedule {
         }
     }
 
-    fn timeout_for(&self, test: &TestDescriptor) -> Duration {
+    /// The timeout of `test` started `now`: its own, or what is left of the run's.
+    fn timeout_for(&self, test: &TestDescriptor, now: Instant) -> Duration {
         let own = test.timeout.unwrap_or(self.runner.config.default_timeout);
         match self.deadline {
-            Some(deadline) => own.min(deadline.saturating_duration_since(Instant::now())),
+            Some(deadline) => own.min(deadline.saturating_duration_since(now)),
             None => own,
         }
     }
@@ -398,8 +403,8 @@ impl Schedule {
         suite: Option<&Arc<SuiteRun>>,
         span: &tracing::Span,
     ) -> TestReport {
-        let timeout = self.timeout_for(test);
         let start = Instant::now();
+        let timeout = self.timeout_for(test, start);
         if let Some(report) = still_blocked(test) {
             return report;
         }
@@ -436,6 +441,7 @@ impl Schedule {
             grace,
             self.runner.config.scrub.clone(),
             span.clone(),
+            Instant::now(),
         ));
         let limit = timeout.saturating_add(grace);
         let mut begun = 0;

@@ -307,7 +307,9 @@ impl Lane {
         spare: &mut Option<Arc<Context>>,
         carried: &mut Option<Arc<Schedule>>,
     ) -> Flow {
-        if let Some((outcome, why)) = schedule.why_not_start() {
+        // One reading of the clock for the deadline, the timeout and the start.
+        let mut now = Instant::now();
+        if let Some((outcome, why)) = schedule.why_not_start_at(now) {
             schedule.not_started(test, outcome, why);
             return Flow::Next;
         }
@@ -319,7 +321,10 @@ impl Lane {
             Ok(permit) => permit,
             Err(TryAcquireError::Closed) => return Flow::Stop,
             Err(TryAcquireError::NoPermits) => match wait_for_permit(&schedule, test) {
-                Some(permit) => permit,
+                Some(permit) => {
+                    now = Instant::now();
+                    permit
+                }
                 None => return Flow::Next,
             },
         };
@@ -331,8 +336,8 @@ impl Lane {
             *held = Some(permit);
             return Flow::Next;
         }
-        let ctx = schedule.context(test, &span, spare.take());
-        let started = ctx.started();
+        let ctx = schedule.context(test, &span, spare.take(), now);
+        let started = now;
         let mut future = CatchUnwind((test.run)(ctx.clone()));
         {
             let mut slot = self.slot();
