@@ -1,12 +1,11 @@
-//! An async test without parameters as one future: the test's own future and the runner's
-//! steps around it (the context current, panics caught, the deadline, the end), in one
-//! allocation.
+//! An async test without parameters as one future: its boxed future and the runner's
+//! steps around it (the context current, panics caught, the deadline, the end).
 //!
 //! [`run_body`](crate::body::run_body) and [`finish`](crate::body::finish) do the same for
-//! any test, as futures of their own around a boxed body; for the most common shape of
-//! async test, the second allocation and the layers of `async` state cost more than the
-//! test. The only code generic over the test is a call into [`Steps::poll`], which is
-//! compiled once, here.
+//! any test, as `async` functions around a body; for the most common shape of async test,
+//! their layers of `async` state cost more than the test. [`Steps::poll`] is one plain
+//! state machine, compiled once, here; the future around it is generic over the test's
+//! returned type only (not over the test), so a crate's tests share it.
 
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -14,7 +13,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 
-use pin_project_lite::pin_project;
 use tokio::time::Sleep;
 
 use crate::body::{finish, timed_out, unless_late};
@@ -27,11 +25,10 @@ use crate::panic::{install_panic_hook, panic_error};
 /// generated wrapper. It runs as [`run_body`](crate::body::run_body) then
 /// [`finish`](crate::body::finish) run a test: until the test's deadline, with the context
 /// current and panics caught, then its cleanups and soft failures.
-pub fn async_fn<F, R>(ctx: Arc<Context>, test: F) -> BoxFuture<'static, SmokeResult>
-where
-    F: Future<Output = R> + Send + 'static,
-    R: IntoSmokeResult + 'static,
-{
+pub fn async_fn<R: IntoSmokeResult + 'static>(
+    ctx: Arc<Context>,
+    test: BoxFuture<'static, R>,
+) -> BoxFuture<'static, SmokeResult> {
     Box::pin(AsyncFn {
         ctx,
         test: Some(test),
@@ -39,27 +36,20 @@ where
     })
 }
 
-pin_project! {
-    /// See [`async_fn`].
-    struct AsyncFn<F> {
-        ctx: Arc<Context>,
-        // `None` once it returned or timed out: it is dropped before the test's end runs.
-        #[pin]
-        test: Option<F>,
-        steps: Steps,
-    }
+/// See [`async_fn`].
+struct AsyncFn<R> {
+    ctx: Arc<Context>,
+    /// `None` once it returned or timed out: it is dropped before the test's end runs.
+    test: Option<BoxFuture<'static, R>>,
+    steps: Steps,
 }
 
-impl<F> Future for AsyncFn<F>
-where
-    F: Future,
-    F::Output: IntoSmokeResult,
-{
+impl<R: IntoSmokeResult> Future for AsyncFn<R> {
     type Output = SmokeResult;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<SmokeResult> {
-        let mut this = self.project();
-        this.steps.poll(this.ctx, cx, &mut this.test)
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<SmokeResult> {
+        let this = &mut *self;
+        this.steps.poll(&this.ctx, cx, &mut this.test)
     }
 }
 
@@ -71,20 +61,19 @@ trait Body {
     fn end_body(&mut self);
 }
 
-impl<F> Body for Pin<&mut Option<F>>
-where
-    F: Future,
-    F::Output: IntoSmokeResult,
-{
+impl<R: IntoSmokeResult> Body for Option<BoxFuture<'static, R>> {
     fn poll_body(&mut self, cx: &mut TaskContext<'_>) -> Poll<SmokeResult> {
-        match self.as_mut().as_pin_mut() {
-            Some(test) => test.poll(cx).map(IntoSmokeResult::into_smoke_result),
+        match self {
+            Some(test) => test
+                .as_mut()
+                .poll(cx)
+                .map(IntoSmokeResult::into_smoke_result),
             None => Poll::Pending,
         }
     }
 
     fn end_body(&mut self) {
-        self.set(None);
+        *self = None;
     }
 }
 

@@ -10,8 +10,8 @@
 //! do: [`set_up`](super::set_up) (when there are fixtures to set up), then
 //! [`run_body`](super::run_body) (async) or [`run_sync`](super::run_sync) (on a blocking
 //! thread), then [`finish`](super::finish). An async test without parameters, the most
-//! common shape, is [`async_fn`](super::async_fn): the same steps and its own future in one
-//! allocation, generic over that future.
+//! common shape, is [`async_fn`](super::async_fn): the same steps as one plain state
+//! machine around its boxed future.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -115,12 +115,14 @@ pub fn async_body<S: FixtureSet, R: IntoSmokeResult + 'static>(
 /// links to these instead of compiling its own (rustc shares generic instances between
 /// crates when it does not optimize); an optimized build compiles its own, as it does for
 /// any other `S` and `R`. Never called: naming them here is what compiles them.
-pub fn common_instances() -> [*const (); 6] {
+pub fn common_instances() -> [*const (); 8] {
     [
         sync_fn::<()> as *const (),
         sync_fn::<SmokeResult> as *const (),
         sync_ctx_fn::<()> as *const (),
         sync_ctx_fn::<SmokeResult> as *const (),
+        crate::async_fn::async_fn::<()> as *const (),
+        crate::async_fn::async_fn::<SmokeResult> as *const (),
         async_body::<(), ()> as *const (),
         async_body::<(), SmokeResult> as *const (),
     ]

@@ -69,7 +69,7 @@ fn run_sync_ctx(ctx: Arc<Context>) -> Run {
 }
 
 fn run_async_panics(ctx: Arc<Context>) -> Run {
-    async_fn::<_, ()>(ctx, async_panics())
+    async_fn::<()>(ctx, Box::pin(async_panics()))
 }
 
 fn run_async_ctx(ctx: Arc<Context>) -> Run {
@@ -178,11 +178,11 @@ async fn async_hangs() {
 }
 
 fn run_async_cleans_up(ctx: Arc<Context>) -> Run {
-    async_fn::<_, SmokeResult>(ctx, async_cleans_up())
+    async_fn::<SmokeResult>(ctx, Box::pin(async_cleans_up()))
 }
 
 fn run_async_hangs(ctx: Arc<Context>) -> Run {
-    async_fn::<_, ()>(ctx, async_hangs())
+    async_fn::<()>(ctx, Box::pin(async_hangs()))
 }
 
 static ASYNC_CLEANS_UP: TestDescriptor =

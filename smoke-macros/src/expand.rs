@@ -170,7 +170,7 @@ pub struct TestTokens(pub TokenStream);
 /// Spans decide where rustc reports type errors: what needs the fixtures to be `Fixture`s
 /// is spanned at the parameter list (a type that is not a fixture is reported once, there,
 /// naming the type); the returned type, which must be a test outcome, at the return type;
-/// the clone of a by-value fixture at its type; an async test's future
+/// the clone of a by-value fixture at its type; the boxing of an async test's future
 /// (which must be `Send`) at the function's name.
 fn wrapper(test: &Test, private: &TokenStream, wrapper: &Ident) -> TokenStream {
     // Tokens interpolated into `quote_spanned!` keep their own spans; `at` gives the paths
@@ -206,24 +206,18 @@ fn wrapper(test: &Test, private: &TokenStream, wrapper: &Ident) -> TokenStream {
         let entry = match (sig.is_async, sig.params.as_slice()) {
             (false, []) => Some((quote!(sync_fn), quote!(#ident))),
             (false, [Param::Context]) => Some((quote!(sync_ctx_fn), quote!(#ident))),
-            // Its future, made here and run in one allocation with the runner's steps.
-            (true, []) => Some((quote!(async_fn), quote_spanned!(test.span=> #ident()))),
+            (true, []) => Some((
+                quote!(async_fn),
+                quote_spanned!(test.span=> ::std::boxed::Box::pin(#ident())),
+            )),
             _ => None,
         };
         if let Some((entry, test_fn)) = entry {
             let entry = quote_spanned!(output_span=> #entry);
             let path = at(output_span);
-            // `async_fn` is generic over the future too, inferred from the call; what the
-            // future must be (`Send`) is reported at the function's name.
-            let generics = if sig.is_async {
-                let future = quote_spanned!(test.span=> _);
-                quote!(::<#future, #output>)
-            } else {
-                quote!(::<#output>)
-            };
             return quote! {
                 #signature {
-                    #path::#entry #generics (#ctx, #test_fn)
+                    #path::#entry::<#output>(#ctx, #test_fn)
                 }
             };
         }
