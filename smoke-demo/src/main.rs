@@ -322,6 +322,15 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    // Ctrl-C is handled before the demo says it listens: a signal sent as soon as it
+    // does shuts it down gracefully rather than killing it.
+    let signals = match Signals::listen() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("smoke-demo: cannot listen for signals: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let listener = match tokio::net::TcpListener::bind(settings.listen).await {
         Ok(l) => l,
         Err(e) => {
@@ -334,13 +343,6 @@ async fn main() -> std::process::ExitCode {
         "smoke-demo: listening on http://{addr} (database {}); smoke tests at http://{addr}/smoketest",
         settings.db.display()
     );
-    let signals = match Signals::listen() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("smoke-demo: cannot listen for signals: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
     let (shutdown, shutdown_requested) = tokio::sync::oneshot::channel();
     tokio::spawn(watch_signals(signals, shutdown));
     let (app, smoke) = app(&settings, Arc::new(Mutex::new(conn)));
