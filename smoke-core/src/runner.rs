@@ -376,22 +376,20 @@ impl Runner {
                 .filter(|test| !reported.contains(&*crate::names::full_name(test)))
                 .collect();
             for test in missing {
-                {
-                    let report = report_of(
-                        test,
-                        Outcome::TimedOut,
-                        start.elapsed(),
-                        Some(
-                            "still running when the run's deadline and tear-down grace had \
-                             passed: it holds its thread without yielding (write blocking \
-                             work as a sync test, or move it to spawn_blocking)"
-                                .to_owned(),
-                        ),
-                        None,
-                    );
-                    on_result(&report);
-                    reports.push(report);
-                }
+                let report = report_of(
+                    test,
+                    Outcome::TimedOut,
+                    start.elapsed(),
+                    Some(
+                        "still running when the run's deadline and tear-down grace had \
+                         passed: it holds its thread without yielding (write blocking \
+                         work as a sync test, or move it to spawn_blocking)"
+                            .to_owned(),
+                    ),
+                    None,
+                );
+                on_result(&report);
+                reports.push(report);
             }
         }
         reports.sort_by(|a, b| a.name.cmp(&b.name));

@@ -9,11 +9,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::flight::Flight;
 use super::Served;
-use crate::report::history::History;
+use crate::report::history::{History, Names};
 use crate::report::provenance::Source;
 use crate::{Report, TestDescriptor, TestReport};
 
-/// A selection's key: the addresses of its tests, in order. Its hash is computed once,
+/// The tests of one run, as the single-flight and results key: their descriptors'
+/// addresses, in order (registered descriptors are statics, so an address names a test;
+/// comparing and hashing them costs far less than their names). Its hash is computed once,
 /// when it is made: a request looks its key up several times.
 #[derive(Clone, Debug, Eq)]
 pub(super) struct Key {
@@ -34,6 +36,8 @@ impl Hash for Key {
     }
 }
 
+/// How many selections' latest results are kept; the oldest goes first. Callers who
+/// may select are trusted, so this bounds memory rather than abuse.
 const MAX_SELECTIONS: usize = 64;
 
 pub(super) fn key_of(tests: &[&'static TestDescriptor]) -> Key {
@@ -105,7 +109,7 @@ pub(super) struct State {
     pub(super) durations: HashMap<Key, Duration>,
     /// The latest result of each test (the run's report and the test's place in it),
     /// with the Unix time its run ended (for metrics).
-    pub(super) latest_tests: HashMap<String, (Arc<Report>, usize, f64), foldhash::fast::FixedState>,
+    pub(super) latest_tests: Names<(Arc<Report>, usize, f64)>,
     /// The latest finished run of every exposed test, with the Unix time it ended.
     pub(super) last_run: Option<(Arc<Report>, f64)>,
     /// The last runs of each exposed test (bounded: the exposed tests, each a ring).
@@ -120,7 +124,7 @@ impl State {
             running: HashMap::new(),
             results: HashMap::new(),
             durations: HashMap::new(),
-            latest_tests: HashMap::default(),
+            latest_tests: Names::default(),
             last_run: None,
             history,
         }

@@ -154,8 +154,9 @@ pub struct History {
 }
 
 /// A map by full name: looked up for each test of each run, so hashed with a fast hasher
-/// (the names are the registry's, not a caller's).
-type Names<T> = HashMap<String, T, foldhash::fast::FixedState>;
+/// (the names are the registry's, not a caller's). The coordinator's latest result of
+/// each test is kept in one too.
+pub(crate) type Names<T> = HashMap<String, T, foldhash::fast::FixedState>;
 
 impl History {
     /// An empty history of `tests` (full names) keeping `keep` runs of each; with `keep`
