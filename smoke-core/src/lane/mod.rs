@@ -170,11 +170,13 @@ struct Slot {
 }
 
 impl Slot {
-    /// Keeps a finished test's report for the next batch: the batch, once it is full.
+    /// Keeps a finished test's report for the next batch: the batch, once it is full. A
+    /// new batch has room for the reports still to come (`left` at most), up to a full one.
     #[inline]
-    fn keep(&mut self, report: TestReport) -> Option<Vec<TestReport>> {
+    fn keep(&mut self, report: TestReport, left: usize) -> Option<Vec<TestReport>> {
         if self.pending.capacity() == 0 {
-            self.pending.reserve_exact(BATCH);
+            self.pending
+                .reserve_exact(left.saturating_add(1).min(BATCH));
         }
         self.pending.push(report);
         (self.pending.len() >= BATCH).then(|| std::mem::take(&mut self.pending))
@@ -241,7 +243,7 @@ impl Lane {
 
     /// Keeps a finished test's report for the next batch; sends the batch once it is full.
     fn finished(&self, schedule: &Schedule, report: TestReport) {
-        let full = self.slot().keep(report);
+        let full = self.slot().keep(report, self.queue.remaining());
         if let Some(batch) = full {
             schedule.send_settled(batch);
         }
@@ -382,7 +384,7 @@ impl Lane {
                     crate::ending::report_from(test, Ok(outcome), started.elapsed(), &ctx, grace);
                 schedule.end_test(running.span, &mut report);
                 // Kept for the next batch, in the lock taken anyway.
-                let full = slot.keep(report);
+                let full = slot.keep(report, self.queue.remaining());
                 drop(slot);
                 if let Some(batch) = full {
                     schedule.send_settled(batch);
