@@ -8,18 +8,18 @@
 //! returned type only (not over the test), so a crate's tests share it.
 
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 
 use tokio::time::Sleep;
 
-use crate::body::{finish, timed_out, unless_late};
-use crate::context::{Context, CurrentGuard, Phase};
+use crate::body::{finish, poll_scoped, timed_out, unless_late};
+use crate::context::{Context, Phase};
+use crate::deadline::poll_timer;
 use crate::descriptor::BoxFuture;
 use crate::error::{IntoSmokeResult, SmokeResult};
-use crate::panic::{install_panic_hook, panic_error};
+use crate::panic::install_panic_hook;
 
 /// An async test without parameters: `test` is its future, made (not yet polled) by the
 /// generated wrapper. It runs as [`run_body`](crate::body::run_body) then
@@ -103,23 +103,13 @@ impl Steps {
             ctx.set_phase(Some(Phase::Body));
         }
         let due = ctx.deadline();
-        let polled = {
-            let _current = CurrentGuard::enter(ctx);
-            catch_unwind(AssertUnwindSafe(|| body.poll_body(cx)))
-                .unwrap_or_else(|payload| Poll::Ready(Err(panic_error(ctx, payload))))
-        };
         // Like `deadline`: the body first, the timer (armed only now) after.
-        let result = match polled {
+        let result = match poll_scoped(ctx, || body.poll_body(cx)) {
             Poll::Ready(result) => unless_late(ctx, due, result),
-            Poll::Pending => {
-                let timer = self
-                    .timer
-                    .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(due.into())));
-                match timer.as_mut().poll(cx) {
-                    Poll::Ready(()) => Err(timed_out(ctx)),
-                    Poll::Pending => return Poll::Pending,
-                }
-            }
+            Poll::Pending => match poll_timer(&mut self.timer, due, cx) {
+                Poll::Ready(()) => Err(timed_out(ctx)),
+                Poll::Pending => return Poll::Pending,
+            },
         };
         body.end_body();
         self.timer = None;

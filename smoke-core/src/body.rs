@@ -253,10 +253,19 @@ impl<T, F: Future<Output = SmokeResult<T>>> Future for Scoped<'_, F> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<SmokeResult<T>> {
         let this = &mut *self;
-        let _current = CurrentGuard::enter(this.ctx);
-        match catch_unwind(AssertUnwindSafe(|| this.body.as_mut().poll(cx))) {
-            Ok(poll) => poll,
-            Err(payload) => Poll::Ready(Err(panic_error(this.ctx, payload))),
-        }
+        poll_scoped(this.ctx, || this.body.as_mut().poll(cx))
+    }
+}
+
+/// Runs `poll` (a poll of a test's code) with the test's context current and panics
+/// caught: a panic is the test's error.
+pub(crate) fn poll_scoped<T>(
+    ctx: &Arc<Context>,
+    poll: impl FnOnce() -> Poll<SmokeResult<T>>,
+) -> Poll<SmokeResult<T>> {
+    let _current = CurrentGuard::enter(ctx);
+    match catch_unwind(AssertUnwindSafe(poll)) {
+        Ok(poll) => poll,
+        Err(payload) => Poll::Ready(Err(panic_error(ctx, payload))),
     }
 }

@@ -41,15 +41,24 @@ impl<F: Future + Unpin> Future for Deadline<F> {
         if let Poll::Ready(value) = Pin::new(&mut this.future).poll(cx) {
             return Poll::Ready(Ok(value));
         }
-        let at = this.at;
-        let timer = this
-            .timer
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at.into())));
-        match timer.as_mut().poll(cx) {
+        match poll_timer(&mut this.timer, this.at, cx) {
             Poll::Ready(()) => Poll::Ready(Err(Late)),
             Poll::Pending => Poll::Pending,
         }
     }
+}
+
+/// Polls the timer of a deadline at `at`: ready once it has passed. It is armed (kept in
+/// `timer`) the first time, when what it limits has had to wait.
+pub(crate) fn poll_timer(
+    timer: &mut Option<Pin<Box<Sleep>>>,
+    at: Instant,
+    cx: &mut TaskContext<'_>,
+) -> Poll<()> {
+    timer
+        .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at.into())))
+        .as_mut()
+        .poll(cx)
 }
 
 #[cfg(test)]

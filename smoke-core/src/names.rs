@@ -121,23 +121,16 @@ pub(crate) fn for_report(test: &TestDescriptor) -> (Text, Text, Cow<'static, [Te
                 Cow::Borrowed(&names.tags),
             )
         }
+        // A descriptor outside the registry: formatted (its tags are copied only when it
+        // has some).
         None => (
             Cow::Owned(test.full_name()),
             Cow::Owned(test.class_name()),
-            tags(test),
+            match test.tags {
+                [] => Cow::Borrowed(&[]),
+                tags => Cow::Owned(tags.iter().map(|&tag| Cow::Borrowed(tag)).collect()),
+            },
         ),
-    }
-}
-
-/// The tags of `test` as its report holds them: borrowed for a registered test (and for
-/// any test without tags), copied for another.
-pub(crate) fn tags(test: &TestDescriptor) -> Cow<'static, [Text]> {
-    if test.tags.is_empty() {
-        return Cow::Borrowed(&[]);
-    }
-    match index(test) {
-        Some(i) => Cow::Borrowed(&names()[i].tags),
-        None => Cow::Owned(test.tags.iter().map(|&tag| Cow::Borrowed(tag)).collect()),
     }
 }
 
@@ -196,7 +189,7 @@ mod tests {
         assert_eq!(class_name(&OUTSIDE), "app::smoke");
         assert_eq!(rank(&OUTSIDE), None);
         assert!(!is_unique(&OUTSIDE));
-        assert_eq!(*tags(&OUTSIDE), [] as [&str; 0]);
+        assert_eq!(*for_report(&OUTSIDE).2, [] as [&str; 0]);
     }
 
     #[test]
