@@ -2,17 +2,21 @@
 //! pages and smoke report (text, JSON, HTML), and stopped with SIGINT (Ctrl-C), also with
 //! a stalled client connected.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::cell::RefCell;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// A running demo, killed if the test ends early.
 struct Demo {
-    child: Option<Child>,
+    child: RefCell<Option<Child>>,
     addr: SocketAddr,
     dir: PathBuf,
+    /// What the demo printed on stderr so far (it is also echoed to the test's stderr).
+    log: Arc<Mutex<String>>,
 }
 
 impl Demo {
@@ -21,42 +25,76 @@ impl Demo {
     }
 
     /// Starts the demo; with `relative_db`, in its directory with `--db <relative_db>`.
+    ///
+    /// The demo picks its own port (`--listen 127.0.0.1:0`) and says which: a port chosen
+    /// here and handed over could be taken by another process in between, and a connect
+    /// that succeeds would not prove that the demo is the one listening.
     fn start_in(label: &str, env: &[(&str, &str)], relative_db: Option<&str>) -> Demo {
         let dir =
             std::env::temp_dir().join(format!("smoke-demo-e2e-{label}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        let addr = {
-            let probe = TcpListener::bind("127.0.0.1:0").expect("a free port");
-            probe.local_addr().expect("its address")
-        };
         let mut command = Command::new(env!("CARGO_BIN_EXE_smoke-demo"));
         command
-            .args(["--listen", &addr.to_string()])
+            .args(["--listen", "127.0.0.1:0"])
             .env("DEMO_DB", dir.join("notes.db"))
             .env_remove("DEMO_SMOKE_TOKEN")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::piped());
         if let Some(db) = relative_db {
             command.current_dir(&dir).args(["--db", db]);
         }
         for (k, v) in env {
             command.env(k, v);
         }
-        let child = command.spawn().expect("start smoke-demo");
-        let demo = Demo {
-            child: Some(child),
+        let mut child = command.spawn().expect("start smoke-demo");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let log = Arc::new(Mutex::new(String::new()));
+        let (listening, addr) = std::sync::mpsc::channel();
+        let kept = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                eprintln!("{line}");
+                if let Some(addr) = line
+                    .strip_prefix("smoke-demo: listening on http://")
+                    .and_then(|rest| rest.split(' ').next())
+                    .and_then(|addr| addr.parse::<SocketAddr>().ok())
+                {
+                    let _ = listening.send(addr);
+                }
+                let mut log = kept.lock().unwrap_or_else(PoisonError::into_inner);
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let addr = match addr.recv_timeout(Duration::from_secs(20)) {
+            Ok(addr) => addr,
+            Err(_) => {
+                let _ = child.kill();
+                let status = child.wait();
+                let log = log.lock().unwrap_or_else(PoisonError::into_inner);
+                panic!("smoke-demo did not say where it listens ({status:?}); it printed:\n{log}");
+            }
+        };
+        Demo {
+            child: RefCell::new(Some(child)),
             addr,
             dir,
-        };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(addr).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "smoke-demo did not start listening"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+            log,
         }
-        demo
+    }
+
+    /// Why a request failed, as far as the demo tells: whether it is still running, and
+    /// what it printed.
+    fn state(&self) -> String {
+        let exited = match self.child.borrow_mut().as_mut().map(Child::try_wait) {
+            Some(Ok(Some(status))) => format!("smoke-demo exited: {status}"),
+            Some(Ok(None)) => "smoke-demo is still running".to_owned(),
+            Some(Err(e)) => format!("smoke-demo's state is unknown: {e}"),
+            None => "smoke-demo was stopped".to_owned(),
+        };
+        let log = self.log.lock().unwrap_or_else(PoisonError::into_inner);
+        format!("{exited}; it printed:\n{log}")
     }
 
     /// One HTTP/1.1 request; returns the status, the head and the body.
@@ -75,7 +113,7 @@ impl Demo {
             body,
             Duration::from_secs(30),
         )
-        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}\n{}", self.state()))
     }
 
     fn get(&self, path: &str, headers: &[&str]) -> (u16, String, String) {
@@ -91,7 +129,8 @@ impl Demo {
 
     /// Sends SIGINT, as Ctrl-C does.
     fn send_sigint(&self) {
-        let child = self.child.as_ref().expect("running");
+        let child = self.child.borrow();
+        let child = child.as_ref().expect("running");
         let sent = Command::new("kill")
             .args(["-INT", &child.id().to_string()])
             .status()
@@ -167,7 +206,7 @@ fn http(
 
 impl Drop for Demo {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
+        if let Some(mut child) = self.child.get_mut().take() {
             let _ = child.kill();
             let _ = child.wait();
         }
@@ -331,6 +370,7 @@ fn a_second_ctrl_c_exits_at_once() {
     std::thread::sleep(Duration::from_millis(300));
     assert!(
         demo.child
+            .borrow_mut()
             .as_mut()
             .expect("running")
             .try_wait()
