@@ -95,6 +95,11 @@ impl std::fmt::Display for Phase {
 pub struct Scrub(Arc<dyn Fn(&str) -> String + Send + Sync>);
 
 impl Scrub {
+    /// Whether both are the same filter (clones of one another).
+    pub(crate) fn same_as(&self, other: &Scrub) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
     /// A filter from a function (for example a redactor's `redact`).
     pub fn new(f: impl Fn(&str) -> String + Send + Sync + 'static) -> Self {
         Scrub(Arc::new(f))
@@ -170,6 +175,56 @@ impl Context {
             phase: Mutex::new(None),
             span,
         }
+    }
+
+    /// This context made the context of a new run of `descriptor`, keeping its
+    /// allocations: what [`of_run`](Self::of_run) builds, when the resources, the grace
+    /// and the scrub are the ones it already has (a lane's next test).
+    pub(crate) fn reuse_for(
+        &mut self,
+        descriptor: &'static TestDescriptor,
+        timeout: Duration,
+        span: tracing::Span,
+        started: Instant,
+    ) {
+        self.descriptor = descriptor;
+        self.full_name = crate::names::full_name(descriptor);
+        self.timeout = timeout;
+        self.started = started;
+        self.span = span;
+        if *self.recorded.get_mut() {
+            self.cleanups
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clear();
+            self.soft_failures
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clear();
+            *self.recorded.get_mut() = false;
+        }
+        *self
+            .panic_location
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+        *self.phase.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    /// Whether this context has these resources, grace and scrub (see
+    /// [`reuse_for`](Self::reuse_for)).
+    pub(crate) fn runs_with(
+        &self,
+        resources: &Arc<Resources>,
+        grace: Duration,
+        scrub: &Option<Scrub>,
+    ) -> bool {
+        Arc::ptr_eq(&self.resources, resources)
+            && self.grace == grace
+            && match (&self.scrub, scrub) {
+                (None, None) => true,
+                (Some(a), Some(b)) => a.same_as(b),
+                _ => false,
+            }
     }
 
     /// The same context with this `tracing` span: the runner's `smoke.test` span, entered

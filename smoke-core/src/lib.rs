@@ -19,6 +19,7 @@ mod hook;
 mod lane;
 mod names;
 mod panic;
+mod progress;
 mod report;
 mod resource;
 mod runner;
@@ -33,6 +34,7 @@ pub use descriptor::{registered, BoxFuture, SuiteDescriptor, SuiteFn, TestDescri
 pub use error::{ErrorKind, IntoSmokeResult, Location, SmokeError, SmokeResult};
 pub use fixture::Fixture;
 pub use hook::{AroundEach, Hooks};
+pub use progress::Progress;
 pub use report::{Counts, Outcome, Report, TestReport, Text};
 pub use resource::{Resource, Resources};
 pub use runner::{RunConfig, Runner, RunnerBuilder};

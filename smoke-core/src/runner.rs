@@ -13,6 +13,7 @@ use crate::panic::install_panic_hook;
 use crate::{registered, Outcome, Report, Resources, Scrub, Selection, TestDescriptor, TestReport};
 
 use crate::ending::report_of;
+use crate::progress::{Collect, EachTo, Progress};
 use crate::schedule::Schedule;
 use crate::trace::{RunLabel, Trigger};
 
@@ -301,10 +302,38 @@ impl Runner {
         run_skipped: bool,
         on_result: impl FnMut(&TestReport),
     ) -> Report {
+        let each = EachTo {
+            reports: Vec::with_capacity(tests.len()),
+            on_result,
+        };
+        self.run_collecting(label, tests, run_skipped, each).await
+    }
+
+    /// [`run_labelled`](Self::run_labelled), keeping the results in `progress` as they
+    /// come in (for a caller that may stop waiting and report what finished) instead of
+    /// handing each to a callback.
+    pub async fn run_into(
+        &self,
+        label: &RunLabel,
+        tests: Vec<&'static TestDescriptor>,
+        run_skipped: bool,
+        progress: &Progress,
+    ) -> Report {
+        self.run_collecting(label, tests, run_skipped, progress)
+            .await
+    }
+
+    async fn run_collecting(
+        &self,
+        label: &RunLabel,
+        tests: Vec<&'static TestDescriptor>,
+        run_skipped: bool,
+        collect: impl Collect,
+    ) -> Report {
         let span = crate::trace::run_span(label);
         // The span is entered until the last result is in: its end is the run's.
         let report = self
-            .run_in(&span, tests, run_skipped, on_result)
+            .run_in(&span, tests, run_skipped, collect)
             .instrument(span.clone())
             .await;
         crate::trace::record_run(&span, &report);
@@ -317,7 +346,7 @@ impl Runner {
         span: &tracing::Span,
         tests: Vec<&'static TestDescriptor>,
         run_skipped: bool,
-        mut on_result: impl FnMut(&TestReport),
+        mut collect: impl Collect,
     ) -> Report {
         install_panic_hook();
         // Running a test runs its prerequisites too.
@@ -332,7 +361,6 @@ impl Runner {
         // Past the deadline and the tear-down grace the run ends whatever its tests do: an
         // async test that blocks its thread cannot be cancelled, only left behind.
         let hard_stop = deadline.and_then(|d| d.checked_add(self.config.tear_down_grace));
-        let tests_count = tests.len();
         let expected: Vec<&'static TestDescriptor> = tests.clone();
         let schedule = Schedule {
             span: span.clone(),
@@ -344,37 +372,45 @@ impl Runner {
             outcomes: Default::default(),
             added,
         };
-        tokio::spawn(schedule.run(tests, run_skipped).instrument(span.clone()));
+        // The schedule starts the tests in this task, beside the loop that takes their
+        // reports: a task of its own would cost a wake-up of another worker each run.
+        let mut starting =
+            std::pin::pin!(schedule.run(tests, run_skipped).instrument(span.clone()));
+        let mut started = false;
 
-        let mut reports: Vec<TestReport> = Vec::with_capacity(tests_count);
         // Reports come in bursts (a lane runs many tests in a row): taken many at a time.
         let mut batch = Vec::with_capacity(64);
         loop {
-            let received = match hard_stop {
-                Some(stop) => {
-                    let receive = rx.recv_many(&mut batch, 64);
-                    match tokio::time::timeout_at(stop.into(), receive).await {
-                        Ok(received) => received,
-                        Err(_) => break,
+            let receive = async {
+                loop {
+                    tokio::select! {
+                        biased;
+                        () = &mut starting, if !started => started = true,
+                        received = rx.recv_many(&mut batch, 64) => return received,
                     }
                 }
-                None => rx.recv_many(&mut batch, 64).await,
+            };
+            let received = match hard_stop {
+                Some(stop) => match tokio::time::timeout_at(stop.into(), receive).await {
+                    Ok(received) => received,
+                    Err(_) => break,
+                },
+                None => receive.await,
             };
             if received == 0 {
                 break;
             }
-            for report in batch.drain(..).flatten() {
-                on_result(&report);
-                reports.push(report);
+            for mut reports in batch.drain(..) {
+                collect.add(&mut reports);
             }
         }
         if hard_stop.is_some_and(|stop| Instant::now() >= stop) {
-            let reported: std::collections::HashSet<&str> =
-                reports.iter().map(|r| &*r.name).collect();
+            let reported = collect.reported();
             let missing: Vec<_> = expected
                 .into_iter()
                 .filter(|test| !reported.contains(&*crate::names::full_name(test)))
                 .collect();
+            let mut late = Vec::with_capacity(missing.len());
             for test in missing {
                 let report = report_of(
                     test,
@@ -388,10 +424,11 @@ impl Runner {
                     ),
                     None,
                 );
-                on_result(&report);
-                reports.push(report);
+                late.push(report);
             }
+            collect.add(&mut late);
         }
+        let mut reports = collect.finish();
         reports.sort_by(|a, b| a.name.cmp(&b.name));
         Report {
             started_at,

@@ -293,25 +293,38 @@ impl Schedule {
         now: Instant,
     ) -> Arc<Context> {
         let timeout = self.timeout_for(test, now);
-        let context = Context::of_run(
-            test,
-            self.runner.resources.clone(),
-            timeout,
+        let (resources, grace, scrub) = (
+            &self.runner.resources,
             self.runner.config.tear_down_grace,
-            self.runner.config.scrub.clone(),
+            &self.runner.config.scrub,
+        );
+        if let Some(mut spare) = spare {
+            if let Some(slot) = Arc::get_mut(&mut spare) {
+                if slot.runs_with(resources, grace, scrub) {
+                    slot.reuse_for(test, timeout, span.clone(), now);
+                } else {
+                    *slot = Context::of_run(
+                        test,
+                        resources.clone(),
+                        timeout,
+                        grace,
+                        scrub.clone(),
+                        span.clone(),
+                        now,
+                    );
+                }
+                return spare;
+            }
+        }
+        Arc::new(Context::of_run(
+            test,
+            resources.clone(),
+            timeout,
+            grace,
+            scrub.clone(),
             span.clone(),
             now,
-        );
-        match spare {
-            Some(mut spare) => match Arc::get_mut(&mut spare) {
-                Some(slot) => {
-                    *slot = context;
-                    spare
-                }
-                None => Arc::new(context),
-            },
-            None => Arc::new(context),
-        }
+        ))
     }
 
     /// Why no further test may start, if one may not.

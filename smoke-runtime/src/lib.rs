@@ -73,8 +73,8 @@
 
 pub use smoke_core::{
     add_cleanup, check_dependencies, registered, Context, Counts, DependencyCycle, ErrorKind,
-    Fixture, Ignored, IntoSmokeResult, Location, Outcome, Report, Resource, Resources, RunConfig,
-    RunLabel, Runner, RunnerBuilder, Selection, SmokeError, SmokeResult, TestDescriptor,
+    Fixture, Ignored, IntoSmokeResult, Location, Outcome, Progress, Report, Resource, Resources,
+    RunConfig, RunLabel, Runner, RunnerBuilder, Selection, SmokeError, SmokeResult, TestDescriptor,
     TestReport, Text, Trigger,
 };
 /// Code around every test of a run (`RunnerBuilder::around_each`; see `rollback::each_test`).

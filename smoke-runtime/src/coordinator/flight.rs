@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::{watch, OwnedSemaphorePermit};
@@ -11,7 +11,7 @@ use tokio::sync::{watch, OwnedSemaphorePermit};
 use super::state::{key_of, unix_now, Key, Running, State};
 use super::{lock, notify, Caller, Coordinator, Inner, Served, DEADLINE_MARGIN};
 use crate::report::provenance::Source;
-use crate::{Outcome, Report, RunLabel, TestDescriptor, TestReport, Trigger};
+use crate::{Outcome, Progress, Report, RunLabel, TestDescriptor, TestReport, Trigger};
 
 /// No slot is free for a new run: answer 429 with `Retry-After`.
 #[derive(Clone, Copy, Debug)]
@@ -32,7 +32,7 @@ pub(super) struct Flight {
     /// The run's number (1 for the first), which tells flights apart.
     pub(super) id: u64,
     result: watch::Receiver<Option<Arc<Report>>>,
-    partial: Arc<Mutex<Vec<TestReport>>>,
+    progress: Arc<Progress>,
     tests: Arc<Vec<&'static TestDescriptor>>,
     pub(super) started: Instant,
     started_at: String,
@@ -117,20 +117,33 @@ impl Coordinator {
             Some(limit) => tokio::time::timeout_at(limit.into(), finished).await,
             None => Ok(finished.await),
         };
+        // The result out of the channel's lock, which must not be held across an await.
+        let waited = waited.map(|received| received.ok().and_then(|report| report.clone()));
+        let stopped = "the smoke run stopped before it finished";
         let report = match waited {
-            Ok(Ok(report)) => report.clone().unwrap_or_else(|| {
-                Arc::new(self.unfinished(&flight, "the run ended without a result"))
-            }),
-            Ok(Err(_)) => {
-                Arc::new(self.unfinished(&flight, "the smoke run stopped before it finished"))
-            }
-            Err(_) => Arc::new(self.unfinished(
+            Ok(Some(report)) => report,
+            Ok(None) => Arc::new(self.unfinished(
                 &flight,
-                &format!(
-                    "still running when the run's deadline ({}) passed",
-                    humantime::format_duration(self.inner.policy.deadline)
-                ),
+                flight.progress.finished().unwrap_or_default(),
+                stopped,
             )),
+            Err(_) => match flight.progress.finished() {
+                Some(finished) => Arc::new(self.unfinished(
+                    &flight,
+                    finished,
+                    &format!(
+                        "still running when the run's deadline ({}) passed",
+                        humantime::format_duration(self.inner.policy.deadline)
+                    ),
+                )),
+                // It ended just now: its report is on its way, with no await before it
+                // is sent.
+                None => match flight.result.clone().wait_for(Option::is_some).await {
+                    Ok(report) => report.clone(),
+                    Err(_) => None,
+                }
+                .unwrap_or_else(|| Arc::new(self.unfinished(&flight, Vec::new(), stopped))),
+            },
         };
         Served {
             report,
@@ -155,14 +168,14 @@ impl Coordinator {
         let flight = Flight {
             id,
             result: receiver,
-            partial: Arc::new(Mutex::new(Vec::with_capacity(tests.len()))),
+            progress: Arc::new(Progress::with_capacity(tests.len())),
             tests: Arc::new(tests),
             started: Instant::now(),
             started_at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
             source,
         };
         let inner = self.inner.clone();
-        let partial = flight.partial.clone();
+        let progress = flight.progress.clone();
         let tests = flight.tests.clone();
         let started = flight.started;
         tokio::spawn(async move {
@@ -175,9 +188,7 @@ impl Coordinator {
             };
             let mut report = inner
                 .runner
-                .run_labelled(&label, tests.to_vec(), false, |t| {
-                    lock(&partial).push(t.clone())
-                })
+                .run_into(&label, tests.to_vec(), false, &progress)
                 .await;
             inner.policy.redactor.redact_report_in_place(&mut report);
             let report = Arc::new(report);
@@ -193,10 +204,10 @@ impl Coordinator {
         flight
     }
 
-    /// A report of a run that has not finished: what finished, and the rest as timed out
-    /// (or errored) with `why`.
-    fn unfinished(&self, flight: &Flight, why: &str) -> Report {
-        let mut tests = lock(&flight.partial).clone();
+    /// A report of a run that has not finished: what finished (`tests`), and the rest as
+    /// timed out (or errored) with `why`.
+    fn unfinished(&self, flight: &Flight, tests: Vec<TestReport>, why: &str) -> Report {
+        let mut tests = tests;
         let done: BTreeSet<String> = tests.iter().map(|t| t.name.to_string()).collect();
         let outcome = if why.starts_with("still running") {
             Outcome::TimedOut
