@@ -69,10 +69,8 @@ pub(crate) struct EachTo<F> {
 
 impl<F: FnMut(&TestReport)> Collect for EachTo<F> {
     fn add(&mut self, batch: &mut Vec<TestReport>) {
-        for report in batch.drain(..) {
-            (self.on_result)(&report);
-            self.reports.push(report);
-        }
+        batch.iter().for_each(&mut self.on_result);
+        take_all(&mut self.reports, batch);
     }
 
     fn reported(&self) -> HashSet<String> {
@@ -87,7 +85,7 @@ impl<F: FnMut(&TestReport)> Collect for EachTo<F> {
 impl Collect for &Progress {
     fn add(&mut self, batch: &mut Vec<TestReport>) {
         if let Some(reports) = self.lock().as_mut() {
-            reports.append(batch);
+            take_all(reports, batch);
         }
     }
 
@@ -102,4 +100,14 @@ impl Collect for &Progress {
 
 fn names(reports: &[TestReport]) -> HashSet<String> {
     reports.iter().map(|r| r.name.to_string()).collect()
+}
+
+/// Moves the reports of `batch` to the end of `reports`: the first batch of a run (often
+/// its only one) is taken whole, without copying its reports.
+fn take_all(reports: &mut Vec<TestReport>, batch: &mut Vec<TestReport>) {
+    if reports.is_empty() && batch.capacity() >= reports.capacity() {
+        std::mem::swap(reports, batch);
+    } else {
+        reports.append(batch);
+    }
 }

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::flight::Flight;
 use super::Served;
-use crate::report::history::{History, Names};
+use crate::report::history::History;
 use crate::report::provenance::Source;
+use crate::report::slots::Slots;
 use crate::{Report, TestDescriptor, TestReport};
 
 /// The tests of one run, as the single-flight and results key: their descriptors'
@@ -109,7 +110,9 @@ pub(super) struct State {
     pub(super) durations: HashMap<Key, Duration>,
     /// The latest result of each test (the run's report and the test's place in it),
     /// with the Unix time its run ended (for metrics).
-    pub(super) latest_tests: Names<(Arc<Report>, usize, f64)>,
+    latest_tests: Vec<(Arc<Report>, usize, f64)>,
+    /// The place of each test's latest result in `latest_tests`.
+    latest_slots: Slots,
     /// The latest finished run of every exposed test, with the Unix time it ended.
     pub(super) last_run: Option<(Arc<Report>, f64)>,
     /// The last runs of each exposed test (bounded: the exposed tests, each a ring).
@@ -124,7 +127,8 @@ impl State {
             running: HashMap::new(),
             results: HashMap::new(),
             durations: HashMap::new(),
-            latest_tests: Names::default(),
+            latest_tests: Vec::new(),
+            latest_slots: Slots::default(),
             last_run: None,
             history,
         }
@@ -134,7 +138,7 @@ impl State {
     pub(super) fn latest_tests(&self) -> Vec<(TestReport, f64)> {
         let mut latest: Vec<(TestReport, f64)> = self
             .latest_tests
-            .values()
+            .iter()
             .map(|(report, i, at)| (report.tests[*i].clone(), *at))
             .collect();
         latest.sort_unstable_by(|(a, _), (b, _)| a.name.cmp(&b.name));
@@ -158,11 +162,12 @@ impl State {
     ) {
         for (i, t) in report.tests.iter().enumerate() {
             let latest = (report.clone(), i, ended);
-            match self.latest_tests.get_mut(&*t.name) {
+            match self
+                .latest_tests
+                .get_mut(self.latest_slots.find_or_add(&t.name))
+            {
                 Some(slot) => *slot = latest,
-                None => {
-                    self.latest_tests.insert(t.name.to_string(), latest);
-                }
+                None => self.latest_tests.push(latest),
             }
         }
         // Every finished run, of any selection, whoever started it.

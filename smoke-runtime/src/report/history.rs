@@ -35,11 +35,12 @@
 //! assert_eq!(db.last_pass, Some(100.0));
 //! ```
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::{Duration, UNIX_EPOCH};
 
 use super::damping::{Damping, Reported};
-use crate::{Outcome, Report, TestReport};
+use super::slots::{Names, Slots};
+use crate::{Outcome, Report, TestReport, Text};
 
 /// How many runs of each test are kept when nothing else is configured.
 pub const DEFAULT_KEEP: usize = 50;
@@ -148,33 +149,35 @@ pub fn rfc3339(unix: f64) -> String {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct History {
     keep: usize,
-    tests: Names<TestHistory>,
+    /// Each test's full name and history, at its place in `slots`.
+    tests: Vec<(String, TestHistory)>,
+    slots: Slots,
     damping: Damping,
     per_test: Names<Damping>,
 }
-
-/// A map by full name: looked up for each test of each run, so hashed with a fast hasher
-/// (the names are the registry's, not a caller's). The coordinator's latest result of
-/// each test is kept in one too.
-pub(crate) type Names<T> = HashMap<String, T, foldhash::fast::FixedState>;
 
 impl History {
     /// An empty history of `tests` (full names) keeping `keep` runs of each; with `keep`
     /// 0 it records nothing. Results of other tests are not recorded, so the memory it
     /// takes is bounded by `tests` and `keep`.
     pub fn new<I: IntoIterator<Item = String>>(tests: I, keep: usize) -> Self {
-        let tests = if keep == 0 {
-            Names::default()
-        } else {
-            tests
-                .into_iter()
-                .map(|name| (name, TestHistory::default()))
-                .collect()
-        };
-        History {
+        let mut history = History {
             keep,
-            tests,
             ..History::default()
+        };
+        if keep > 0 {
+            for name in tests {
+                history.add(name, TestHistory::default());
+            }
+        }
+        history
+    }
+
+    /// Gives `name` (unless it has one) a place with `history`.
+    fn add(&mut self, name: String, history: TestHistory) {
+        let name = Text::Owned(name);
+        if self.slots.find_or_add(&name) == self.tests.len() {
+            self.tests.push((name.into_owned(), history));
         }
     }
 
@@ -230,9 +233,14 @@ impl History {
     /// report says is kept as it is: redact it first.
     pub fn record(&mut self, report: &Report, at: f64) {
         for t in &report.tests {
-            if let Some(history) = self.tests.get_mut(&*t.name) {
+            if let Some(slot) = self.slots.find(&t.name) {
+                let history = &mut self.tests[slot].1;
                 history.record(t, at, self.keep);
-                let damping = self.per_test.get(&*t.name).unwrap_or(&self.damping);
+                let damping = if self.per_test.is_empty() {
+                    &self.damping
+                } else {
+                    self.per_test.get(&*t.name).unwrap_or(&self.damping)
+                };
                 history.reported = damping.next(history.reported, history, at);
                 history.flaky = damping.is_flaky(history);
             }
@@ -241,22 +249,25 @@ impl History {
 
     /// The history of the test named `name`, once it has run.
     pub fn get(&self, name: &str) -> Option<&TestHistory> {
-        self.tests.get(name).filter(|h| !h.runs.is_empty())
+        let slot = self.slots.get(name)?;
+        Some(&self.tests[slot].1).filter(|h| !h.runs.is_empty())
     }
 
     /// The histories of the tests `report` has that have run: what a rendering of
     /// `report` shows.
     pub fn of_report(&self, report: &Report) -> History {
-        History {
+        let mut shown = History {
             keep: self.keep,
             damping: self.damping,
             per_test: self.per_test.clone(),
-            tests: report
-                .tests
-                .iter()
-                .filter_map(|t| Some((t.name.to_string(), self.get(&t.name)?.clone())))
-                .collect(),
+            ..History::default()
+        };
+        for t in &report.tests {
+            if let Some(history) = self.get(&t.name) {
+                shown.add(t.name.to_string(), history.clone());
+            }
         }
+        shown
     }
 
     /// Each test's history, by full name, for the tests that have run, in name order.

@@ -10,6 +10,7 @@ pub mod junit;
 pub mod prometheus;
 pub mod provenance;
 pub mod redact;
+pub(crate) mod slots;
 pub mod text;
 
 pub use format::Format;
