@@ -1,8 +1,10 @@
 //! The runner: runs a selection of tests on tokio with bounded concurrency, per-test
 //! timeouts, an overall deadline and fail-fast, and produces a [`Report`].
 
+use std::future::Future;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::{mpsc, Semaphore};
@@ -371,9 +373,14 @@ impl Runner {
             tx,
             outcomes: Default::default(),
             added,
+            lanes: Default::default(),
         };
         // The schedule starts the tests in this task, beside the loop that takes their
-        // reports: a task of its own would cost a wake-up of another worker each run.
+        // reports and watches the lanes: a task of its own would cost a wake-up of
+        // another worker each run.
+        let lanes = schedule.lanes.clone();
+        // Lanes still running if this future is dropped get a watchdog task each.
+        let _orphans = Orphans(&lanes);
         let mut starting =
             std::pin::pin!(schedule.run(tests, run_skipped).instrument(span.clone()));
         let mut started = false;
@@ -381,21 +388,31 @@ impl Runner {
         // Reports come in bursts (a lane runs many tests in a row): taken many at a time.
         let mut batch = Vec::with_capacity(64);
         loop {
-            let receive = async {
-                loop {
-                    tokio::select! {
-                        biased;
-                        () = &mut starting, if !started => started = true,
-                        received = rx.recv_many(&mut batch, 64) => return received,
-                    }
+            let look_again = lanes.watch();
+            // `None`: lanes were added, to look at now.
+            let receive = std::future::poll_fn(|cx| {
+                if !started && starting.as_mut().poll(cx).is_ready() {
+                    started = true;
                 }
+                if lanes.added() {
+                    return Poll::Ready(None);
+                }
+                rx.poll_recv_many(cx, &mut batch, 64).map(Some)
+            });
+            let until = match (hard_stop, look_again) {
+                (Some(stop), Some(look)) => Some(stop.min(look)),
+                (stop, look) => stop.or(look),
             };
-            let received = match hard_stop {
-                Some(stop) => match tokio::time::timeout_at(stop.into(), receive).await {
+            let received = match until {
+                Some(until) => match tokio::time::timeout_at(until.into(), receive).await {
                     Ok(received) => received,
-                    Err(_) => break,
+                    Err(_) if hard_stop.is_some_and(|stop| Instant::now() >= stop) => break,
+                    Err(_) => None,
                 },
                 None => receive.await,
+            };
+            let Some(received) = received else {
+                continue;
             };
             if received == 0 {
                 break;
@@ -436,6 +453,16 @@ impl Runner {
             test_classes: classes,
             tests: reports,
         }
+    }
+}
+
+/// Hands the lanes still running to watchdog tasks of their own when the run's future
+/// is dropped (or returns at the hard stop).
+struct Orphans<'a>(&'a crate::lane::Lanes);
+
+impl Drop for Orphans<'_> {
+    fn drop(&mut self) {
+        self.0.orphan();
     }
 }
 

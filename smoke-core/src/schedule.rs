@@ -40,6 +40,8 @@ pub(crate) struct Schedule {
     /// The prerequisites the run added to the tests it was given, with the tests that
     /// require them (the note on a passed one's report).
     pub(crate) added: std::collections::BTreeMap<String, Vec<String>>,
+    /// The run's lanes, which the run's task watches.
+    pub(crate) lanes: Arc<crate::lane::Lanes>,
 }
 
 /// A suite's state within one run: its set-up runs once, its tear-down after its last

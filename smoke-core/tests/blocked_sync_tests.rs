@@ -36,6 +36,23 @@ static HANGS: TestDescriptor = TestDescriptor {
     run: hangs_until_released,
 };
 
+static RELEASE_ORPHANED: AtomicBool = AtomicBool::new(false);
+
+fn hangs_in_a_dropped_run(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
+    Box::pin(run_sync(ctx, (), |_, _| {
+        while !RELEASE_ORPHANED.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Ok(())
+    }))
+}
+
+static HANGS_IN_A_DROPPED_RUN: TestDescriptor = TestDescriptor {
+    name: "hangs_in_a_dropped_run",
+    run: hangs_in_a_dropped_run,
+    ..HANGS
+};
+
 async fn run_once(runner: &Runner) -> Report {
     runner.run_tests(vec![&HANGS], false, |_| {}).await
 }
@@ -77,4 +94,43 @@ async fn a_blocked_sync_test_is_not_started_again_until_its_thread_returns() {
         "{:?}",
         third.tests[0].message
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_test_left_hanging_by_a_dropped_run_is_still_watched() {
+    // The hung thread is let go however this test ends (the runtime waits for it).
+    struct Release;
+    impl Drop for Release {
+        fn drop(&mut self) {
+            RELEASE_ORPHANED.store(true, Ordering::SeqCst);
+        }
+    }
+    let _release = Release;
+    let runner = Runner::builder().build();
+    // The caller gives up on the run before the test's 50 ms timeout: the run's task,
+    // which watches its lanes, is gone.
+    let run = runner.run_tests(vec![&HANGS_IN_A_DROPPED_RUN], false, |_| {});
+    assert!(tokio::time::timeout(Duration::from_millis(10), run)
+        .await
+        .is_err());
+    // The lane's own watchdog still times the test out and marks it blocked, so that the
+    // next run does not start it on another thread.
+    let waited = Instant::now();
+    while still_blocked(&HANGS_IN_A_DROPPED_RUN).is_none() {
+        assert!(
+            waited.elapsed() < Duration::from_secs(10),
+            "the hung test was never marked blocked"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let next = run_once_of(&runner, &HANGS_IN_A_DROPPED_RUN).await;
+    let message = next.tests[0].message.as_deref().unwrap_or_default();
+    assert!(
+        message.starts_with("not started: the thread of an earlier run"),
+        "{message}"
+    );
+}
+
+async fn run_once_of(runner: &Runner, test: &'static TestDescriptor) -> Report {
+    runner.run_tests(vec![test], false, |_| {}).await
 }

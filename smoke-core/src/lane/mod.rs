@@ -10,7 +10,8 @@
 //! - an async test is polled once; when it has to wait (on I/O, a timer), it is handed to
 //!   a task of its own and the lane goes on to the next test.
 //!
-//! Each lane has a watchdog task:
+//! Each lane has a watchdog: the run's task, which looks at its lanes each tick while it
+//! waits for their reports (a task of the lane's own if the run's is dropped first):
 //!
 //! - At the running test's deadline (its timeout, plus the tear-down grace once it is
 //!   tearing down) the watchdog reports it timed out, marks it blocked until its thread
@@ -45,7 +46,7 @@ use crate::{Outcome, TestReport};
 
 mod watch;
 
-use watch::watch;
+pub(crate) use watch::Lanes;
 
 /// How long one test may hold a lane before the watchdog spreads the queue over more
 /// lanes; also how long a finished test's report may wait in the lane's batch.
@@ -118,10 +119,9 @@ impl Queue {
                 slot: Mutex::new(Slot::default()),
                 in_sync_code: AtomicBool::new(false),
                 exited: Notify::new(),
+                span: schedule.span.clone(),
             });
-            let watched = lane.clone();
-            let span = schedule.span.clone();
-            tokio::spawn(watch(watched).instrument(span));
+            schedule.lanes.add(lane.clone());
             tokio::task::spawn_blocking(move || lane.run());
         }
     }
@@ -167,6 +167,8 @@ struct Slot {
     /// Reports of finished tests not yet sent: one send for many wakes the run once.
     pending: Vec<TestReport>,
     exited: bool,
+    /// The token of the test the watchdog first saw running, and when.
+    seen: Option<(u64, Instant)>,
 }
 
 impl Slot {
@@ -192,6 +194,8 @@ struct Lane {
     /// polling async code, for the watchdog's message.
     in_sync_code: AtomicBool,
     exited: Notify,
+    /// The run's span, for a watchdog task of the lane's own.
+    span: Span,
 }
 
 thread_local! {
@@ -237,6 +241,12 @@ enum Flow {
 }
 
 impl Lane {
+    /// Whether the lane takes no more tests and has no test of its run left to watch.
+    fn done(&self) -> bool {
+        let slot = self.slot();
+        slot.exited || slot.abandoned
+    }
+
     fn slot(&self) -> MutexGuard<'_, Slot> {
         self.slot.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -295,6 +305,13 @@ impl Lane {
         LANE.with(|lane| lane.borrow_mut().take());
         if !matches!(flow, Flow::Abandoned) {
             self.flush();
+            // The run ends once no lane holds its schedule.
+            drop(
+                self.schedule
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take(),
+            );
             self.queue.lanes.fetch_sub(1, Ordering::SeqCst);
         }
         self.slot().exited = true;

@@ -1,10 +1,14 @@
 //! A lane's watchdog: at the running test's deadline it reports the test timed out and
 //! leaves the lane's thread to it; when one test holds the lane for a tick it spreads the
 //! queue over more lanes; and it sends the reports waiting in the lane's batch each tick.
+//! The run's task does this for all its lanes ([`Lanes::watch`]) while it waits for
+//! their reports; a lane outliving that task gets a watchdog task of its own.
 
-use std::sync::atomic::Ordering;
-use std::sync::{Arc, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
+
+use tracing::Instrument;
 
 use super::{Lane, Running, TICK};
 use crate::blocking::Blocked;
@@ -75,34 +79,107 @@ impl Lane {
     }
 }
 
-/// A lane's watchdog: times out the test that holds the lane past its deadline, and
-/// spreads the queue over more lanes when a test holds it for a tick.
-pub(super) async fn watch(lane: Arc<Lane>) {
-    let mut seen = None;
-    loop {
-        let (token, due, waiting) = {
-            let slot = lane.slot();
-            if slot.exited || slot.abandoned {
-                return;
+/// The lanes of one run, watched by the run's own task (see [`Lanes::watch`]) rather than
+/// each by a task of its own: a task per lane would wake another worker each run.
+#[derive(Default)]
+pub(crate) struct Lanes {
+    lanes: Mutex<Vec<Arc<Lane>>>,
+    /// Whether a lane was added since the last look.
+    added: AtomicBool,
+}
+
+impl Lanes {
+    pub(super) fn add(&self, lane: Arc<Lane>) {
+        lock(&self.lanes).push(lane);
+        self.added.store(true, Ordering::Release);
+    }
+
+    /// Whether a lane was added since the last [`watch`](Self::watch): the run's task
+    /// then looks at once, not after its next report.
+    pub(crate) fn added(&self) -> bool {
+        self.added.load(Ordering::Acquire)
+    }
+
+    /// Does each lane's watchdog work that is due, and forgets the lanes that are done:
+    /// when to look again, if a lane still runs.
+    pub(crate) fn watch(&self) -> Option<Instant> {
+        self.added.store(false, Ordering::Release);
+        let mut next: Option<Instant> = None;
+        let mut done = false;
+        // One lane at a time, the lock not held: looking at a lane may add lanes.
+        for i in 0.. {
+            let Some(lane) = lock(&self.lanes).get(i).cloned() else {
+                break;
+            };
+            match check(&lane) {
+                Some(wake) => next = Some(next.map_or(wake, |next| next.min(wake))),
+                None => done = true,
             }
-            let due = slot.running.as_ref().map(Running::due);
-            (slot.token, due, !slot.pending.is_empty())
+        }
+        if done {
+            lock(&self.lanes).retain(|lane| !lane.done());
+        }
+        next
+    }
+
+    /// Gives each lane still running a watchdog task of its own: the run's task that
+    /// watched them is gone.
+    pub(crate) fn orphan(&self) {
+        let lanes = std::mem::take(&mut *lock(&self.lanes));
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
         };
-        // Reports wait at most a tick, whatever the lane runs meanwhile.
-        if waiting {
-            lane.flush();
+        for lane in lanes.into_iter().filter(|lane| !lane.done()) {
+            let span = lane.span.clone();
+            runtime.spawn(watch(lane).instrument(span));
         }
-        let now = Instant::now();
-        if let Some(due) = due {
-            if now >= due && lane.claim(token) {
-                return;
-            }
-            if seen == Some(token) {
-                lane.queue.spread();
-            }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// One look at a lane: sends the reports waiting in its batch, times out the test that
+/// holds it past its deadline, and spreads the queue over more lanes when one test has
+/// held it for a tick. When to look again; `None` once the lane is done.
+fn check(lane: &Arc<Lane>) -> Option<Instant> {
+    let now = Instant::now();
+    let (token, due, waiting, held) = {
+        let mut slot = lane.slot();
+        if slot.exited || slot.abandoned {
+            return None;
         }
-        seen = Some(token);
-        let wake = due.map_or(now + TICK, |due| due.min(now + TICK));
+        let due = slot.running.as_ref().map(Running::due);
+        let token = slot.token;
+        // The test running now already ran a tick ago.
+        let held = match slot.seen {
+            Some((seen, since)) if seen == token => now.duration_since(since) >= TICK,
+            _ => {
+                slot.seen = Some((token, now));
+                false
+            }
+        };
+        (token, due, !slot.pending.is_empty(), held)
+    };
+    // Reports wait at most a tick, whatever the lane runs meanwhile.
+    if waiting {
+        lane.flush();
+    }
+    if let Some(due) = due {
+        if now >= due && lane.claim(token) {
+            return None;
+        }
+        if held {
+            lane.queue.spread();
+        }
+    }
+    Some(due.map_or(now + TICK, |due| due.min(now + TICK)))
+}
+
+/// A lane's watchdog task, for a lane whose run no longer watches it.
+async fn watch(lane: Arc<Lane>) {
+    while let Some(wake) = check(&lane) {
         let _ = tokio::time::timeout_at(wake.into(), lane.exited.notified()).await;
     }
 }
