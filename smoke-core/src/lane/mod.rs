@@ -234,6 +234,20 @@ pub(crate) fn abandoned() -> bool {
     })
 }
 
+/// What a lane carries from one test to the next.
+#[derive(Default)]
+struct Kept {
+    /// The permit the lane's tests run under, while no test has taken it along.
+    permit: Option<OwnedSemaphorePermit>,
+    /// The context of the test that ran last, for the next when nothing holds it.
+    spare: Option<Arc<Context>>,
+    /// The run's schedule, carried from a test that ended to the next (never held while
+    /// a test runs).
+    schedule: Option<Arc<Schedule>>,
+    /// When the test that ran last ended: the next one's start.
+    ended: Option<Instant>,
+}
+
 enum Flow {
     Next,
     Stop,
@@ -281,27 +295,21 @@ impl Lane {
     /// The lane's thread: takes tests until the queue is empty.
     fn run(self: Arc<Self>) {
         LANE.with(|lane| *lane.borrow_mut() = Some(self.clone()));
-        // The permit the lane's tests run under, while no test has taken it along.
-        let mut permit = None;
-        // The context of the test that ran last, for the next when nothing holds it.
-        let mut spare = None;
-        // The run's schedule, carried from a test that ended to the next (never held
-        // while a test runs).
-        let mut carried = None;
+        let mut kept = Kept::default();
         let flow = loop {
             let i = self.queue.next.fetch_add(1, Ordering::Relaxed);
             let Some(&test) = self.queue.tests.get(i) else {
                 break Flow::Next;
             };
-            let Some(schedule) = carried.take().or_else(|| self.schedule()) else {
+            let Some(schedule) = kept.schedule.take().or_else(|| self.schedule()) else {
                 break Flow::Abandoned;
             };
-            match self.run_test(schedule, test, &mut permit, &mut spare, &mut carried) {
+            match self.run_test(schedule, test, &mut kept) {
                 Flow::Next => {}
                 flow => break flow,
             }
         };
-        drop(carried);
+        drop(kept);
         LANE.with(|lane| lane.borrow_mut().take());
         if !matches!(flow, Flow::Abandoned) {
             self.flush();
@@ -322,17 +330,16 @@ impl Lane {
         self: &Arc<Self>,
         schedule: Arc<Schedule>,
         test: &'static TestDescriptor,
-        held: &mut Option<OwnedSemaphorePermit>,
-        spare: &mut Option<Arc<Context>>,
-        carried: &mut Option<Arc<Schedule>>,
+        kept: &mut Kept,
     ) -> Flow {
-        // One reading of the clock for the deadline, the timeout and the start.
-        let mut now = Instant::now();
+        // One reading of the clock for the deadline, the timeout and the start (the end
+        // of the test before, when there was one).
+        let mut now = kept.ended.take().unwrap_or_else(Instant::now);
         if let Some((outcome, why)) = schedule.why_not_start_at(now) {
             schedule.not_started(test, outcome, why);
             return Flow::Next;
         }
-        let permit = match held.take() {
+        let permit = match kept.permit.take() {
             Some(permit) => Ok(permit),
             None => schedule.permits.clone().try_acquire_owned(),
         };
@@ -352,10 +359,10 @@ impl Lane {
             let mut report = report;
             schedule.end_test(span, &mut report);
             self.finished(&schedule, report);
-            *held = Some(permit);
+            kept.permit = Some(permit);
             return Flow::Next;
         }
-        let ctx = schedule.context(test, &span, spare.take(), now);
+        let ctx = schedule.context(test, &span, kept.spare.take(), now);
         let started = now;
         let mut future = CatchUnwind((test.run)(ctx.clone()));
         {
@@ -397,8 +404,9 @@ impl Lane {
         match polled {
             Poll::Ready(outcome) => {
                 let grace = schedule.runner.config.tear_down_grace;
-                let mut report =
-                    crate::ending::report_from(test, Ok(outcome), started.elapsed(), &ctx, grace);
+                let ended = Instant::now();
+                let took = ended.saturating_duration_since(started);
+                let mut report = crate::ending::report_from(test, Ok(outcome), took, &ctx, grace);
                 schedule.end_test(running.span, &mut report);
                 // Kept for the next batch, in the lock taken anyway.
                 let full = slot.keep(report, self.queue.remaining());
@@ -406,11 +414,12 @@ impl Lane {
                 if let Some(batch) = full {
                     schedule.send_settled(batch);
                 }
-                *held = Some(running.permit);
+                kept.permit = Some(running.permit);
                 drop(running.ctx);
                 drop(future);
-                *spare = Some(ctx);
-                *carried = Some(schedule);
+                kept.spare = Some(ctx);
+                kept.schedule = Some(schedule);
+                kept.ended = Some(ended);
             }
             Poll::Pending => {
                 drop(slot);
