@@ -1,7 +1,9 @@
 //! Writing answers: a run's report in the negotiated format with its headers, and the
 //! plain-text answers of the 4xx cases.
 
-use http::header::{HeaderValue, ACCEPT, AGE, CACHE_CONTROL, CONTENT_TYPE};
+use http::header::{
+    HeaderName, HeaderValue, ACCEPT, AGE, CACHE_CONTROL, CONTENT_TYPE, VARY, X_CONTENT_TYPE_OPTIONS,
+};
 use http::{HeaderMap, Response, StatusCode};
 
 use super::{Details, Format, Smoke, NOSNIFF};
@@ -64,37 +66,35 @@ impl Smoke {
         verdict: Verdict,
     ) {
         let private = matches!(self.shared.settings.details, Details::WhenAuthorized(_));
-        let max_age = served.max_age;
-        let cache_control = match max_age {
-            Some(max_age) => format!(
+        let cache_control = match served.max_age {
+            Some(max_age) => HeaderValue::from_str(&format!(
                 "{}max-age={}",
                 if private { "private, " } else { "" },
                 max_age.as_secs()
-            ),
-            None => "no-store".to_owned(),
+            ))
+            .unwrap_or(HeaderValue::from_static("no-store")),
+            None => HeaderValue::from_static("no-store"),
         };
         let headers = response.headers_mut();
+        headers.reserve(8);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-        headers.insert(
-            CACHE_CONTROL,
-            HeaderValue::from_str(&cache_control).unwrap_or(HeaderValue::from_static("no-store")),
-        );
+        headers.insert(CACHE_CONTROL, cache_control);
         // Every answer says how old its result is, and who ran it.
         headers.insert(AGE, HeaderValue::from(served.age.as_secs()));
         headers.insert(
-            "x-smoke-source",
+            HeaderName::from_static("x-smoke-source"),
             HeaderValue::from_static(served.source.as_str()),
         );
+        headers.insert(VARY, HeaderValue::from_static("Accept, Authorization"));
         headers.insert(
-            http::header::VARY,
-            HeaderValue::from_static("Accept, Authorization"),
+            HeaderName::from_static("x-smoke-status"),
+            HeaderValue::from_static(verdict.status()),
         );
-        headers.insert("x-smoke-status", HeaderValue::from_static(verdict.status()));
         headers.insert(
-            "x-smoke-raw-status",
+            HeaderName::from_static("x-smoke-raw-status"),
             HeaderValue::from_static(verdict.raw_status()),
         );
-        headers.insert(NOSNIFF.0, HeaderValue::from_static(NOSNIFF.1));
+        headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static(NOSNIFF.1));
     }
 }
 

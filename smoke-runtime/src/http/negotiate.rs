@@ -161,6 +161,14 @@ pub fn negotiate(accept: Option<&str>) -> Result<Format, NegotiationError> {
     let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
         return Ok(Format::Text);
     };
+    if let Some(format) = exactly_one(accept) {
+        return Ok(format);
+    }
+    by_ranges(accept)
+}
+
+/// [`negotiate`] for a header with content: its ranges parsed, each format weighed.
+fn by_ranges(accept: &str) -> Result<Format, NegotiationError> {
     let ranges = parse_accept(accept).map_err(NegotiationError::Malformed)?;
     if ranges.is_empty() {
         return Ok(Format::Text);
@@ -199,9 +207,39 @@ pub fn negotiate(accept: Option<&str>) -> Result<Format, NegotiationError> {
     best.map(|(_, f)| f).ok_or(NegotiationError::NotAcceptable)
 }
 
+/// The format of an `Accept` header that is one of the formats' media types and nothing
+/// else (what most clients send): what the ranges would choose, without parsing them.
+fn exactly_one(accept: &str) -> Option<Format> {
+    let accept = accept.trim();
+    Format::ALL.into_iter().find(|format| {
+        format
+            .media_types()
+            .iter()
+            .any(|media| media.eq_ignore_ascii_case(accept))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_media_type_is_chosen_as_its_ranges_would_choose_it() {
+        for format in Format::ALL {
+            for media in format.media_types() {
+                for accept in [
+                    media.to_string(),
+                    media.to_uppercase(),
+                    format!(" {media} "),
+                ] {
+                    assert_eq!(exactly_one(&accept), Some(format), "{accept}");
+                    assert_eq!(by_ranges(&accept), Ok(format), "{accept}");
+                }
+            }
+        }
+        assert_eq!(exactly_one("application/json, text/html"), None);
+        assert_eq!(exactly_one("application/json;q=0"), None);
+    }
 
     #[test]
     fn weights_specificity_and_order() {
