@@ -300,33 +300,21 @@ impl Schedule {
             self.runner.config.tear_down_grace,
             &self.runner.config.scrub,
         );
+        let fresh = || {
+            let (resources, scrub) = (resources.clone(), scrub.clone());
+            Context::of_run(test, resources, timeout, grace, scrub, span.clone(), now)
+        };
         if let Some(mut spare) = spare {
             if let Some(slot) = Arc::get_mut(&mut spare) {
                 if slot.runs_with(resources, grace, scrub) {
                     slot.reuse_for(test, timeout, span.clone(), now);
                 } else {
-                    *slot = Context::of_run(
-                        test,
-                        resources.clone(),
-                        timeout,
-                        grace,
-                        scrub.clone(),
-                        span.clone(),
-                        now,
-                    );
+                    *slot = fresh();
                 }
                 return spare;
             }
         }
-        Arc::new(Context::of_run(
-            test,
-            resources.clone(),
-            timeout,
-            grace,
-            scrub.clone(),
-            span.clone(),
-            now,
-        ))
+        Arc::new(fresh())
     }
 
     /// Why no further test may start, if one may not.

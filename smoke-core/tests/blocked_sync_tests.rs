@@ -10,13 +10,18 @@ use smoke_core::{BoxFuture, Context, Outcome, Report, Runner, SmokeResult, TestD
 
 static RELEASE: AtomicBool = AtomicBool::new(false);
 
-fn hangs_until_released(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
-    Box::pin(run_sync(ctx, (), |_, _| {
-        while !RELEASE.load(Ordering::SeqCst) {
+/// A sync test that holds its thread until `release` is set.
+fn hangs_until(release: &'static AtomicBool, ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
+    Box::pin(run_sync(ctx, (), move |_, _| {
+        while !release.load(Ordering::SeqCst) {
             std::thread::sleep(Duration::from_millis(5));
         }
         Ok(())
     }))
+}
+
+fn hangs_until_released(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
+    hangs_until(&RELEASE, ctx)
 }
 
 static HANGS: TestDescriptor = TestDescriptor {
@@ -39,12 +44,7 @@ static HANGS: TestDescriptor = TestDescriptor {
 static RELEASE_ORPHANED: AtomicBool = AtomicBool::new(false);
 
 fn hangs_in_a_dropped_run(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
-    Box::pin(run_sync(ctx, (), |_, _| {
-        while !RELEASE_ORPHANED.load(Ordering::SeqCst) {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        Ok(())
-    }))
+    hangs_until(&RELEASE_ORPHANED, ctx)
 }
 
 static HANGS_IN_A_DROPPED_RUN: TestDescriptor = TestDescriptor {
