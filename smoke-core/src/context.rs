@@ -95,11 +95,6 @@ impl std::fmt::Display for Phase {
 pub struct Scrub(Arc<dyn Fn(&str) -> String + Send + Sync>);
 
 impl Scrub {
-    /// Whether both are the same filter (clones of one another).
-    pub(crate) fn same_as(&self, other: &Scrub) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-
     /// A filter from a function (for example a redactor's `redact`).
     pub fn new(f: impl Fn(&str) -> String + Send + Sync + 'static) -> Self {
         Scrub(Arc::new(f))
@@ -126,7 +121,8 @@ impl std::fmt::Debug for Context {
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// Locks `m`, whether or not a thread panicked holding it (what it guards stays usable).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -177,16 +173,23 @@ impl Context {
         }
     }
 
-    /// This context made the context of a new run of `descriptor`, keeping its
-    /// allocations: what [`of_run`](Self::of_run) builds, when the resources, the grace
-    /// and the scrub are the ones it already has (a lane's next test).
+    /// This context made what [`of_run`](Self::of_run) builds with `config`'s grace and
+    /// scrub, keeping its allocations (a lane's next test): the resources are cloned only
+    /// when they are others.
     pub(crate) fn reuse_for(
         &mut self,
         descriptor: &'static TestDescriptor,
+        resources: &Arc<Resources>,
+        config: &crate::RunConfig,
         timeout: Duration,
         span: tracing::Span,
         started: Instant,
     ) {
+        if !Arc::ptr_eq(&self.resources, resources) {
+            self.resources = resources.clone();
+        }
+        self.grace = config.tear_down_grace;
+        self.scrub.clone_from(&config.scrub);
         self.descriptor = descriptor;
         self.full_name = crate::names::full_name(descriptor);
         self.timeout = timeout;
@@ -208,23 +211,6 @@ impl Context {
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner) = None;
         *self.phase.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
-    }
-
-    /// Whether this context has these resources, grace and scrub (see
-    /// [`reuse_for`](Self::reuse_for)).
-    pub(crate) fn runs_with(
-        &self,
-        resources: &Arc<Resources>,
-        grace: Duration,
-        scrub: &Option<Scrub>,
-    ) -> bool {
-        Arc::ptr_eq(&self.resources, resources)
-            && self.grace == grace
-            && match (&self.scrub, scrub) {
-                (None, None) => true,
-                (Some(a), Some(b)) => a.same_as(b),
-                _ => false,
-            }
     }
 
     /// The same context with this `tracing` span: the runner's `smoke.test` span, entered

@@ -3,7 +3,7 @@
 //! stops waiting for the run can read what finished ([`Progress`]).
 
 use std::collections::HashSet;
-use std::sync::{Mutex, PoisonError};
+use std::sync::Mutex;
 
 use crate::TestReport;
 
@@ -45,7 +45,7 @@ impl Progress {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Vec<TestReport>>> {
-        self.reports.lock().unwrap_or_else(PoisonError::into_inner)
+        crate::context::lock(&self.reports)
     }
 }
 

@@ -423,26 +423,24 @@ impl Runner {
         }
         if hard_stop.is_some_and(|stop| Instant::now() >= stop) {
             let reported = collect.reported();
-            let missing: Vec<_> = expected
+            let mut late: Vec<TestReport> = expected
                 .into_iter()
                 .filter(|test| !reported.contains(&*crate::names::full_name(test)))
+                .map(|test| {
+                    report_of(
+                        test,
+                        Outcome::TimedOut,
+                        start.elapsed(),
+                        Some(
+                            "still running when the run's deadline and tear-down grace had \
+                             passed: it holds its thread without yielding (write blocking \
+                             work as a sync test, or move it to spawn_blocking)"
+                                .to_owned(),
+                        ),
+                        None,
+                    )
+                })
                 .collect();
-            let mut late = Vec::with_capacity(missing.len());
-            for test in missing {
-                let report = report_of(
-                    test,
-                    Outcome::TimedOut,
-                    start.elapsed(),
-                    Some(
-                        "still running when the run's deadline and tear-down grace had \
-                         passed: it holds its thread without yielding (write blocking \
-                         work as a sync test, or move it to spawn_blocking)"
-                            .to_owned(),
-                    ),
-                    None,
-                );
-                late.push(report);
-            }
             collect.add(&mut late);
         }
         let mut reports = collect.finish();

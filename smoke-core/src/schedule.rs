@@ -295,26 +295,22 @@ impl Schedule {
         now: Instant,
     ) -> Arc<Context> {
         let timeout = self.timeout_for(test, now);
-        let (resources, grace, scrub) = (
-            &self.runner.resources,
-            self.runner.config.tear_down_grace,
-            &self.runner.config.scrub,
-        );
-        let fresh = || {
-            let (resources, scrub) = (resources.clone(), scrub.clone());
-            Context::of_run(test, resources, timeout, grace, scrub, span.clone(), now)
-        };
+        let (resources, config) = (&self.runner.resources, &self.runner.config);
         if let Some(mut spare) = spare {
             if let Some(slot) = Arc::get_mut(&mut spare) {
-                if slot.runs_with(resources, grace, scrub) {
-                    slot.reuse_for(test, timeout, span.clone(), now);
-                } else {
-                    *slot = fresh();
-                }
+                slot.reuse_for(test, resources, config, timeout, span.clone(), now);
                 return spare;
             }
         }
-        Arc::new(fresh())
+        Arc::new(Context::of_run(
+            test,
+            resources.clone(),
+            timeout,
+            config.tear_down_grace,
+            config.scrub.clone(),
+            span.clone(),
+            now,
+        ))
     }
 
     /// Why no further test may start, if one may not.

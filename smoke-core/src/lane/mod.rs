@@ -29,7 +29,7 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::task::{Context as TaskContext, Poll, Waker};
 use std::time::{Duration, Instant};
 
@@ -37,7 +37,7 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, TryAcquireError};
 use tracing::{Instrument, Span};
 
 use crate::blocking::Blocked;
-use crate::context::{Context, CurrentGuard};
+use crate::context::{lock, Context, CurrentGuard};
 use crate::descriptor::TestDescriptor;
 use crate::error::SmokeResult;
 use crate::panic::CatchUnwind;
@@ -172,6 +172,11 @@ struct Slot {
 }
 
 impl Slot {
+    /// Whether the lane takes no more tests and has no test of its run left to watch.
+    fn done(&self) -> bool {
+        self.exited || self.abandoned
+    }
+
     /// Keeps a finished test's report for the next batch: the batch, once it is full. A
     /// new batch has room for the reports still to come (`left` at most), up to a full one.
     #[inline]
@@ -257,12 +262,11 @@ enum Flow {
 impl Lane {
     /// Whether the lane takes no more tests and has no test of its run left to watch.
     fn done(&self) -> bool {
-        let slot = self.slot();
-        slot.exited || slot.abandoned
+        self.slot().done()
     }
 
     fn slot(&self) -> MutexGuard<'_, Slot> {
-        self.slot.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.slot)
     }
 
     /// Keeps a finished test's report for the next batch; sends the batch once it is full.
@@ -286,10 +290,12 @@ impl Lane {
 
     /// The run's schedule, unless the lane was abandoned.
     fn schedule(&self) -> Option<Arc<Schedule>> {
-        self.schedule
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        lock(&self.schedule).clone()
+    }
+
+    /// Takes the run's schedule from the lane: it no longer keeps the run open.
+    fn take_schedule(&self) -> Option<Arc<Schedule>> {
+        lock(&self.schedule).take()
     }
 
     /// The lane's thread: takes tests until the queue is empty.
@@ -314,12 +320,7 @@ impl Lane {
         if !matches!(flow, Flow::Abandoned) {
             self.flush();
             // The run ends once no lane holds its schedule.
-            drop(
-                self.schedule
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .take(),
-            );
+            drop(self.take_schedule());
             self.queue.lanes.fetch_sub(1, Ordering::SeqCst);
         }
         self.slot().exited = true;

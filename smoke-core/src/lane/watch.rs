@@ -5,14 +5,14 @@
 //! their reports; a lane outliving that task gets a watchdog task of its own.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tracing::Instrument;
 
 use super::{Lane, Running, TICK};
 use crate::blocking::Blocked;
-use crate::context::Context;
+use crate::context::{lock, Context};
 use crate::ending::report_of;
 use crate::Outcome;
 
@@ -31,12 +31,7 @@ impl Lane {
         slot.blocked = Some(Blocked::enter(running.test, running.ctx.phase()));
         drop(slot);
         self.queue.lanes.fetch_sub(1, Ordering::SeqCst);
-        let taken = self
-            .schedule
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        let Some(schedule) = taken else {
+        let Some(schedule) = self.take_schedule() else {
             return true;
         };
         // What finished before it goes first.
@@ -136,10 +131,6 @@ impl Lanes {
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 /// One look at a lane: sends the reports waiting in its batch, times out the test that
 /// holds it past its deadline, and spreads the queue over more lanes when one test has
 /// held it for a tick. When to look again; `None` once the lane is done.
@@ -147,7 +138,7 @@ fn check(lane: &Arc<Lane>) -> Option<Instant> {
     let now = Instant::now();
     let (token, due, waiting, held) = {
         let mut slot = lane.slot();
-        if slot.exited || slot.abandoned {
+        if slot.done() {
             return None;
         }
         let due = slot.running.as_ref().map(Running::due);
