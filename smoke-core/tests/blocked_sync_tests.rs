@@ -53,15 +53,15 @@ static HANGS_IN_A_DROPPED_RUN: TestDescriptor = TestDescriptor {
     ..HANGS
 };
 
-async fn run_once(runner: &Runner) -> Report {
-    runner.run_tests(vec![&HANGS], false, |_| {}).await
+async fn run_once(runner: &Runner, test: &'static TestDescriptor) -> Report {
+    runner.run_tests(vec![test], false, |_| {}).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_blocked_sync_test_is_not_started_again_until_its_thread_returns() {
     let runner = Runner::builder().build();
 
-    let first = run_once(&runner).await;
+    let first = run_once(&runner, &HANGS).await;
     assert_eq!(first.tests[0].outcome, Outcome::TimedOut);
     assert_eq!(
         first.tests[0].message.as_deref(),
@@ -69,7 +69,7 @@ async fn a_blocked_sync_test_is_not_started_again_until_its_thread_returns() {
     );
     assert!(still_blocked(&HANGS).is_some());
 
-    let second = run_once(&runner).await;
+    let second = run_once(&runner, &HANGS).await;
     assert_eq!(second.tests[0].outcome, Outcome::TimedOut);
     let message = second.tests[0].message.as_deref().unwrap();
     assert!(
@@ -78,16 +78,13 @@ async fn a_blocked_sync_test_is_not_started_again_until_its_thread_returns() {
     );
 
     RELEASE.store(true, Ordering::SeqCst);
-    let waited = Instant::now();
-    while still_blocked(&HANGS).is_some() {
-        assert!(
-            waited.elapsed() < Duration::from_secs(10),
-            "the thread never returned"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    eventually(
+        || still_blocked(&HANGS).is_none(),
+        "the thread never returned",
+    )
+    .await;
 
-    let third = run_once(&runner).await;
+    let third = run_once(&runner, &HANGS).await;
     assert_eq!(
         third.tests[0].outcome,
         Outcome::Passed,
@@ -115,15 +112,12 @@ async fn a_test_left_hanging_by_a_dropped_run_is_still_watched() {
         .is_err());
     // The lane's own watchdog still times the test out and marks it blocked, so that the
     // next run does not start it on another thread.
-    let waited = Instant::now();
-    while still_blocked(&HANGS_IN_A_DROPPED_RUN).is_none() {
-        assert!(
-            waited.elapsed() < Duration::from_secs(10),
-            "the hung test was never marked blocked"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    let next = run_once_of(&runner, &HANGS_IN_A_DROPPED_RUN).await;
+    eventually(
+        || still_blocked(&HANGS_IN_A_DROPPED_RUN).is_some(),
+        "the hung test was never marked blocked",
+    )
+    .await;
+    let next = run_once(&runner, &HANGS_IN_A_DROPPED_RUN).await;
     let message = next.tests[0].message.as_deref().unwrap_or_default();
     assert!(
         message.starts_with("not started: the thread of an earlier run"),
@@ -131,6 +125,11 @@ async fn a_test_left_hanging_by_a_dropped_run_is_still_watched() {
     );
 }
 
-async fn run_once_of(runner: &Runner, test: &'static TestDescriptor) -> Report {
-    runner.run_tests(vec![test], false, |_| {}).await
+/// Waits until `done`, failing with `never` after 10 s.
+async fn eventually(done: impl Fn() -> bool, never: &str) {
+    let waited = Instant::now();
+    while !done() {
+        assert!(waited.elapsed() < Duration::from_secs(10), "{never}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }
