@@ -125,6 +125,51 @@ impl SuiteDescriptor {
 }
 
 impl TestDescriptor {
+    /// The descriptor of the test `name` with every option at its default: no suite, no
+    /// tags, the run's timeout, not skipped, not `serial`, no prerequisites, the run-wide
+    /// flap damping. `#[smoke_test]` builds each descriptor from it, naming only what
+    /// differs; so can a descriptor written by hand:
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use smoke_core::{BoxFuture, Context, SmokeResult, TestDescriptor};
+    ///
+    /// fn run(_: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
+    ///     Box::pin(async { Ok(()) })
+    /// }
+    ///
+    /// static SERIAL: TestDescriptor = TestDescriptor {
+    ///     serial: true,
+    ///     ..TestDescriptor::new("migrations_applied", module_path!(), file!(), line!(), run)
+    /// };
+    /// assert_eq!(SERIAL.full_name(), "rust_out::migrations_applied");
+    /// assert!(SERIAL.tags.is_empty() && SERIAL.timeout.is_none());
+    /// ```
+    pub const fn new(
+        name: &'static str,
+        module_path: &'static str,
+        file: &'static str,
+        line: u32,
+        run: TestFn,
+    ) -> Self {
+        TestDescriptor {
+            name,
+            module_path,
+            suite: None,
+            file,
+            line,
+            tags: &[],
+            timeout: None,
+            skip: None,
+            serial: false,
+            requires: &[],
+            fail_after: None,
+            pass_after: None,
+            fail_after_duration: None,
+            run,
+        }
+    }
+
     /// The full name tests are selected, sorted and reported by:
     /// `module::path::test` or `module::path::Suite::test_method`.
     pub fn full_name(&self) -> String {

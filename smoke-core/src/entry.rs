@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use crate::body::{finish, run_body, run_sync, set_up};
 use crate::context::Context;
-use crate::descriptor::{BoxFuture, TestDescriptor, TestFn};
+use crate::descriptor::BoxFuture;
 use crate::error::{IntoSmokeResult, SmokeResult};
 use crate::fixture::FixtureSet;
 
@@ -28,33 +28,6 @@ pub type AsyncFixtureBody<S, R> = for<'a> fn(&'a mut S, &'a Context) -> BoxFutur
 
 /// The body of a sync test that takes fixtures: calls the test function with them.
 pub type SyncFixtureBody<S, R> = fn(&mut S, &Context) -> R;
-
-/// The descriptor of the test `name` with every argument at its default; the generated
-/// `static` names what differs (`TestDescriptor { tags: ..., ..test(...) }`).
-pub const fn test(
-    name: &'static str,
-    module_path: &'static str,
-    file: &'static str,
-    line: u32,
-    run: TestFn,
-) -> TestDescriptor {
-    TestDescriptor {
-        name,
-        module_path,
-        suite: None,
-        file,
-        line,
-        tags: &[],
-        timeout: None,
-        skip: None,
-        serial: false,
-        requires: &[],
-        fail_after: None,
-        pass_after: None,
-        fail_after_duration: None,
-        run,
-    }
-}
 
 /// A duration argument (`timeout = "..."`), read in milliseconds at compile time, as the
 /// descriptor holds it.

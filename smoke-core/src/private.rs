@@ -6,13 +6,14 @@
 //! does not compile, rather than calling into machinery of another shape.
 //!
 //! Hand-written descriptors (this workspace's own tests of the runner) use the same
-//! pieces: `set_up`, `run_body`, `run_sync`, `finish`, `still_blocked`.
+//! pieces: `set_up`, `run_body`, `run_sync`, `finish`, `still_blocked`; the descriptor
+//! itself is [`TestDescriptor::new`](crate::TestDescriptor::new), public.
 
 mod entry;
 
 pub use crate::async_fn::async_fn;
 pub use entry::{
-    async_body, common_instances, millis, sync_body, sync_ctx_fn, sync_fn, test, AsyncFixtureBody,
+    async_body, common_instances, millis, sync_body, sync_ctx_fn, sync_fn, AsyncFixtureBody,
     SyncFixtureBody,
 };
 pub use linkme;

@@ -191,20 +191,9 @@ pub(crate) mod tests {
         skip: Option<&'static str>,
     ) -> TestDescriptor {
         TestDescriptor {
-            name,
-            module_path: "app::smoke",
-            suite: None,
-            file: "src/smoke.rs",
-            line: 1,
             tags,
-            timeout: None,
             skip,
-            serial: false,
-            requires: &[],
-            fail_after: None,
-            pass_after: None,
-            fail_after_duration: None,
-            run: noop,
+            ..TestDescriptor::new(name, "app::smoke", "src/smoke.rs", 1, noop)
         }
     }
 

@@ -25,20 +25,14 @@ fn hangs_until_released(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
 }
 
 static HANGS: TestDescriptor = TestDescriptor {
-    name: "hangs_until_released",
-    module_path: "blocked_sync_tests",
-    suite: None,
-    file: file!(),
-    line: line!(),
-    tags: &[],
     timeout: Some(Duration::from_millis(50)),
-    skip: None,
-    serial: false,
-    requires: &[],
-    fail_after: None,
-    pass_after: None,
-    fail_after_duration: None,
-    run: hangs_until_released,
+    ..TestDescriptor::new(
+        "hangs_until_released",
+        "blocked_sync_tests",
+        file!(),
+        line!(),
+        hangs_until_released,
+    )
 };
 
 static RELEASE_ORPHANED: AtomicBool = AtomicBool::new(false);

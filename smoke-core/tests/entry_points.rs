@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use smoke_core::__private_0_1::{async_body, async_fn, sync_body, sync_ctx_fn, sync_fn, test};
+use smoke_core::__private_0_1::{async_body, async_fn, sync_body, sync_ctx_fn, sync_fn};
 use smoke_core::{BoxFuture, Context, Fixture, Outcome, Runner, SmokeError, SmokeResult};
 use smoke_core::{Report, TestDescriptor};
 
@@ -98,14 +98,20 @@ fn body_async_brittle<'a>(state: &'a mut (Brittle, ()), _: &'a Context) -> BoxFu
     Box::pin(takes_brittle_async(brittle.clone()))
 }
 
-static SYNC_UNIT: TestDescriptor = test("sync_unit", "entry", file!(), 1, run_sync_unit);
-static SYNC_FAILS: TestDescriptor = test("sync_fails", "entry", file!(), 2, run_sync_fails);
-static SYNC_CTX: TestDescriptor = test("sync_ctx", "entry", file!(), 3, run_sync_ctx);
-static ASYNC_PANICS: TestDescriptor = test("async_panics", "entry", file!(), 4, run_async_panics);
-static ASYNC_CTX: TestDescriptor = test("async_ctx", "entry", file!(), 5, run_async_ctx);
-static SYNC_BRITTLE: TestDescriptor = test("sync_brittle", "entry", file!(), 6, run_sync_brittle);
+static SYNC_UNIT: TestDescriptor =
+    TestDescriptor::new("sync_unit", "entry", file!(), 1, run_sync_unit);
+static SYNC_FAILS: TestDescriptor =
+    TestDescriptor::new("sync_fails", "entry", file!(), 2, run_sync_fails);
+static SYNC_CTX: TestDescriptor =
+    TestDescriptor::new("sync_ctx", "entry", file!(), 3, run_sync_ctx);
+static ASYNC_PANICS: TestDescriptor =
+    TestDescriptor::new("async_panics", "entry", file!(), 4, run_async_panics);
+static ASYNC_CTX: TestDescriptor =
+    TestDescriptor::new("async_ctx", "entry", file!(), 5, run_async_ctx);
+static SYNC_BRITTLE: TestDescriptor =
+    TestDescriptor::new("sync_brittle", "entry", file!(), 6, run_sync_brittle);
 static ASYNC_BRITTLE: TestDescriptor =
-    test("async_brittle", "entry", file!(), 7, run_async_brittle);
+    TestDescriptor::new("async_brittle", "entry", file!(), 7, run_async_brittle);
 
 fn outcome<'a>(report: &'a Report, name: &str) -> (Outcome, &'a str) {
     let test = report
@@ -186,10 +192,10 @@ fn run_async_hangs(ctx: Arc<Context>) -> Run {
 }
 
 static ASYNC_CLEANS_UP: TestDescriptor =
-    test("async_cleans_up", "entry", file!(), 8, run_async_cleans_up);
+    TestDescriptor::new("async_cleans_up", "entry", file!(), 8, run_async_cleans_up);
 static ASYNC_HANGS: TestDescriptor = TestDescriptor {
     timeout: smoke_core::__private_0_1::millis(50),
-    ..test("async_hangs", "entry", file!(), 9, run_async_hangs)
+    ..TestDescriptor::new("async_hangs", "entry", file!(), 9, run_async_hangs)
 };
 
 #[tokio::test]

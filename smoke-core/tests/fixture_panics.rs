@@ -49,7 +49,7 @@ fn wrapper<F: FixtureSet>(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> 
 }
 
 const fn test(name: &'static str, run: smoke_core::TestFn) -> TestDescriptor {
-    smoke_core::__private_0_1::test(name, "fixture_panics", file!(), 1, run)
+    TestDescriptor::new(name, "fixture_panics", file!(), 1, run)
 }
 
 static SET_UP_PANICS: TestDescriptor =

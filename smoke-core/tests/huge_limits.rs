@@ -11,7 +11,7 @@ fn passes(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
 }
 
 static PASSES: TestDescriptor =
-    smoke_core::__private_0_1::test("passes", "huge_limits", file!(), line!(), passes);
+    TestDescriptor::new("passes", "huge_limits", file!(), line!(), passes);
 
 #[tokio::test]
 async fn a_maximal_deadline_and_timeout_run_the_test() {

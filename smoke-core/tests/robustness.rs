@@ -10,20 +10,9 @@ use smoke_core::{AroundEach, BoxFuture, Context, Outcome, Runner, SmokeResult, T
 
 const fn test(name: &'static str, serial: bool, run: smoke_core::TestFn) -> TestDescriptor {
     TestDescriptor {
-        name,
-        module_path: "robustness",
-        suite: None,
-        file: file!(),
-        line: 1,
-        tags: &[],
         timeout: Some(Duration::from_millis(50)),
-        skip: None,
         serial,
-        requires: &[],
-        fail_after: None,
-        pass_after: None,
-        fail_after_duration: None,
-        run,
+        ..TestDescriptor::new(name, "robustness", file!(), 1, run)
     }
 }
 

@@ -68,9 +68,10 @@ pub struct Test<'a> {
 /// The descriptor `static` and the wrapper `fn` of `test`. Meant to go inside an
 /// anonymous `const _: () = { ... };` so its names cannot clash with the user's.
 ///
-/// The descriptor is `__private_0_1::test(name, module, file, line, run)`, with only the
+/// The descriptor is `TestDescriptor::new(name, module, file, line, run)`, with only the
 /// arguments that differ from their default written out (`TestDescriptor { tags: ...,
-/// ..test(...) }`): the less each test expands to, the less rustc has to read and check.
+/// ..TestDescriptor::new(...) }`): the less each test expands to, the less rustc has to
+/// read and check.
 pub fn registration(test: &Test) -> TestTokens {
     let krate = test.krate;
     let private = crate::private_path(krate);
@@ -122,7 +123,8 @@ pub fn registration(test: &Test) -> TestTokens {
     }
     let file = quote_spanned!(test.span=> ::core::file!());
     let line = quote_spanned!(test.span=> ::core::line!());
-    let defaults = quote!(#private::test(#name, ::core::module_path!(), #file, #line, #run));
+    let defaults =
+        quote!(#private::TestDescriptor::new(#name, ::core::module_path!(), #file, #line, #run));
     let value = if fields.is_empty() {
         defaults
     } else {

@@ -36,7 +36,7 @@ fn expect_values() {
 }
 
 static DESCRIPTOR: TestDescriptor =
-    crate::__private_0_1::test("soft", "assert::tests", file!(), line!(), |_| {
+    TestDescriptor::new("soft", "assert::tests", file!(), line!(), |_| {
         Box::pin(async { Ok(()) })
     });
 

@@ -51,7 +51,7 @@ fn needs_region(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
 struct Region(&'static str);
 
 const fn test(name: &'static str, run: smoke_core::TestFn) -> TestDescriptor {
-    crate::__private_0_1::test(name, "app::smoke", "src/smoke.rs", 7, run)
+    TestDescriptor::new(name, "app::smoke", "src/smoke.rs", 7, run)
 }
 
 static OK_A: TestDescriptor = test("ok_a", pass);
