@@ -4,10 +4,10 @@
 #
 #   benches/runner-vs-django.sh [ROUNDS]      (default: 15 rounds a workload, medians)
 #
-# Workloads: 100 and 1,000 no-op sync tests, 100 no-op async tests (smoke and the plain
-# loop only: django-smoketest has no async tests), 20 tests that each wait 50 ms, and 20
-# sync tests that each block their thread 50 ms (smoke and the plain loop). Prints
-# microseconds per test and the ratios smoke/limit and smoke/django.
+# Workloads: 100 and 1,000 no-op sync tests, 100 and 1,000 no-op async tests (smoke and
+# the plain loop only: django-smoketest has no async tests), 20 tests that each wait
+# 50 ms, and 20 sync tests that each block their thread 50 ms (smoke and the plain loop).
+# Prints microseconds per test and the ratios smoke/limit and smoke/django.
 #
 # The Rust side is `cargo bench -p smoke-tests --bench runner` (release). The Python side
 # installs Django and django-smoketest from PyPI into a temporary virtualenv, writes a tiny

@@ -474,6 +474,7 @@ fn main() {
             ("noop_sync_100", "noop_sync::h0", "sync", 100),
             ("noop_sync_1000", "noop_sync", "sync", 1000),
             ("noop_async_100", "noop_async::h0", "async", 100),
+            ("noop_async_1000", "noop_async", "async", 1000),
             ("sleep50ms_20", "wait50", "wait50", 20),
             ("block50ms_20", "block50", "block50", 20),
         ] {
