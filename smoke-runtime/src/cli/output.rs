@@ -27,6 +27,11 @@ struct Listed<'a> {
     line: u32,
     tags: &'a [&'a str],
     skip: Option<&'a str>,
+    /// Its own timeout (`timeout = "..."`), in milliseconds; `null`: the run's default.
+    timeout_ms: Option<u128>,
+    serial: bool,
+    /// The full names of its prerequisites (`requires(...)`), in the order it names them.
+    requires: Vec<String>,
 }
 
 /// `--list`: libtest's `name: test` lines (then `N tests, 0 benchmarks` unless terse),
@@ -42,6 +47,9 @@ pub(super) fn list(tests: &[&TestDescriptor], format: Format, out: &mut dyn Writ
                 line: t.line,
                 tags: t.tags,
                 skip: t.skip,
+                timeout_ms: t.timeout.map(|timeout| timeout.as_millis()),
+                serial: t.serial,
+                requires: t.prerequisites().map(TestDescriptor::full_name).collect(),
             })
             .collect();
         let json = serde_json::to_string_pretty(&listed).expect("a list always serializes");

@@ -25,7 +25,8 @@ fn list_like_libtest() {
     assert_eq!(
         listed,
         serde_json::json!([{"name": "app::smoke::ok_b", "class": "app::smoke",
-            "file": "src/smoke.rs", "line": 7, "tags": ["db"], "skip": null}])
+            "file": "src/smoke.rs", "line": 7, "tags": ["db"], "skip": null,
+            "timeout_ms": null, "serial": false, "requires": []}])
     );
 }
 

@@ -61,6 +61,36 @@ static LOOP_B: TestDescriptor = TestDescriptor {
 };
 
 #[test]
+fn the_json_listing_names_each_test_s_prerequisites_timeout_and_serial_mark() {
+    static SLOW_SERIAL: TestDescriptor = TestDescriptor {
+        timeout: Some(Duration::from_millis(1500)),
+        serial: true,
+        requires: &[|| &OK_A, || &LOOP_B],
+        ..test("slow_serial", pass)
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args = args(&["--list", "--format", "json", "slow_serial"]);
+    let invocation = Invocation {
+        args: &args,
+        setup: None,
+        all: vec![&OK_A, &LOOP_A, &LOOP_B, &SLOW_SERIAL],
+        terminals: NO_TERMINAL,
+        interrupt: None,
+        report_file: None,
+    };
+    // Listing runs nothing, so a cycle among the prerequisites is no error here.
+    assert_eq!(execute(invocation, &mut out, &mut err), 0);
+    let listed: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(listed[0]["name"], "app::smoke::slow_serial");
+    assert_eq!(listed[0]["timeout_ms"], 1500);
+    assert_eq!(listed[0]["serial"], true);
+    assert_eq!(
+        listed[0]["requires"],
+        serde_json::json!(["app::smoke::ok_a", "app::smoke::loop_b"])
+    );
+}
+
+#[test]
 fn a_dependency_cycle_is_a_usage_error_naming_it() {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let args = args(&[]);
