@@ -142,7 +142,7 @@ impl TestDescriptor {
     ///     serial: true,
     ///     ..TestDescriptor::new("migrations_applied", module_path!(), file!(), line!(), run)
     /// };
-    /// assert_eq!(SERIAL.full_name(), "rust_out::migrations_applied");
+    /// assert_eq!(SERIAL.full_name(), format!("{}::migrations_applied", module_path!()));
     /// assert!(SERIAL.tags.is_empty() && SERIAL.timeout.is_none());
     /// ```
     pub const fn new(
