@@ -31,7 +31,7 @@ pub struct Busy {
 pub(super) struct Flight {
     /// The run's number (1 for the first), which tells flights apart.
     pub(super) id: u64,
-    result: watch::Receiver<Option<Arc<Report>>>,
+    result: watch::Receiver<Option<Ended>>,
     progress: Arc<Progress>,
     tests: Arc<Vec<&'static TestDescriptor>>,
     pub(super) started: Instant,
@@ -39,6 +39,10 @@ pub(super) struct Flight {
     /// Who started it: the schedule, or a request.
     source: Source,
 }
+
+/// A finished run as its flight hands it to the callers waiting on it: the report, and
+/// the end the coordinator recorded for it (the same `ended_at` its cached copies give).
+type Ended = (Arc<Report>, f64);
 
 impl Coordinator {
     /// The run of `tests` (whose key is `key`) in flight, or a new one when a slot is free
@@ -120,29 +124,27 @@ impl Coordinator {
         // The result out of the channel's lock, which must not be held across an await.
         let waited = waited.map(|received| received.ok().and_then(|report| report.clone()));
         let stopped = "the smoke run stopped before it finished";
-        let report = match waited {
-            Ok(Some(report)) => report,
-            Ok(None) => Arc::new(self.unfinished(
-                &flight,
-                flight.progress.finished().unwrap_or_default(),
-                stopped,
-            )),
+        // What did not finish ends now.
+        let unfinished =
+            |tests, why: &str| (Arc::new(self.unfinished(&flight, tests, why)), unix_now());
+        let (report, ended_at) = match waited {
+            Ok(Some(ended)) => ended,
+            Ok(None) => unfinished(flight.progress.finished().unwrap_or_default(), stopped),
             Err(_) => match flight.progress.finished() {
-                Some(finished) => Arc::new(self.unfinished(
-                    &flight,
+                Some(finished) => unfinished(
                     finished,
                     &format!(
                         "still running when the run's deadline ({}) passed",
                         humantime::format_duration(self.inner.policy.deadline)
                     ),
-                )),
+                ),
                 // It ended just now: its report is on its way, with no await before it
                 // is sent.
                 None => match flight.result.clone().wait_for(Option::is_some).await {
-                    Ok(report) => report.clone(),
+                    Ok(ended) => ended.clone(),
                     Err(_) => None,
                 }
-                .unwrap_or_else(|| Arc::new(self.unfinished(&flight, Vec::new(), stopped))),
+                .unwrap_or_else(|| unfinished(Vec::new(), stopped)),
             },
         };
         Served {
@@ -150,7 +152,7 @@ impl Coordinator {
             age: Duration::ZERO,
             max_age,
             source: flight.source,
-            ended_at: unix_now(),
+            ended_at,
         }
     }
 
@@ -192,14 +194,14 @@ impl Coordinator {
                 .await;
             inner.policy.redactor.redact_report_in_place(&mut report);
             let report = Arc::new(report);
-            inner.record(&key, &report, started.elapsed(), source);
+            let ended_at = inner.record(&key, &report, started.elapsed(), source);
             // The flight and its slots are given up before anyone hears of the result, so
             // that a caller who asks after hearing starts a new run rather than joining
             // this finished one.
             drop(done);
             drop(permits);
             inner.announce(&report);
-            let _ = sender.send(Some(report));
+            let _ = sender.send(Some((report, ended_at)));
         });
         flight
     }
@@ -320,8 +322,9 @@ impl Coordinator {
 
 impl Inner {
     /// Takes note of a finished run's (redacted) report, whoever started it: the count of
-    /// failed runs, the latest results and the run metrics (feature `otel`).
-    fn record(&self, key: &Key, report: &Arc<Report>, took: Duration, source: Source) {
+    /// failed runs, the latest results and the run metrics (feature `otel`). Its end, as
+    /// recorded (seconds since the Unix epoch).
+    fn record(&self, key: &Key, report: &Arc<Report>, took: Duration, source: Source) -> f64 {
         if !report.passed() {
             self.runs_failed.fetch_add(1, Ordering::SeqCst);
         }
@@ -340,6 +343,7 @@ impl Inner {
         self.notifier.send(changes.unwrap_or_default());
         #[cfg(feature = "otel")]
         crate::otel::record_run(report);
+        ended
     }
 
     /// Tells the subscribers of every finished run (`Smoke::subscribe`) about this one.
