@@ -94,12 +94,26 @@ fn run_cli_reporting(
     setup: Option<Setup>,
     report_file: Option<&std::path::Path>,
 ) -> (u8, String, String) {
+    execute_over(all(), line, setup, report_file)
+}
+
+/// Runs `line` over the registered tests `all`: exit status, stdout, stderr.
+fn run_over(all: Vec<&'static TestDescriptor>, line: &[&str]) -> (u8, String, String) {
+    execute_over(all, line, None, None)
+}
+
+fn execute_over(
+    all: Vec<&'static TestDescriptor>,
+    line: &[&str],
+    setup: Option<Setup>,
+    report_file: Option<&std::path::Path>,
+) -> (u8, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let args = args(line);
     let invocation = Invocation {
         args: &args,
         setup,
-        all: all(),
+        all,
         terminals: NO_TERMINAL,
         interrupt: None,
         report_file: report_file.map(std::path::Path::to_path_buf),

@@ -68,19 +68,11 @@ fn the_json_listing_names_each_test_s_prerequisites_timeout_and_serial_mark() {
         requires: &[|| &OK_A, || &LOOP_B],
         ..test("slow_serial", pass)
     };
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let args = args(&["--list", "--format", "json", "slow_serial"]);
-    let invocation = Invocation {
-        args: &args,
-        setup: None,
-        all: vec![&OK_A, &LOOP_A, &LOOP_B, &SLOW_SERIAL],
-        terminals: NO_TERMINAL,
-        interrupt: None,
-        report_file: None,
-    };
+    let all = vec![&OK_A, &LOOP_A, &LOOP_B, &SLOW_SERIAL];
+    let (code, out, err) = run_over(all, &["--list", "--format", "json", "slow_serial"]);
     // Listing runs nothing, so a cycle among the prerequisites is no error here.
-    assert_eq!(execute(invocation, &mut out, &mut err), 0);
-    let listed: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(code, 0, "{err}");
+    let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(listed[0]["name"], "app::smoke::slow_serial");
     assert_eq!(listed[0]["timeout_ms"], 1500);
     assert_eq!(listed[0]["serial"], true);
@@ -92,18 +84,8 @@ fn the_json_listing_names_each_test_s_prerequisites_timeout_and_serial_mark() {
 
 #[test]
 fn a_dependency_cycle_is_a_usage_error_naming_it() {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let args = args(&[]);
-    let invocation = Invocation {
-        args: &args,
-        setup: None,
-        all: vec![&OK_A, &LOOP_A, &LOOP_B],
-        terminals: NO_TERMINAL,
-        interrupt: None,
-        report_file: None,
-    };
-    let code = execute(invocation, &mut out, &mut err);
-    let err = String::from_utf8(err).unwrap();
+    let all = || vec![&OK_A, &LOOP_A, &LOOP_B];
+    let (code, out, err) = run_over(all(), &[]);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains(
@@ -114,15 +96,6 @@ fn a_dependency_cycle_is_a_usage_error_naming_it() {
     assert!(out.is_empty(), "no test ran");
 
     // A selection that leaves the cycle out runs as usual.
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let args = super::args(&["ok_a"]);
-    let invocation = Invocation {
-        args: &args,
-        setup: None,
-        all: vec![&OK_A, &LOOP_A, &LOOP_B],
-        terminals: NO_TERMINAL,
-        interrupt: None,
-        report_file: None,
-    };
-    assert_eq!(execute(invocation, &mut out, &mut err), 0);
+    let (code, _, err) = run_over(all(), &["ok_a"]);
+    assert_eq!(code, 0, "{err}");
 }
