@@ -191,7 +191,7 @@ impl Schedule {
 
     /// Starts `test` within the concurrency, the deadline and fail-fast, or reports why it
     /// did not start. False when the run can start no more tests.
-    async fn start(
+    pub(crate) async fn start(
         self: Arc<Self>,
         test: &'static TestDescriptor,
         suite: Option<Arc<SuiteRun>>,

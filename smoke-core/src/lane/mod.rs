@@ -24,6 +24,10 @@
 //! A lane holds one of the run's permits while it takes tests, and a test handed to a
 //! task takes the lane's permit with it, so concurrency limits and `serial` tests are
 //! kept as for tests started one by one.
+//!
+//! A run's first lane may instead be a task on the worker that started the run, while its
+//! tests finish on their first poll, within bounds that keep the host's workers free: see
+//! [`inline`].
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -44,6 +48,7 @@ use crate::panic::CatchUnwind;
 use crate::schedule::{Schedule, DEADLINE_PASSED};
 use crate::{Outcome, TestReport};
 
+mod inline;
 mod watch;
 
 pub(crate) use watch::Lanes;
@@ -64,7 +69,8 @@ pub(crate) fn eligible(schedule: &Schedule, test: &TestDescriptor) -> bool {
         && schedule.runner.hooks.0.is_empty()
 }
 
-/// Runs `tests` on lanes: one to start with, more when tests turn out slow.
+/// Runs `tests` on lanes: one to start with (on this worker when it may, see
+/// [`inline`]), more when tests turn out slow.
 pub(crate) fn start(schedule: &Arc<Schedule>, tests: Vec<&'static TestDescriptor>) {
     let queue = Arc::new(Queue {
         schedule: Arc::downgrade(schedule),
@@ -73,7 +79,14 @@ pub(crate) fn start(schedule: &Arc<Schedule>, tests: Vec<&'static TestDescriptor
         next: AtomicUsize::new(0),
         lanes: AtomicUsize::new(0),
     });
-    queue.add_lanes(1);
+    match inline::Inline::claim() {
+        Some(leave) => {
+            queue.lanes.fetch_add(1, Ordering::SeqCst);
+            let lane = queue.lane(schedule, true);
+            tokio::spawn(async move { lane.run(Some(leave)) });
+        }
+        None => queue.add_lanes(1),
+    }
 }
 
 /// The tests the lanes of one run share.
@@ -113,17 +126,24 @@ impl Queue {
             {
                 continue;
             }
-            let lane = Arc::new(Lane {
-                queue: self.clone(),
-                schedule: Mutex::new(Some(schedule.clone())),
-                slot: Mutex::new(Slot::default()),
-                in_sync_code: AtomicBool::new(false),
-                exited: Notify::new(),
-                span: schedule.span.clone(),
-            });
-            schedule.lanes.add(lane.clone());
-            tokio::task::spawn_blocking(move || lane.run());
+            let lane = self.lane(&schedule, false);
+            tokio::task::spawn_blocking(move || lane.run(None));
         }
+    }
+
+    /// A new lane taking tests from this queue, watched by the run's task.
+    fn lane(self: &Arc<Self>, schedule: &Arc<Schedule>, inline: bool) -> Arc<Lane> {
+        let lane = Arc::new(Lane {
+            queue: self.clone(),
+            schedule: Mutex::new(Some(schedule.clone())),
+            slot: Mutex::new(Slot::default()),
+            in_sync_code: AtomicBool::new(false),
+            inline,
+            exited: Notify::new(),
+            span: schedule.span.clone(),
+        });
+        schedule.lanes.add(lane.clone());
+        lane
     }
 
     /// Spreads the queue over as many lanes as the concurrency allows.
@@ -198,6 +218,8 @@ struct Lane {
     /// Whether the running test is in sync code (its body or cleanups) rather than
     /// polling async code, for the watchdog's message.
     in_sync_code: AtomicBool,
+    /// Whether the lane is a task on a worker (see [`inline`]) rather than a thread.
+    inline: bool,
     exited: Notify,
     /// The run's span, for a watchdog task of the lane's own.
     span: Span,
@@ -251,12 +273,16 @@ struct Kept {
     schedule: Option<Arc<Schedule>>,
     /// When the test that ran last ended: the next one's start.
     ended: Option<Instant>,
+    /// When an inline lane started taking tests.
+    inline_since: Option<Instant>,
 }
 
 enum Flow {
     Next,
     Stop,
     Abandoned,
+    /// The inline lane stops here: a lane's thread takes the rest of the queue.
+    Handoff,
 }
 
 impl Lane {
@@ -298,10 +324,15 @@ impl Lane {
         lock(&self.schedule).take()
     }
 
-    /// The lane's thread: takes tests until the queue is empty.
-    fn run(self: Arc<Self>) {
-        LANE.with(|lane| *lane.borrow_mut() = Some(self.clone()));
-        let mut kept = Kept::default();
+    /// The lane's thread (or, `inline`, its task): takes tests until the queue is empty.
+    fn run(self: Arc<Self>, inline: Option<inline::Inline>) {
+        if !self.inline {
+            LANE.with(|lane| *lane.borrow_mut() = Some(self.clone()));
+        }
+        let mut kept = Kept {
+            inline_since: inline.as_ref().map(|leave| leave.since),
+            ..Kept::default()
+        };
         let flow = loop {
             let i = self.queue.next.fetch_add(1, Ordering::Relaxed);
             let Some(&test) = self.queue.tests.get(i) else {
@@ -316,15 +347,21 @@ impl Lane {
             }
         };
         drop(kept);
-        LANE.with(|lane| lane.borrow_mut().take());
+        if !self.inline {
+            LANE.with(|lane| lane.borrow_mut().take());
+        }
         if !matches!(flow, Flow::Abandoned) {
             self.flush();
+            self.queue.lanes.fetch_sub(1, Ordering::SeqCst);
+            if matches!(flow, Flow::Handoff) {
+                self.queue.add_lanes(1);
+            }
             // The run ends once no lane holds its schedule.
             drop(self.take_schedule());
-            self.queue.lanes.fetch_sub(1, Ordering::SeqCst);
         }
         self.slot().exited = true;
         self.exited.notify_one();
+        drop(inline);
     }
 
     fn run_test(
@@ -347,6 +384,12 @@ impl Lane {
         let permit = match permit {
             Ok(permit) => permit,
             Err(TryAcquireError::Closed) => return Flow::Stop,
+            // An inline lane never blocks its worker: the test starts as tests outside
+            // lanes do, and a lane's thread takes the rest.
+            Err(TryAcquireError::NoPermits) if self.inline => {
+                tokio::spawn(schedule.clone().start(test, None));
+                return Flow::Handoff;
+            }
             Err(TryAcquireError::NoPermits) => match wait_for_permit(&schedule, test) {
                 Some(permit) => {
                     now = Instant::now();
@@ -421,11 +464,21 @@ impl Lane {
                 kept.spare = Some(ctx);
                 kept.schedule = Some(schedule);
                 kept.ended = Some(ended);
+                if let Some(since) = kept.inline_since {
+                    if inline::stops_after(since, took, ended) {
+                        return Flow::Handoff;
+                    }
+                }
             }
             Poll::Pending => {
                 drop(slot);
                 let span = running.span.clone();
                 tokio::spawn(finish_later(schedule, running, future).instrument(span));
+                // What waits goes on in its task; the inline lane stops at once, so that
+                // the task runs.
+                if self.inline {
+                    return Flow::Handoff;
+                }
             }
         }
         Flow::Next

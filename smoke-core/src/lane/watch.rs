@@ -162,6 +162,9 @@ fn check(lane: &Arc<Lane>) -> Option<Instant> {
             return None;
         }
         if held {
+            if lane.inline {
+                super::inline::held_too_long();
+            }
             lane.queue.spread();
         }
     }

@@ -1,0 +1,78 @@
+//! A run's first lane on the worker that starts the run: async tests that finish at once
+//! need no blocking thread, and what waits still leaves the worker. Each test holds the
+//! runtime's only blocking thread while the run goes (see `support`).
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use smoke_core::__private_0_1::run_body;
+use smoke_core::{BoxFuture, Context, Outcome, Runner, SmokeResult, TestDescriptor};
+use support::{hold_blocking_thread, let_go_later, one_at_a_time, run_in_task, runtime, HELD};
+
+const fn test(name: &'static str, run: smoke_core::TestFn) -> TestDescriptor {
+    TestDescriptor::new(name, "inline_lanes", file!(), 1, run)
+}
+
+fn passes(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
+    Box::pin(async move { run_body(&ctx, async { Ok(()) }).await })
+}
+
+fn waits(ctx: Arc<Context>) -> BoxFuture<'static, SmokeResult> {
+    Box::pin(async move {
+        run_body(&ctx, async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Ok(())
+        })
+        .await
+    })
+}
+
+static A: TestDescriptor = test("a", passes);
+static B: TestDescriptor = test("b", passes);
+static C: TestDescriptor = test("c", passes);
+static WAITS: TestDescriptor = test("waits", waits);
+
+#[test]
+fn tests_that_finish_at_once_run_on_the_worker_without_a_blocking_thread() {
+    let _turn = one_at_a_time();
+    let runtime = runtime(2);
+    let _held = hold_blocking_thread(&runtime);
+    let (report, _) = run_in_task(&runtime, &Runner::builder().build(), vec![&A, &B, &C]);
+    assert_eq!(report.counts().passed, 3, "{report:?}");
+}
+
+#[test]
+fn a_test_that_waits_goes_on_in_its_own_task_and_a_lane_s_thread_takes_the_rest() {
+    let _turn = one_at_a_time();
+    let runtime = runtime(2);
+    let letting_go = let_go_later(hold_blocking_thread(&runtime));
+    let tests = vec![&A, &WAITS, &B, &C];
+    let (report, took) = run_in_task(&runtime, &Runner::builder().build(), tests);
+    letting_go.join().unwrap();
+    assert_eq!(report.counts().passed, 4, "{report:?}");
+    let waited = report
+        .tests
+        .iter()
+        .find(|t| t.name.ends_with("waits"))
+        .unwrap();
+    assert_eq!(waited.outcome, Outcome::Passed);
+    assert!(waited.duration_ms >= 20.0, "{waited:?}");
+    // B and C needed the blocking thread.
+    assert!(took >= HELD - Duration::from_millis(50), "{took:?}");
+}
+
+#[test]
+fn with_one_worker_the_lane_takes_a_blocking_thread_so_the_worker_stays_free() {
+    let _turn = one_at_a_time();
+    let runtime = runtime(1);
+    let letting_go = let_go_later(hold_blocking_thread(&runtime));
+    let (report, took) = run_in_task(&runtime, &Runner::builder().build(), vec![&A, &B]);
+    letting_go.join().unwrap();
+    assert_eq!(report.counts().passed, 2, "{report:?}");
+    assert!(
+        took >= HELD - Duration::from_millis(50),
+        "the lane ran on the only worker: {took:?}"
+    );
+}
