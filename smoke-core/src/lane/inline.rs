@@ -16,28 +16,35 @@
 //!   runtime, and at most one fewer inline lanes run at once than the runtime has
 //!   workers, so the host's routes always have a worker, whatever a test does. They are
 //!   counted for the whole process: with several runtimes the bound is only stricter.
-//! - **Once.** An async test that holds its thread instead of awaiting is a bug the runner
-//!   reports. When a test holds the worker for a [`TICK`] (seen by the watchdog while it
-//!   runs, or by the lane when it returns), no lane of the process runs inline again: such
-//!   a test can hold a worker once, and never again.
+//! - **Not the tests that hold it.** An async test that holds its thread instead of
+//!   awaiting is a bug the runner reports. A test that holds an inline lane's worker for a
+//!   [`TICK`] (seen by the watchdog while it runs, or by the lane when it returns) is
+//!   marked: an inline lane hands the queue to a lane's thread before it, until the test
+//!   runs on a lane's thread within the tick again (it was only slowed down, by a busy
+//!   machine). Such a test holds a worker once, however often it runs.
 //!
 //! The watchdog is the run's task as for every lane: it reports a test that holds the
 //! inline lane past its timeout, and moves the rest of the queue to a lane's thread.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use tokio::runtime::{Handle, RuntimeFlavor};
 
 use super::TICK;
+use crate::context::lock;
+use crate::descriptor::TestDescriptor;
 
 /// Inline lanes running now, in the whole process.
 static RUNNING: AtomicUsize = AtomicUsize::new(0);
 
-/// Set once a test held the worker of an inline lane for a tick.
-static OFF: AtomicBool = AtomicBool::new(false);
+/// The tests (by address) that held an inline lane's worker for a tick, and whether
+/// there is one (read before each inline test, so that the set is locked only then).
+static MARKED: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+static ANY_MARKED: AtomicBool = AtomicBool::new(false);
 
-/// How long one test may hold an inline lane's worker before lanes stop running inline.
+/// How long one test may hold an inline lane's worker before it is marked.
 const HOLD_LIMIT: Duration = TICK;
 
 /// How long an inline lane takes tests before a lane's thread takes the rest.
@@ -51,9 +58,6 @@ pub(super) struct Inline {
 impl Inline {
     /// Leave to run a lane on this runtime's worker, if the bounds allow one more.
     pub(super) fn claim() -> Option<Inline> {
-        if OFF.load(Ordering::Relaxed) {
-            return None;
-        }
         let handle = Handle::try_current().ok()?;
         if handle.runtime_flavor() != RuntimeFlavor::MultiThread {
             return None;
@@ -88,18 +92,46 @@ impl Drop for Inline {
     }
 }
 
-/// Whether an inline lane taking tests since `since` stops after a test that took `took`
-/// and ended at `ended`. A test that held the worker for [`HOLD_LIMIT`] also stops every
-/// lane from running inline again.
-pub(super) fn stops_after(since: Instant, took: Duration, ended: Instant) -> bool {
+/// Whether an inline lane taking tests since `since` stops after `test`, which took
+/// `took` and ended at `ended`: after a tick of tests, or after a test that held the
+/// worker for [`HOLD_LIMIT`] (which marks it).
+pub(super) fn stops_after(
+    test: &'static TestDescriptor,
+    since: Instant,
+    took: Duration,
+    ended: Instant,
+) -> bool {
     if took >= HOLD_LIMIT {
-        held_too_long();
+        mark(test);
         return true;
     }
     ended.saturating_duration_since(since) >= BUDGET
 }
 
-/// A test held an inline lane's worker for [`HOLD_LIMIT`]: no lane runs inline again.
-pub(super) fn held_too_long() {
-    OFF.store(true, Ordering::Relaxed);
+/// Whether `test` held an inline lane's worker: an inline lane stops before it.
+pub(super) fn marked(test: &'static TestDescriptor) -> bool {
+    ANY_MARKED.load(Ordering::Relaxed) && lock(&MARKED).contains(&address(test))
+}
+
+/// `test` held an inline lane's worker for [`HOLD_LIMIT`]: it runs on lanes' threads only.
+pub(super) fn mark(test: &'static TestDescriptor) {
+    let mut marked = lock(&MARKED);
+    if !marked.contains(&address(test)) {
+        marked.push(address(test));
+    }
+    ANY_MARKED.store(true, Ordering::Relaxed);
+}
+
+/// `test` ran on a lane's thread in `took`: within the limit, it may run inline again.
+pub(super) fn ran_on_thread(test: &'static TestDescriptor, took: Duration) {
+    if took >= HOLD_LIMIT || !ANY_MARKED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut marked = lock(&MARKED);
+    marked.retain(|&t| t != address(test));
+    ANY_MARKED.store(!marked.is_empty(), Ordering::Relaxed);
+}
+
+fn address(test: &'static TestDescriptor) -> usize {
+    test as *const TestDescriptor as usize
 }

@@ -277,6 +277,9 @@ struct Kept {
     inline_since: Option<Instant>,
 }
 
+/// The next test held an inline lane's worker before: a lane's thread takes it.
+struct Marked;
+
 enum Flow {
     Next,
     Stop,
@@ -334,9 +337,10 @@ impl Lane {
             ..Kept::default()
         };
         let flow = loop {
-            let i = self.queue.next.fetch_add(1, Ordering::Relaxed);
-            let Some(&test) = self.queue.tests.get(i) else {
-                break Flow::Next;
+            let test = match self.take() {
+                Ok(Some(test)) => test,
+                Ok(None) => break Flow::Next,
+                Err(Marked) => break Flow::Handoff,
             };
             let Some(schedule) = kept.schedule.take().or_else(|| self.schedule()) else {
                 break Flow::Abandoned;
@@ -362,6 +366,32 @@ impl Lane {
         self.slot().exited = true;
         self.exited.notify_one();
         drop(inline);
+    }
+
+    /// The next test of the queue, `None` once it is empty. An inline lane leaves a test
+    /// that held an inline lane's worker to a lane's thread (see [`inline`]).
+    fn take(&self) -> Result<Option<&'static TestDescriptor>, Marked> {
+        let next = &self.queue.next;
+        if !self.inline {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            return Ok(self.queue.tests.get(i).copied());
+        }
+        loop {
+            let i = next.load(Ordering::Relaxed);
+            let Some(&test) = self.queue.tests.get(i) else {
+                return Ok(None);
+            };
+            if inline::marked(test) {
+                return Err(Marked);
+            }
+            // Lanes the watchdog added may take tests meanwhile.
+            if next
+                .compare_exchange(i, i + 1, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+            {
+                return Ok(Some(test));
+            }
+        }
     }
 
     fn run_test(
@@ -464,10 +494,12 @@ impl Lane {
                 kept.spare = Some(ctx);
                 kept.schedule = Some(schedule);
                 kept.ended = Some(ended);
-                if let Some(since) = kept.inline_since {
-                    if inline::stops_after(since, took, ended) {
+                match kept.inline_since {
+                    Some(since) if inline::stops_after(test, since, took, ended) => {
                         return Flow::Handoff;
                     }
+                    Some(_) => {}
+                    None => inline::ran_on_thread(test, took),
                 }
             }
             Poll::Pending => {

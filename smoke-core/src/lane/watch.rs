@@ -163,7 +163,9 @@ fn check(lane: &Arc<Lane>) -> Option<Instant> {
         }
         if held {
             if lane.inline {
-                super::inline::held_too_long();
+                if let Some(test) = lane.slot().running.as_ref().map(|r| r.test) {
+                    super::inline::mark(test);
+                }
             }
             lane.queue.spread();
         }
