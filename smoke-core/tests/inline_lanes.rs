@@ -88,3 +88,29 @@ fn with_one_worker_the_lane_takes_a_blocking_thread_so_the_worker_stays_free() {
         "the lane ran on the only worker: {took:?}"
     );
 }
+
+static WAITS_FIRST: TestDescriptor = test("waits_first", waits);
+static THEN: TestDescriptor = test("then", passes);
+
+#[test]
+fn a_queue_that_starts_with_a_test_that_waited_before_starts_on_a_lane_s_thread() {
+    let _turn = one_at_a_time();
+    let runtime = runtime(2);
+    let runner = Runner::builder().build();
+    // It waits on its inline lane: remembered.
+    let (report, _) = run_in_task(&runtime, &runner, vec![&WAITS_FIRST, &THEN]);
+    assert_eq!(report.counts().passed, 2, "{report:?}");
+    // Next time a run that starts with it starts on a lane's thread: with the only one
+    // held, it waits (on the worker it would have gone to its own task at once).
+    let letting_go = let_go_later(hold_blocking_thread(&runtime));
+    let (report, took) = run_in_task(&runtime, &runner, vec![&WAITS_FIRST]);
+    letting_go.join().unwrap();
+    assert_eq!(report.counts().passed, 1, "{report:?}");
+    assert!(took >= HELD - Duration::from_millis(50), "{took:?}");
+    // A run without it still starts on the worker.
+    let held = hold_blocking_thread(&runtime);
+    let (report, took) = run_in_task(&runtime, &runner, vec![&THEN]);
+    assert_eq!(report.counts().passed, 1, "{report:?}");
+    assert!(took < HELD, "{took:?}");
+    drop(held);
+}

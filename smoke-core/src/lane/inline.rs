@@ -9,7 +9,8 @@
 //! - **Only what finishes at once.** Sync code never runs there: a sync body goes to a
 //!   blocking thread as it does outside lanes. The first test that has to wait (on I/O, a
 //!   timer, a sync body's thread) goes to a task of its own, and the rest of the queue to
-//!   a lane's thread, as for any run.
+//!   a lane's thread, as for any run. Such a test is remembered: later runs hand the queue
+//!   to a lane's thread before it (and start no inline lane when it comes first).
 //! - **A tick at most.** After a [`TICK`] of tests, a lane's thread takes the rest of the
 //!   queue: a long run of quick tests does not keep the worker from the host's tasks.
 //! - **One worker at most, never the last.** A lane runs inline only on a multi-threaded
@@ -26,6 +27,7 @@
 //! The watchdog is the run's task as for every lane: it reports a test that holds the
 //! inline lane past its timeout, and moves the rest of the queue to a lane's thread.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -39,10 +41,19 @@ use crate::descriptor::TestDescriptor;
 /// Inline lanes running now, in the whole process.
 static RUNNING: AtomicUsize = AtomicUsize::new(0);
 
-/// The tests (by address) that held an inline lane's worker for a tick, and whether
-/// there is one (read before each inline test, so that the set is locked only then).
-static MARKED: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+/// The tests (by address) an inline lane leaves to lanes' threads, and whether there is
+/// one (read before each inline test, so that the map is locked only then).
+static MARKED: Mutex<Option<HashMap<usize, Mark>>> = Mutex::new(None);
 static ANY_MARKED: AtomicBool = AtomicBool::new(false);
+
+/// Why an inline lane leaves a test to lanes' threads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mark {
+    /// It had to wait (it is sync, or waits on I/O or a timer): for good.
+    Waits,
+    /// It held the worker for [`HOLD_LIMIT`]: until it runs on a lane's thread within it.
+    Held,
+}
 
 /// How long one test may hold an inline lane's worker before it is marked.
 const HOLD_LIMIT: Duration = TICK;
@@ -102,34 +113,44 @@ pub(super) fn stops_after(
     ended: Instant,
 ) -> bool {
     if took >= HOLD_LIMIT {
-        mark(test);
+        mark(test, Mark::Held);
         return true;
     }
     ended.saturating_duration_since(since) >= BUDGET
 }
 
-/// Whether `test` held an inline lane's worker: an inline lane stops before it.
+/// Whether an inline lane leaves `test` to lanes' threads (see [`Mark`]).
 pub(super) fn marked(test: &'static TestDescriptor) -> bool {
-    ANY_MARKED.load(Ordering::Relaxed) && lock(&MARKED).contains(&address(test))
+    ANY_MARKED.load(Ordering::Relaxed)
+        && lock(&MARKED)
+            .as_ref()
+            .is_some_and(|marked| marked.contains_key(&address(test)))
 }
 
-/// `test` held an inline lane's worker for [`HOLD_LIMIT`]: it runs on lanes' threads only.
-pub(super) fn mark(test: &'static TestDescriptor) {
+/// From now on an inline lane leaves `test` to lanes' threads, for `why`.
+pub(super) fn mark(test: &'static TestDescriptor, why: Mark) {
     let mut marked = lock(&MARKED);
-    if !marked.contains(&address(test)) {
-        marked.push(address(test));
+    let marks = marked.get_or_insert_with(HashMap::new);
+    let mark = marks.entry(address(test)).or_insert(why);
+    if why == Mark::Waits {
+        *mark = why;
     }
     ANY_MARKED.store(true, Ordering::Relaxed);
 }
 
-/// `test` ran on a lane's thread in `took`: within the limit, it may run inline again.
+/// `test` ran on a lane's thread in `took`: when it held an inline lane's worker before
+/// and ran within [`HOLD_LIMIT`] now, it may run inline again.
 pub(super) fn ran_on_thread(test: &'static TestDescriptor, took: Duration) {
     if took >= HOLD_LIMIT || !ANY_MARKED.load(Ordering::Relaxed) {
         return;
     }
     let mut marked = lock(&MARKED);
-    marked.retain(|&t| t != address(test));
-    ANY_MARKED.store(!marked.is_empty(), Ordering::Relaxed);
+    if let Some(marks) = marked.as_mut() {
+        if marks.get(&address(test)) == Some(&Mark::Held) {
+            marks.remove(&address(test));
+        }
+        ANY_MARKED.store(!marks.is_empty(), Ordering::Relaxed);
+    }
 }
 
 fn address(test: &'static TestDescriptor) -> usize {

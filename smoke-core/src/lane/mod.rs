@@ -79,7 +79,12 @@ pub(crate) fn start(schedule: &Arc<Schedule>, tests: Vec<&'static TestDescriptor
         next: AtomicUsize::new(0),
         lanes: AtomicUsize::new(0),
     });
-    match inline::Inline::claim() {
+    // A queue whose first test is left to lanes' threads starts on one.
+    let first_inline = queue
+        .tests
+        .first()
+        .is_some_and(|&test| !inline::marked(test));
+    match first_inline.then(inline::Inline::claim).flatten() {
         Some(leave) => {
             queue.lanes.fetch_add(1, Ordering::SeqCst);
             let lane = queue.lane(schedule, true);
@@ -507,8 +512,9 @@ impl Lane {
                 let span = running.span.clone();
                 tokio::spawn(finish_later(schedule, running, future).instrument(span));
                 // What waits goes on in its task; the inline lane stops at once, so that
-                // the task runs.
+                // the task runs, and leaves the test to lanes' threads from now on.
                 if self.inline {
+                    inline::mark(test, inline::Mark::Waits);
                     return Flow::Handoff;
                 }
             }

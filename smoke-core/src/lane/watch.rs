@@ -164,7 +164,7 @@ fn check(lane: &Arc<Lane>) -> Option<Instant> {
         if held {
             if lane.inline {
                 if let Some(test) = lane.slot().running.as_ref().map(|r| r.test) {
-                    super::inline::mark(test);
+                    super::inline::mark(test, super::inline::Mark::Held);
                 }
             }
             lane.queue.spread();
