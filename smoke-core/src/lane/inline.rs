@@ -61,9 +61,9 @@ const HOLD_LIMIT: Duration = TICK;
 /// How long an inline lane takes tests before a lane's thread takes the rest.
 const BUDGET: Duration = TICK;
 
-/// Leave to run one lane inline, from when it was given: given back when dropped.
+/// Leave to run one lane inline, until its budget is spent: given back when dropped.
 pub(super) struct Inline {
-    pub(super) since: Instant,
+    pub(super) until: Instant,
 }
 
 impl Inline {
@@ -88,7 +88,7 @@ impl Inline {
             ) {
                 Ok(_) => {
                     return Some(Inline {
-                        since: Instant::now(),
+                        until: Instant::now() + BUDGET,
                     })
                 }
                 Err(now) => running = now,
@@ -103,12 +103,12 @@ impl Drop for Inline {
     }
 }
 
-/// Whether an inline lane taking tests since `since` stops after `test`, which took
+/// Whether an inline lane taking tests until `until` stops after `test`, which took
 /// `took` and ended at `ended`: after a tick of tests, or after a test that held the
 /// worker for [`HOLD_LIMIT`] (which marks it).
 pub(super) fn stops_after(
     test: &'static TestDescriptor,
-    since: Instant,
+    until: Instant,
     took: Duration,
     ended: Instant,
 ) -> bool {
@@ -116,7 +116,7 @@ pub(super) fn stops_after(
         mark(test, Mark::Held);
         return true;
     }
-    ended.saturating_duration_since(since) >= BUDGET
+    ended >= until
 }
 
 /// Whether an inline lane leaves `test` to lanes' threads (see [`Mark`]).

@@ -278,8 +278,8 @@ struct Kept {
     schedule: Option<Arc<Schedule>>,
     /// When the test that ran last ended: the next one's start.
     ended: Option<Instant>,
-    /// When an inline lane started taking tests.
-    inline_since: Option<Instant>,
+    /// Until when an inline lane takes tests.
+    inline_until: Option<Instant>,
 }
 
 /// The next test held an inline lane's worker before: a lane's thread takes it.
@@ -338,7 +338,7 @@ impl Lane {
             LANE.with(|lane| *lane.borrow_mut() = Some(self.clone()));
         }
         let mut kept = Kept {
-            inline_since: inline.as_ref().map(|leave| leave.since),
+            inline_until: inline.as_ref().map(|leave| leave.until),
             ..Kept::default()
         };
         let flow = loop {
@@ -499,8 +499,8 @@ impl Lane {
                 kept.spare = Some(ctx);
                 kept.schedule = Some(schedule);
                 kept.ended = Some(ended);
-                match kept.inline_since {
-                    Some(since) if inline::stops_after(test, since, took, ended) => {
+                match kept.inline_until {
+                    Some(until) if inline::stops_after(test, until, took, ended) => {
                         return Flow::Handoff;
                     }
                     Some(_) => {}
