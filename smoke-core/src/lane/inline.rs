@@ -45,6 +45,8 @@ static RUNNING: AtomicUsize = AtomicUsize::new(0);
 /// one (read before each inline test, so that the map is locked only then).
 static MARKED: Mutex<Option<HashMap<usize, Mark>>> = Mutex::new(None);
 static ANY_MARKED: AtomicBool = AtomicBool::new(false);
+/// How many of them are [`Mark::Held`] (read after each test on a lane's thread).
+static HELD: AtomicUsize = AtomicUsize::new(0);
 
 /// Why an inline lane leaves a test to lanes' threads.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -131,9 +133,18 @@ pub(super) fn marked(test: &'static TestDescriptor) -> bool {
 pub(super) fn mark(test: &'static TestDescriptor, why: Mark) {
     let mut marked = lock(&MARKED);
     let marks = marked.get_or_insert_with(HashMap::new);
-    let mark = marks.entry(address(test)).or_insert(why);
-    if why == Mark::Waits {
-        *mark = why;
+    match (marks.insert(address(test), why), why) {
+        // Waiting is for good; holding the worker is not, once it has waited.
+        (Some(Mark::Waits), Mark::Held) => {
+            marks.insert(address(test), Mark::Waits);
+        }
+        (Some(Mark::Held), Mark::Waits) => {
+            HELD.fetch_sub(1, Ordering::Relaxed);
+        }
+        (None, Mark::Held) => {
+            HELD.fetch_add(1, Ordering::Relaxed);
+        }
+        _ => {}
     }
     ANY_MARKED.store(true, Ordering::Relaxed);
 }
@@ -141,13 +152,14 @@ pub(super) fn mark(test: &'static TestDescriptor, why: Mark) {
 /// `test` ran on a lane's thread in `took`: when it held an inline lane's worker before
 /// and ran within [`HOLD_LIMIT`] now, it may run inline again.
 pub(super) fn ran_on_thread(test: &'static TestDescriptor, took: Duration) {
-    if took >= HOLD_LIMIT || !ANY_MARKED.load(Ordering::Relaxed) {
+    if took >= HOLD_LIMIT || HELD.load(Ordering::Relaxed) == 0 {
         return;
     }
     let mut marked = lock(&MARKED);
     if let Some(marks) = marked.as_mut() {
         if marks.get(&address(test)) == Some(&Mark::Held) {
             marks.remove(&address(test));
+            HELD.fetch_sub(1, Ordering::Relaxed);
         }
         ANY_MARKED.store(!marks.is_empty(), Ordering::Relaxed);
     }
