@@ -87,7 +87,7 @@ pub(crate) fn start(schedule: &Arc<Schedule>, tests: Vec<&'static TestDescriptor
     match first_inline.then(inline::Inline::claim).flatten() {
         Some(leave) => {
             queue.lanes.fetch_add(1, Ordering::SeqCst);
-            let lane = queue.lane(schedule, true);
+            let lane = queue.lane(schedule, Some(leave.until));
             tokio::spawn(async move { lane.run(Some(leave)) });
         }
         None => queue.add_lanes(1),
@@ -131,19 +131,24 @@ impl Queue {
             {
                 continue;
             }
-            let lane = self.lane(&schedule, false);
+            let lane = self.lane(&schedule, None);
             tokio::task::spawn_blocking(move || lane.run(None));
         }
     }
 
     /// A new lane taking tests from this queue, watched by the run's task.
-    fn lane(self: &Arc<Self>, schedule: &Arc<Schedule>, inline: bool) -> Arc<Lane> {
+    /// `inline_until`: a task on this worker (see [`inline`]), taking tests until then.
+    fn lane(
+        self: &Arc<Self>,
+        schedule: &Arc<Schedule>,
+        inline_until: Option<Instant>,
+    ) -> Arc<Lane> {
         let lane = Arc::new(Lane {
             queue: self.clone(),
             schedule: Mutex::new(Some(schedule.clone())),
             slot: Mutex::new(Slot::default()),
             in_sync_code: AtomicBool::new(false),
-            inline,
+            inline_until,
             exited: Notify::new(),
             span: schedule.span.clone(),
         });
@@ -223,8 +228,9 @@ struct Lane {
     /// Whether the running test is in sync code (its body or cleanups) rather than
     /// polling async code, for the watchdog's message.
     in_sync_code: AtomicBool,
-    /// Whether the lane is a task on a worker (see [`inline`]) rather than a thread.
-    inline: bool,
+    /// For a lane that is a task on a worker (see [`inline`]) rather than a thread: until
+    /// when it takes tests.
+    inline_until: Option<Instant>,
     exited: Notify,
     /// The run's span, for a watchdog task of the lane's own.
     span: Span,
@@ -278,8 +284,6 @@ struct Kept {
     schedule: Option<Arc<Schedule>>,
     /// When the test that ran last ended: the next one's start.
     ended: Option<Instant>,
-    /// Until when an inline lane takes tests.
-    inline_until: Option<Instant>,
 }
 
 /// The next test held an inline lane's worker before: a lane's thread takes it.
@@ -297,6 +301,11 @@ impl Lane {
     /// Whether the lane takes no more tests and has no test of its run left to watch.
     fn done(&self) -> bool {
         self.slot().done()
+    }
+
+    /// Whether the lane is a task on a worker (see [`inline`]) rather than a thread.
+    fn is_inline(&self) -> bool {
+        self.inline_until.is_some()
     }
 
     fn slot(&self) -> MutexGuard<'_, Slot> {
@@ -334,13 +343,10 @@ impl Lane {
 
     /// The lane's thread (or, `inline`, its task): takes tests until the queue is empty.
     fn run(self: Arc<Self>, inline: Option<inline::Inline>) {
-        if !self.inline {
+        if !self.is_inline() {
             LANE.with(|lane| *lane.borrow_mut() = Some(self.clone()));
         }
-        let mut kept = Kept {
-            inline_until: inline.as_ref().map(|leave| leave.until),
-            ..Kept::default()
-        };
+        let mut kept = Kept::default();
         let flow = loop {
             let test = match self.take() {
                 Ok(Some(test)) => test,
@@ -356,7 +362,7 @@ impl Lane {
             }
         };
         drop(kept);
-        if !self.inline {
+        if !self.is_inline() {
             LANE.with(|lane| lane.borrow_mut().take());
         }
         if !matches!(flow, Flow::Abandoned) {
@@ -377,7 +383,7 @@ impl Lane {
     /// that held an inline lane's worker to a lane's thread (see [`inline`]).
     fn take(&self) -> Result<Option<&'static TestDescriptor>, Marked> {
         let next = &self.queue.next;
-        if !self.inline {
+        if !self.is_inline() {
             let i = next.fetch_add(1, Ordering::Relaxed);
             return Ok(self.queue.tests.get(i).copied());
         }
@@ -421,7 +427,7 @@ impl Lane {
             Err(TryAcquireError::Closed) => return Flow::Stop,
             // An inline lane never blocks its worker: the test starts as tests outside
             // lanes do, and a lane's thread takes the rest.
-            Err(TryAcquireError::NoPermits) if self.inline => {
+            Err(TryAcquireError::NoPermits) if self.is_inline() => {
                 tokio::spawn(schedule.clone().start(test, None));
                 return Flow::Handoff;
             }
@@ -499,7 +505,7 @@ impl Lane {
                 kept.spare = Some(ctx);
                 kept.schedule = Some(schedule);
                 kept.ended = Some(ended);
-                match kept.inline_until {
+                match self.inline_until {
                     Some(until) if inline::stops_after(test, until, took, ended) => {
                         return Flow::Handoff;
                     }
@@ -513,7 +519,7 @@ impl Lane {
                 tokio::spawn(finish_later(schedule, running, future).instrument(span));
                 // What waits goes on in its task; the inline lane stops at once, so that
                 // the task runs, and leaves the test to lanes' threads from now on.
-                if self.inline {
+                if self.is_inline() {
                     inline::mark(test, inline::Mark::Waits);
                     return Flow::Handoff;
                 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use tracing::Instrument;
 
-use super::{Lane, Running, TICK};
+use super::{Lane, TICK};
 use crate::blocking::Blocked;
 use crate::context::{lock, Context};
 use crate::ending::report_of;
@@ -136,12 +136,12 @@ impl Lanes {
 /// held it for a tick. When to look again; `None` once the lane is done.
 fn check(lane: &Arc<Lane>) -> Option<Instant> {
     let now = Instant::now();
-    let (token, due, waiting, held) = {
+    let (token, running, waiting, held) = {
         let mut slot = lane.slot();
         if slot.done() {
             return None;
         }
-        let due = slot.running.as_ref().map(Running::due);
+        let running = slot.running.as_ref().map(|r| (r.due(), r.test));
         let token = slot.token;
         // The test running now already ran a tick ago.
         let held = match slot.seen {
@@ -151,26 +151,25 @@ fn check(lane: &Arc<Lane>) -> Option<Instant> {
                 false
             }
         };
-        (token, due, !slot.pending.is_empty(), held)
+        (token, running, !slot.pending.is_empty(), held)
     };
     // Reports wait at most a tick, whatever the lane runs meanwhile.
     if waiting {
         lane.flush();
     }
-    if let Some(due) = due {
+    if let Some((due, test)) = running {
         if now >= due && lane.claim(token) {
             return None;
         }
         if held {
-            if lane.inline {
-                if let Some(test) = lane.slot().running.as_ref().map(|r| r.test) {
-                    super::inline::mark(test, super::inline::Mark::Held);
-                }
+            // The test seen holding an inline lane's worker is left to lanes' threads.
+            if lane.is_inline() {
+                super::inline::mark(test, super::inline::Mark::Held);
             }
             lane.queue.spread();
         }
     }
-    Some(due.map_or(now + TICK, |due| due.min(now + TICK)))
+    Some(running.map_or(now + TICK, |(due, _)| due.min(now + TICK)))
 }
 
 /// A lane's watchdog task, for a lane whose run no longer watches it.
