@@ -15,3 +15,5 @@ pub mod run;
 pub mod cargo;
 
 pub mod verdict;
+
+pub mod port;

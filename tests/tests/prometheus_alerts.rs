@@ -31,6 +31,7 @@ use smoke_runtime::http::{Details, Smoke};
 use smoke_runtime::prelude::*;
 use smoke_runtime::Selection;
 use smoke_tests::http_client::{get, serve_axum};
+use smoke_tests::port::free_port;
 
 // ---- the smoke tests the endpoint serves -------------------------------------------------
 
@@ -93,14 +94,6 @@ fn shortened_rules(rules: &str) -> String {
         .collect();
     assert!(shortened > 0, "the rules have no `for:` to shorten");
     text.join("\n") + "\n"
-}
-
-/// A free loopback port (free when asked; Prometheus binds it a moment later).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free loopback port")
-        .port()
 }
 
 /// A Prometheus server of this test: killed, and its directory removed, on drop; its log

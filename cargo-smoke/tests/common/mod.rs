@@ -13,6 +13,34 @@ pub fn cargo_smoke_command() -> Command {
     command
 }
 
+/// A report of smoke's own endpoint, with each test's detail: `billing::smoke`'s tests,
+/// each named with its outcome and, when it did not pass, why.
+#[allow(dead_code)] // the --url tests' (url, fleet)
+pub fn billing_report(tests: &[(&str, smoke_runtime::Outcome, Option<&str>)]) -> String {
+    use smoke_runtime::report::{json, RenderOptions};
+    use smoke_runtime::{Report, TestReport};
+    let report = Report {
+        started_at: "2026-11-24T23:00:00.000Z".into(),
+        time_ms: 3.0,
+        test_classes: 1,
+        tests: tests
+            .iter()
+            .map(|&(name, outcome, message)| TestReport {
+                name: format!("billing::smoke::{name}").into(),
+                class: "billing::smoke".into(),
+                file: "src/smoke.rs".into(),
+                line: 10,
+                tags: Default::default(),
+                outcome,
+                duration_ms: 1.5,
+                message: message.map(Into::into),
+                location: None,
+            })
+            .collect(),
+    };
+    json::render(&report, &RenderOptions::default())
+}
+
 /// Runs `cargo smoke ARGS` in this process's directory and environment, without blocking
 /// the runtime (a test's server answers on it meanwhile), and returns what it printed.
 #[allow(dead_code)] // workspace.rs runs it in a directory of its own instead

@@ -6,13 +6,15 @@ use serde_json::Value;
 
 use crate::common::{exits, stderr, stdout, stdout_json};
 
-use super::{closed_port, fleet, junitparser, server, Arrivals, PASS};
+use smoke_tests::port::free_port;
+
+use super::{fleet, junitparser, server, Arrivals, PASS};
 
 #[tokio::test]
 async fn three_endpoints_give_one_report_in_each_format() {
     let server = server(Arrivals::default()).await;
     let (pass, fail) = (server.url("/pass"), server.url("/fail"));
-    let dead = format!("http://127.0.0.1:{}/smoketest", closed_port().await);
+    let dead = format!("http://127.0.0.1:{}/smoketest", free_port());
     let urls = [pass.as_str(), fail.as_str(), dead.as_str()];
 
     // Text: a block per target under its label, then the total.
@@ -148,7 +150,7 @@ async fn junit_has_a_testsuite_per_target_that_junitparser_reads() {
         server.url("/fail"),
         server.url("/ours"),
     );
-    let dead = format!("http://127.0.0.1:{}/smoketest", closed_port().await);
+    let dead = format!("http://127.0.0.1:{}/smoketest", free_port());
     let output = fleet(&[&ours, &fail, &dead, &pass], &["--format", "junit"]).await;
     exits(&output, 1);
     let xml = stdout(&output);

@@ -19,7 +19,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use smoke_tests::http_responder::{Responder, Response};
-use tokio::net::TcpListener;
 
 use common::cargo_smoke;
 
@@ -35,29 +34,11 @@ const FAIL: &str = r#"{"status": "FAIL", "test_classes": 2, "tests_run": 4, "tes
 
 /// A report from smoke's own endpoint, with each test's detail.
 fn ours_passing() -> String {
-    use smoke_runtime::report::{json, RenderOptions};
-    use smoke_runtime::{Outcome, Report, TestReport};
-    let test = |name: &str, outcome| TestReport {
-        name: format!("billing::smoke::{name}").into(),
-        class: "billing::smoke".into(),
-        file: "src/smoke.rs".into(),
-        line: 10,
-        tags: Default::default(),
-        outcome,
-        duration_ms: 1.5,
-        message: None,
-        location: None,
-    };
-    let report = Report {
-        started_at: "2026-11-24T23:00:00.000Z".into(),
-        time_ms: 3.0,
-        test_classes: 1,
-        tests: vec![
-            test("ledger_reachable", Outcome::Passed),
-            test("invoices_dir_writable", Outcome::Passed),
-        ],
-    };
-    json::render(&report, &RenderOptions::default())
+    use smoke_runtime::Outcome::Passed;
+    common::billing_report(&[
+        ("ledger_reachable", Passed, None),
+        ("invoices_dir_writable", Passed, None),
+    ])
 }
 
 /// When each request arrived, by path.
@@ -93,12 +74,6 @@ async fn server(arrivals: Arrivals) -> Responder {
         }
     })
     .await
-}
-
-/// A loopback port that was free a moment ago and that nothing listens on now.
-async fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    listener.local_addr().unwrap().port()
 }
 
 /// `cargo smoke` with each URL given as `--url`, then `args`.

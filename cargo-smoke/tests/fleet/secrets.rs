@@ -3,17 +3,16 @@
 
 use crate::common::{cargo_smoke_command, exits, stderr, stdout};
 
-use super::{closed_port, server, Arrivals};
+use smoke_tests::port::free_port;
+
+use super::{server, Arrivals};
 
 #[tokio::test]
 async fn secrets_are_scrubbed_from_every_targets_part() {
     let server = server(Arrivals::default()).await;
     let port = server.addr().port();
     let leaky = format!("http://deploy:pw-4711@127.0.0.1:{port}/leaky");
-    let dead = format!(
-        "http://deploy:pw-4711@127.0.0.1:{}/smoketest",
-        closed_port().await
-    );
+    let dead = format!("http://deploy:pw-4711@127.0.0.1:{}/smoketest", free_port());
     for format in ["text", "json", "junit", "nagios"] {
         let output = tokio::process::Command::from(cargo_smoke_command())
             .args([

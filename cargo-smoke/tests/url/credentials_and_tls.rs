@@ -5,7 +5,9 @@ use smoke_tests::tls::{Ca, TlsServer};
 
 use crate::common::{cargo_smoke, exits, stderr, stdout};
 
-use super::{closed_port, endpoint, server, PASS};
+use smoke_tests::port::free_port;
+
+use super::{endpoint, server, PASS};
 
 #[tokio::test]
 async fn credentials_go_in_headers() {
@@ -76,10 +78,7 @@ async fn credentials_in_the_url_are_sent_and_never_printed() {
         );
     }
 
-    let closed = format!(
-        "http://deploy:hunter2@127.0.0.1:{}/smoketest",
-        closed_port().await
-    );
+    let closed = format!("http://deploy:hunter2@127.0.0.1:{}/smoketest", free_port());
     let output = cargo_smoke(&["--url", &closed, "--format", "junit"]).await;
     exits(&output, 2);
     let (out, err) = (stdout(&output), stderr(&output));

@@ -33,33 +33,15 @@ const EMPTY: &str = r#"{"status": "PASS", "test_classes": 0, "tests_run": 0, "te
 
 /// A report from smoke's own endpoint: with each test's detail.
 fn ours_failing() -> String {
-    use smoke_runtime::report::{json, RenderOptions};
-    use smoke_runtime::{Outcome, Report, TestReport};
-    let test = |name: &str, outcome, message: Option<&str>| TestReport {
-        name: format!("billing::smoke::{name}").into(),
-        class: "billing::smoke".into(),
-        file: "src/smoke.rs".into(),
-        line: 10,
-        tags: Default::default(),
-        outcome,
-        duration_ms: 1.5,
-        message: message.map(Into::into),
-        location: None,
-    };
-    let report = Report {
-        started_at: "2026-11-24T23:00:00.000Z".into(),
-        time_ms: 3.0,
-        test_classes: 1,
-        tests: vec![
-            test("ledger_reachable", Outcome::Passed, None),
-            test(
-                "invoices_dir_writable",
-                Outcome::Failed,
-                Some("directory /srv/invoices does not exist"),
-            ),
-        ],
-    };
-    json::render(&report, &RenderOptions::default())
+    use smoke_runtime::Outcome::{Failed, Passed};
+    common::billing_report(&[
+        ("ledger_reachable", Passed, None),
+        (
+            "invoices_dir_writable",
+            Failed,
+            Some("directory /srv/invoices does not exist"),
+        ),
+    ])
 }
 
 /// The endpoint: JSON only for clients that ask for it, like django-smoketest.
@@ -110,10 +92,4 @@ async fn cargo_smoke_retrying(url: &str, retry_for: &str) -> Output {
         "50ms",
     ])
     .await
-}
-
-/// A loopback port that was free a moment ago and that nothing listens on now.
-async fn closed_port() -> u16 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    listener.local_addr().unwrap().port()
 }

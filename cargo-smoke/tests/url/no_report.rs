@@ -3,11 +3,13 @@
 
 use crate::common::{cargo_smoke, exits, stderr, stdout};
 
-use super::{closed_port, server};
+use smoke_tests::port::free_port;
+
+use super::server;
 
 #[tokio::test]
 async fn an_unreachable_endpoint_is_no_report() {
-    let url = format!("http://127.0.0.1:{}/smoketest", closed_port().await);
+    let url = format!("http://127.0.0.1:{}/smoketest", free_port());
 
     let output = cargo_smoke(&["--url", &url]).await;
     exits(&output, 2);

@@ -3,8 +3,7 @@
 
 use std::time::Duration;
 
-use smoke_runtime::http::{Details, Smoke};
-use smoke_runtime::{Runner, Selection};
+use smoke_runtime::http::Details;
 
 use super::{app, argo, gate_smoke, send, Argo, BEARER, TOKEN};
 
@@ -111,9 +110,7 @@ async fn a_misconfigured_argo_gate_is_an_error_and_runs_nothing() {
 
 #[tokio::test]
 async fn argo_without_the_token_gets_counts_only_and_shares_the_anonymous_interval() {
-    let smoke = Smoke::builder()
-        .only(Selection::all().tag("gate"))
-        .runner(Runner::builder().secret("GATE-SECRET-42"))
+    let smoke = gate_smoke()
         .details(Details::WhenAuthorized(TOKEN.into()))
         .min_interval(Duration::from_secs(60))
         .build();

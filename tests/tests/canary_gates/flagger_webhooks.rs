@@ -3,8 +3,7 @@
 
 use std::time::Duration;
 
-use smoke_runtime::http::{Details, Smoke};
-use smoke_runtime::{Runner, Selection};
+use smoke_runtime::http::Details;
 
 use super::{app, flagger, gate_smoke, payload, send, BEARER, TOKEN};
 
@@ -89,9 +88,7 @@ async fn flagger_webhooks_pass_with_200_and_fail_with_a_short_redacted_reason() 
 
 #[tokio::test]
 async fn flagger_is_a_caller_without_the_token() {
-    let smoke = Smoke::builder()
-        .only(Selection::all().tag("gate"))
-        .runner(Runner::builder().secret("GATE-SECRET-42"))
+    let smoke = gate_smoke()
         .details(Details::WhenAuthorized(TOKEN.into()))
         .min_interval(Duration::from_secs(60))
         .build();

@@ -6,7 +6,7 @@ use std::time::Duration;
 use smoke_runtime::checks::{self, AddressFamily};
 use smoke_tests::verdict::{errored, failed, says};
 
-use super::closed_port;
+use super::closed_address;
 
 // ---- DNS and TCP -------------------------------------------------------------------
 
@@ -36,7 +36,7 @@ async fn a_listening_port_passes_and_a_closed_one_fails() {
         .await
         .unwrap();
 
-    let closed = closed_port().await;
+    let closed = closed_address();
     let error = failed(checks::tcp_connect(&closed, Duration::from_secs(5)).await);
     says(&error, &format!("could not connect to {closed}"));
     says(&error, "listening on that port");

@@ -7,7 +7,7 @@ use smoke_runtime::checks::{self, HttpCheck};
 use smoke_tests::http_responder::{Responder, Response};
 use smoke_tests::verdict::{errored, failed, says};
 
-use super::closed_port;
+use super::closed_address;
 
 // ---- HTTP --------------------------------------------------------------------------
 
@@ -111,7 +111,7 @@ async fn credentials_in_the_url_are_sent_as_basic_auth_and_never_shown() {
     says(&error, "GET http://deploy:***@127.0.0.1:");
     assert!(!error.message().contains("hunter2"), "{}", error.message());
 
-    let closed = closed_port().await;
+    let closed = closed_address();
     let error = failed(
         checks::http_status(
             &format!("http://deploy:hunter2@{closed}/"),
@@ -145,7 +145,7 @@ async fn an_http_url_that_does_not_answer_in_time_fails() {
         failed(checks::http_status(&server.url("/slow"), 200, Duration::from_millis(300)).await);
     says(&error, "got no complete answer within 300ms");
 
-    let closed = closed_port().await;
+    let closed = closed_address();
     let error = failed(
         checks::http_status(&format!("http://{closed}/"), 200, Duration::from_secs(5)).await,
     );

@@ -41,9 +41,6 @@ impl Drop for Scratch {
 }
 
 /// A loopback address where nothing listens.
-async fn closed_port() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap().to_string();
-    drop(listener);
-    address
+fn closed_address() -> String {
+    format!("127.0.0.1:{}", smoke_tests::port::free_port())
 }

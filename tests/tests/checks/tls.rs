@@ -6,7 +6,7 @@ use smoke_tests::http_responder::Response;
 use smoke_tests::tls::{Ca, TlsServer};
 use smoke_tests::verdict::{errored, failed, says};
 
-use super::closed_port;
+use super::closed_address;
 
 // ---- TLS ---------------------------------------------------------------------------
 
@@ -99,7 +99,7 @@ async fn an_untrusted_or_misnamed_certificate_fails() {
     says(&error, "is not valid for the name api.example.com");
     drop(server);
 
-    let closed = closed_port().await;
+    let closed = closed_address();
     let error = failed(checks::tls_cert_valid_for(&closed, 1).await);
     says(&error, &format!("could not connect to {closed}"));
 

@@ -8,6 +8,17 @@ use smoke_tests::cargo::{cargo, workspace};
 
 use super::{counts_of, run, sample, stderr, stdout};
 
+/// `cargo run -p smoke-runtime --example quickstart`, as the README runs it (offline).
+const QUICKSTART: [&str; 7] = [
+    "run",
+    "--offline",
+    "-q",
+    "-p",
+    "smoke-runtime",
+    "--example",
+    "quickstart",
+];
+
 #[test]
 fn a_bin_with_main_runs_the_library_tests() {
     let s = sample();
@@ -26,6 +37,7 @@ fn a_bin_with_main_runs_the_library_tests() {
         "test result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out"
     );
 }
+
 #[test]
 fn the_quickstart_example_passes_as_the_readme_runs_it() {
     // `cargo run -p smoke-runtime --example quickstart`, in the sample's target directory
@@ -33,18 +45,7 @@ fn the_quickstart_example_passes_as_the_readme_runs_it() {
     let s = sample();
     let root = workspace();
     let mut cmd = cargo(&root, &s.target);
-    let out = run(
-        cmd.args([
-            "run",
-            "--offline",
-            "-q",
-            "-p",
-            "smoke-runtime",
-            "--example",
-            "quickstart",
-        ]),
-        Duration::from_secs(600),
-    );
+    let out = run(cmd.args(QUICKSTART), Duration::from_secs(600));
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}\n{}", stderr(&out));
     assert!(
@@ -59,15 +60,7 @@ fn the_quickstart_example_passes_as_the_readme_runs_it() {
     // An empty API_URL makes its settings test fail: exit 1, and the JSON says why.
     let out = run(
         cargo(&root, &s.target)
-            .args([
-                "run",
-                "--offline",
-                "-q",
-                "-p",
-                "smoke-runtime",
-                "--example",
-                "quickstart",
-            ])
+            .args(QUICKSTART)
             .args(["--", "--format", "json", "-q"])
             .env("API_URL", ""),
         Duration::from_secs(600),
